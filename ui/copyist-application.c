@@ -1,0 +1,107 @@
+/* copyist-application.c — the AdwApplication: app-wide actions, About */
+#define G_LOG_DOMAIN "copyist"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "copyist-application.h"
+#include "copyist-core.h"
+#include "copyist-resources.h"
+#include "copyist-window.h"
+
+struct _CopyistApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (CopyistApplication, copyist_application, ADW_TYPE_APPLICATION)
+
+static void
+copyist_application_about_cb (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  CopyistApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The Copyist developers", NULL };
+
+  adw_show_about_window (window,
+                         "application-name", _("Copyist"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Copyist developers"),
+                         "version", copyist_version (),
+                         "comments", _("Product descriptions and ad copy from your product data, written offline"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         NULL);
+}
+
+static void
+copyist_application_quit_cb (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "about", .activate = copyist_application_about_cb },
+  { .name = "quit", .activate = copyist_application_quit_cb },
+};
+
+static void
+copyist_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (copyist_window_new (COPYIST_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static int
+copyist_application_handle_local_options (GApplication *app,
+                                          GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("copyist %s\n", copyist_version ());
+      return 0;
+    }
+  return -1;
+}
+
+static void
+copyist_application_class_init (CopyistApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  /* The resources live in a static library, whose automatic constructor the
+   * linker would drop: register them explicitly. */
+  g_resources_register (copyist_get_resource ());
+
+  app_class->activate = copyist_application_activate;
+  app_class->handle_local_options = copyist_application_handle_local_options;
+}
+
+static void
+copyist_application_init (CopyistApplication *self)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  g_application_add_main_option (G_APPLICATION (self), "version", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, _("Show the version"), NULL);
+}
+
+CopyistApplication *
+copyist_application_new (void)
+{
+  return g_object_new (COPYIST_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/github/copyist/Copyist",
+                       NULL);
+}

@@ -74,6 +74,155 @@ float    ce_rng_normal  (CeRng *rng);
 /* Uniform integer in [0, n), n > 0, without modulo bias. */
 uint32_t ce_rng_below   (CeRng *rng, uint32_t n);
 
+
+/* ---- parameters, optimiser (ce-params.c, ce-optim.c) -------------------
+ * Section owned by the engine-core work; see ce-layers.h for the layers. */
+
+/* ---- checkpoints (ce-checkpoint.c) --------------------------------------
+ * Section owned by the engine-core work; the file format is documented here. */
+
+/* ---- text: tokens, vocabulary, attributes, delexicalisation, fact check,
+ *      metrics (ce-text.c, ce-vocab.c, ce-attrs.c, ce-slots.c, ce-metrics.c)
+ * Section owned by the text work. */
+
+/* ---- the conditional text model (ce-model.c) ----------------------------
+ * One network for every model family: an attribute encoder (token + field
+ * embeddings, a bidirectional GRU), a GRU decoder with additive attention
+ * over the attributes, input feeding and a copy gate, and a latent code:
+ *   CE_MODEL_S2S  no latent (the plain encoder-decoder; the benchmark's)
+ *   CE_MODEL_CVAE conditional VAE: prior p(z|attrs), posterior
+ *                 q(z|attrs,text), KL annealing, free bits, word dropout
+ *   CE_MODEL_ARAE adversarially regularised autoencoder: deterministic code
+ *                 of the text, generator MLP(noise, attrs) -> code, critic
+ *                 MLP(code, attrs) (Zhao et al. 2018)
+ * Source and target share one vocabulary (ids), so the copy gate maps a
+ * source position straight to a vocabulary id. */
+
+typedef struct CeModel CeModel;
+
+typedef enum {
+  CE_MODEL_S2S = 0,
+  CE_MODEL_CVAE = 1,
+  CE_MODEL_ARAE = 2,
+} CeModelKind;
+
+typedef struct {
+  CeModelKind kind;
+  int vocab_size;       /* V: tokens, shared by source and target */
+  int n_fields;         /* attribute keys; field embedding table size */
+  int emb;              /* E: token embedding size */
+  int field_emb;        /* field embedding size (added to E for the encoder input) */
+  int hidden;           /* H: decoder GRU size (encoder is bidirectional H/2 + H/2) */
+  int attn;             /* A: additive attention size */
+  int latent;           /* Z: latent/code size (CVAE, ARAE); 0 for S2S */
+  int copy;             /* 1: copy gate on */
+  int max_src;          /* S limit */
+  int max_tgt;          /* T limit, EOS included */
+  float dropout;        /* on embeddings and the decoder output features */
+  float word_dropout;   /* decoder input tokens replaced by <unk> (CVAE) */
+  float label_smoothing;
+} CeModelConfig;
+
+/* Fills CFG with sensible defaults for KIND and the given vocabulary. */
+void ce_model_config_default (CeModelConfig *cfg, CeModelKind kind, int vocab_size, int n_fields);
+
+/* Special token ids every vocabulary has (the text section builds them). */
+enum { CE_TOK_PAD = 0, CE_TOK_UNK = 1, CE_TOK_BOS = 2, CE_TOK_EOS = 3, CE_TOK_FIRST_REGULAR = 4 };
+
+/* A batch. Padding is -1 in src and tgt. tgt ends with CE_TOK_EOS; the
+ * decoder's first input is CE_TOK_BOS. B rows, S source and T target
+ * positions, all row-major (B, S) / (B, T). */
+typedef struct {
+  int B, S, T;
+  const int32_t *src;        /* (B, S) token ids */
+  const int32_t *src_field;  /* (B, S) field ids */
+  const int32_t *tgt;        /* (B, T) target ids, or NULL when decoding */
+} CeBatch;
+
+typedef struct {
+  double xent;        /* mean cross-entropy per target token (nats) */
+  double kl;          /* mean KL per example (CVAE), before weighting */
+  double critic;      /* critic loss (ARAE) */
+  double generator;   /* generator loss (ARAE) */
+  double grad_norm;   /* global gradient norm before clipping */
+  int tokens;         /* target tokens counted */
+} CeLosses;
+
+typedef struct {
+  float lr;             /* learning rate for this step (schedule is the caller's) */
+  float beta1, beta2, eps;
+  float weight_decay;   /* AdamW decoupled decay; 0 = Adam */
+  float clip_norm;      /* global-norm clipping; 0 = off */
+  float kl_weight;      /* CVAE: annealed weight of the KL term */
+  float free_bits;      /* CVAE: nats per latent dimension */
+  float gan_lr;         /* ARAE: learning rate of generator and critic */
+  int critic_steps;     /* ARAE: critic updates per step */
+} CeTrainParams;
+
+void ce_train_params_default (CeTrainParams *p);
+
+/* Creates a model with weights drawn from SEED. On failure returns NULL and
+ * fills STATUS and MSG (CE_MSG_SIZE). */
+CeModel *ce_model_new (const CeModelConfig *cfg, uint64_t seed, CeStatus *status, char *msg);
+void     ce_model_free (CeModel *model);
+const CeModelConfig *ce_model_get_config (const CeModel *model);
+size_t   ce_model_n_params (const CeModel *model);
+
+/* One optimiser step on BATCH: forward, backward, clipping, Adam(W).
+ * Returns CE_ERR_NUMERIC (and leaves the weights untouched) when the loss
+ * or the gradients are not finite. LOSSES (OUT) may be NULL. The model's
+ * own RNG (seeded at creation) drives dropout and sampling: same seed and
+ * same batches give the same weights. */
+CeStatus ce_model_train_step (CeModel *model, const CeBatch *batch, const CeTrainParams *params,
+                              CeLosses *losses, char *msg);
+/* Loss on BATCH without updating anything (dropout off; CVAE uses the
+ * posterior mean). */
+CeStatus ce_model_eval_loss (CeModel *model, const CeBatch *batch, CeLosses *losses, char *msg);
+
+/* Decoding works on R "rows": each row decodes one source of a batch (a
+ * beam or a set of variants is several rows of the same source). */
+typedef struct CeDecoder CeDecoder;
+
+typedef enum {
+  CE_LATENT_MEAN,     /* CVAE: prior mean; ARAE: generator on zero noise */
+  CE_LATENT_SAMPLE,   /* CVAE: a sample of the prior; ARAE: generator on noise */
+} CeLatentMode;
+
+/* A decoder for up to MAX_ROWS rows over sources of up to the model's max_src. */
+CeDecoder *ce_decoder_new  (CeModel *model, int max_rows, CeStatus *status, char *msg);
+void       ce_decoder_free (CeDecoder *dec);
+/* Encodes SRC (tgt ignored) and starts R rows; row r decodes source
+ * row_src[r]. RNG draws the latent for CE_LATENT_SAMPLE (may be NULL for MEAN). */
+CeStatus   ce_decoder_start (CeDecoder *dec, const CeBatch *src, const int32_t *row_src, int R,
+                             CeLatentMode mode, CeRng *rng, char *msg);
+/* Feeds each row its previous token PREV (R) (CE_TOK_BOS first) and writes
+ * LOGPROBS (R, V): the log of the final distribution (vocabulary mixed with
+ * the copy distribution). */
+CeStatus   ce_decoder_step (CeDecoder *dec, const int32_t *prev, float *logprobs, char *msg);
+/* Attention weights of the last step, (R, S) with S of the started batch. */
+const float *ce_decoder_attention (const CeDecoder *dec);
+/* Rows are replaced: new row r continues old row PARENT[r] (beam search);
+ * R_NEW <= max_rows. */
+CeStatus   ce_decoder_reorder (CeDecoder *dec, const int32_t *parent, int r_new, char *msg);
+int        ce_decoder_rows (const CeDecoder *dec);
+
+/* Model files: the model plus named string lists the caller needs to use it
+ * again (vocabulary, field names, metadata "key=value"), in the checkpoint
+ * format. Writes atomically (temporary file, fsync, rename). */
+typedef struct {
+  const char *name;        /* "vocab", "fields", "meta" … */
+  int n;
+  const char *const *items;
+} CeStringList;
+
+CeStatus ce_model_save (const CeModel *model, const char *path,
+                        const CeStringList *lists, int n_lists, char *msg);
+/* Loads a model; LISTS_OUT (OUT) receives an array of N_LISTS_OUT (OUT) lists
+ * owned by the caller: free with ce_string_lists_free. */
+CeModel *ce_model_load (const char *path, CeStringList **lists_out, int *n_lists_out,
+                        CeStatus *status, char *msg);
+void     ce_string_lists_free (CeStringList *lists, int n_lists);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,142 @@
+/* ce-attention.c — additive (Bahdanau) attention with a padding mask.
+ * See ce-layers.h for the equations. A row whose positions are all masked
+ * gets zero weights and a zero context (never NaN). */
+#include "ce-layers.h"
+
+#include <math.h>
+#include <string.h>
+
+static inline int
+is_valid (const uint8_t *mask, size_t i)
+{
+  return !mask || mask[i] != 0;
+}
+
+void
+ce_attention_forward (float *ctx, float *attn, float *cache_pre,
+                      const float *q, const float *keys, const float *enc,
+                      const uint8_t *mask, const float *Wq, const float *v,
+                      int B, int S, int H, int A, int D, float *scratch)
+{
+  float *qp = scratch; /* (B, A) = q Wq^T */
+
+  ce_gemm (0, 1, B, A, H, 1.0f, q, H, Wq, H, 0.0f, qp, A);
+
+  for (int b = 0; b < B; b++)
+    {
+      const float *qpb = qp + (size_t) b * A;
+      float *ab = attn + (size_t) b * S;
+      float mx = -INFINITY;
+
+      for (int s = 0; s < S; s++)
+        {
+          size_t bs = (size_t) b * S + s;
+          const float *k = keys + bs * A;
+          float *pre = cache_pre + bs * A;
+          float e = 0.0f;
+
+          for (int i = 0; i < A; i++)
+            {
+              pre[i] = tanhf (k[i] + qpb[i]);
+              e += v[i] * pre[i];
+            }
+          ab[s] = e;
+          if (is_valid (mask, bs) && e > mx)
+            mx = e;
+        }
+
+      double sum = 0.0;
+      for (int s = 0; s < S; s++)
+        {
+          if (is_valid (mask, (size_t) b * S + s))
+            {
+              ab[s] = expf (ab[s] - mx);
+              sum += ab[s];
+            }
+          else
+            ab[s] = 0.0f;
+        }
+      if (sum > 0.0)
+        {
+          float inv = (float) (1.0 / sum);
+          for (int s = 0; s < S; s++)
+            ab[s] *= inv;
+        }
+
+      /* ctx_b (1, D) = a_b (1, S) enc_b (S, D) */
+      ce_gemm (0, 0, 1, D, S, 1.0f, ab, S, enc + (size_t) b * S * D, D, 0.0f,
+               ctx + (size_t) b * D, D);
+    }
+}
+
+void
+ce_attention_backward (float *dq, float *dkeys, float *denc, float *dWq, float *dv,
+                       const float *dctx, const float *dattn_extra,
+                       const float *attn, const float *cache_pre,
+                       const float *q, const float *enc,
+                       const uint8_t *mask, const float *Wq, const float *v,
+                       int B, int S, int H, int A, int D, float *scratch)
+{
+  float *de = scratch;                      /* (B, S): gradient on the scores */
+  float *dqp = scratch + (size_t) B * S;    /* (B, A): gradient on q Wq^T */
+
+  memset (dqp, 0, (size_t) B * A * sizeof (float));
+
+  for (int b = 0; b < B; b++)
+    {
+      const float *ab = attn + (size_t) b * S;
+      const float *dcb = dctx + (size_t) b * D;
+      float *deb = de + (size_t) b * S;
+      double dot = 0.0;
+
+      /* gradient on the weights: from the context and from outside */
+      for (int s = 0; s < S; s++)
+        {
+          const float *eb = enc + ((size_t) b * S + s) * D;
+          float g = dattn_extra ? dattn_extra[(size_t) b * S + s] : 0.0f;
+          for (int d = 0; d < D; d++)
+            g += dcb[d] * eb[d];
+          deb[s] = g;
+          dot += (double) ab[s] * g;
+        }
+      /* through the softmax; masked positions have a == 0, so de == 0 */
+      for (int s = 0; s < S; s++)
+        deb[s] = ab[s] * (deb[s] - (float) dot);
+
+      if (denc)
+        for (int s = 0; s < S; s++)
+          {
+            float a = ab[s];
+            float *dst = denc + ((size_t) b * S + s) * D;
+            if (a == 0.0f)
+              continue;
+            for (int d = 0; d < D; d++)
+              dst[d] += a * dcb[d];
+          }
+
+      float *dqpb = dqp + (size_t) b * A;
+      for (int s = 0; s < S; s++)
+        {
+          size_t bs = (size_t) b * S + s;
+          const float *pre = cache_pre + bs * A;
+          float e = deb[s];
+
+          if (!is_valid (mask, bs) || e == 0.0f)
+            continue;
+          for (int i = 0; i < A; i++)
+            {
+              if (dv)
+                dv[i] += e * pre[i];
+              float g = e * v[i] * (1.0f - pre[i] * pre[i]);
+              dqpb[i] += g;
+              if (dkeys)
+                dkeys[bs * A + i] += g;
+            }
+        }
+    }
+
+  if (dq)
+    ce_gemm (0, 0, B, H, A, 1.0f, dqp, A, Wq, H, 1.0f, dq, H);
+  if (dWq)
+    ce_gemm (1, 0, A, H, B, 1.0f, dqp, A, q, H, 1.0f, dWq, H);
+}

@@ -223,6 +223,142 @@ CeModel *ce_model_load (const char *path, CeStringList **lists_out, int *n_lists
                         CeStatus *status, char *msg);
 void     ce_string_lists_free (CeStringList *lists, int n_lists);
 
+/* ---- decoding strategies (ce-decode.c) -----------------------------------
+ * Greedy, beam search (length-normalised) and sampling (temperature, top-k,
+ * top-p) over a CeDecoder, with n-gram repetition blocking, a minimum
+ * length, tokens allowed at most once per output (slot tokens: each
+ * attribute mentioned once) and a hard character budget. */
+
+typedef enum {
+  CE_DECODE_GREEDY,
+  CE_DECODE_BEAM,
+  CE_DECODE_SAMPLE,
+} CeDecodeMethod;
+
+/* Visible characters that TOKEN adds to the text of SOURCE's output when it
+ * follows PREV (spacing included; a CJK character counts as one). Lets the
+ * caller count relexicalised slot values with their real length. */
+typedef int (*CeTokenCharsFunc) (void *user, int source, int32_t prev, int32_t token);
+
+typedef struct {
+  CeDecodeMethod method;
+  int beam;               /* beam width (BEAM) */
+  int n_best;             /* outputs per source: BEAM <= beam; SAMPLE = samples */
+  float length_alpha;     /* BEAM: score / len^alpha */
+  float temperature;      /* SAMPLE */
+  int top_k;              /* SAMPLE: 0 = off */
+  float top_p;            /* SAMPLE: 1 = off */
+  int block_ngram;        /* forbid repeating any n-gram of this size; 0 = off */
+  int min_tokens;         /* EOS forbidden before this many tokens */
+  int max_tokens;         /* hard cap (EOS not counted) */
+  int max_chars;          /* hard character budget; 0 = off (needs chars_func) */
+  CeTokenCharsFunc chars_func;
+  void *chars_user;
+  const uint8_t *once;    /* (V) or NULL: tokens allowed at most once per output */
+  const uint8_t *banned;  /* (V) or NULL: tokens never produced (e.g. <unk>, slots the row lacks: see source_banned) */
+  /* (B, V) or NULL: per-source bans, e.g. slot tokens whose attribute the row does not have */
+  const uint8_t *source_banned;
+  CeLatentMode latent;    /* CVAE/ARAE: MEAN for greedy/beam, SAMPLE for variants */
+} CeDecodeOptions;
+
+void ce_decode_options_default (CeDecodeOptions *opts, CeDecodeMethod method);
+
+typedef struct {
+  int source;             /* row of the batch this output belongs to */
+  int n;                  /* tokens, EOS excluded */
+  int32_t *tokens;
+  float logprob;          /* sum of log-probabilities */
+  float score;            /* what ranked it (length-normalised for BEAM) */
+} CeHypothesis;
+
+/* Decodes every source of SRC. *OUT (OUT) receives *N_OUT hypotheses grouped
+ * by source, best first within a source; free with ce_hypotheses_free. RNG is
+ * used by SAMPLE and by CE_LATENT_SAMPLE. */
+CeStatus ce_decode (CeModel *model, const CeBatch *src, const CeDecodeOptions *opts, CeRng *rng,
+                    CeHypothesis **out, int *n_out, char *msg);
+void     ce_hypotheses_free (CeHypothesis *hyps, int n);
+
+/* ---- training (ce-train.c) -----------------------------------------------
+ * The training loop: length-bucketed shuffled batches, learning-rate warm-up
+ * and cosine decay over a step or time budget, KL annealing, held-out
+ * evaluation each epoch with best-model keeping and early stopping,
+ * progress and cancel callbacks, recovery from a non-finite step. */
+
+/* Training examples as token ids (see CeBatch). */
+typedef struct CeDataset CeDataset;
+
+CeDataset *ce_dataset_new  (void);
+void       ce_dataset_free (CeDataset *ds);
+/* Copies one example; returns CE_ERR_NOMEM on failure. tgt must end with EOS. */
+CeStatus   ce_dataset_add  (CeDataset *ds, const int32_t *src, const int32_t *src_field, int S,
+                            const int32_t *tgt, int T);
+int        ce_dataset_size (const CeDataset *ds);
+/* Example I's arrays (valid until the dataset changes). */
+void       ce_dataset_get  (const CeDataset *ds, int i, const int32_t **src, const int32_t **src_field,
+                            int *S, const int32_t **tgt, int *T);
+/* A padded batch of examples IDX[0..n): the caller frees *buffer (OUT). */
+CeStatus   ce_dataset_batch (const CeDataset *ds, const int *idx, int n, CeBatch *batch, void **buffer);
+
+typedef struct {
+  int step;             /* optimiser steps so far */
+  int total_steps;      /* the step budget (an estimate under a time budget) */
+  int epoch;            /* 1-based */
+  int epochs;
+  double elapsed;       /* seconds */
+  double eta;           /* seconds left (estimate) */
+  double tokens_per_s;
+  CeLosses losses;      /* means over the steps since the last report */
+  float lr, kl_weight;
+  int epoch_end;        /* 1 when this report closes an epoch */
+  double heldout_xent;  /* epoch_end: held-out cross-entropy per token */
+  double heldout_score; /* epoch_end: the eval callback's score (e.g. BLEU); NAN without one */
+  int improved;         /* epoch_end: the score is the best so far (model kept) */
+  int numeric_recoveries; /* steps rolled back after NaN/Inf so far */
+} CeTrainProgress;
+
+typedef void     (*CeProgressFunc) (void *user, const CeTrainProgress *progress);
+/* Returns nonzero to stop training (cancel); polled every batch. */
+typedef int      (*CeCancelFunc)   (void *user);
+/* Held-out score of MODEL (higher is better), called at each epoch end. */
+typedef double   (*CeEvalFunc)     (void *user, CeModel *model);
+/* Called whenever the held-out score improves: keep MODEL (e.g. save it). */
+typedef CeStatus (*CeKeepFunc)     (void *user, CeModel *model, char *msg);
+
+typedef struct {
+  int epochs;              /* at most this many epochs (0 = unlimited, then max_seconds rules) */
+  double max_seconds;      /* time budget; 0 = none */
+  int batch_size;
+  CeTrainParams params;    /* params.lr is the peak learning rate */
+  int warmup_steps;
+  float lr_final_ratio;    /* cosine decay to lr * ratio at the end of the budget */
+  int kl_anneal_steps;     /* CVAE: KL weight rises linearly 0 -> 1 over these steps */
+  int patience;            /* stop after this many epochs without improvement; 0 = never */
+  int report_every;        /* progress every N steps (and at each epoch end) */
+  uint64_t seed;           /* batch order */
+  CeProgressFunc progress;
+  CeCancelFunc cancel;
+  CeEvalFunc eval;
+  CeKeepFunc keep;
+  void *user;
+} CeTrainOptions;
+
+void ce_train_options_default (CeTrainOptions *opts);
+
+typedef struct {
+  int steps, epochs;
+  double seconds;
+  double best_score;       /* NAN when no eval callback */
+  int best_epoch;
+  int cancelled;
+  int numeric_recoveries;
+} CeTrainResult;
+
+/* Trains MODEL on TRAIN; HELDOUT (may be NULL) gives the held-out loss.
+ * Returns CE_ERR_CANCELLED when the cancel callback stopped it (RESULT is
+ * still filled; the best model was already handed to KEEP). */
+CeStatus ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
+                   const CeTrainOptions *opts, CeTrainResult *result, char *msg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -85,6 +85,295 @@ uint32_t ce_rng_below   (CeRng *rng, uint32_t n);
  *      metrics (ce-text.c, ce-vocab.c, ce-attrs.c, ce-slots.c, ce-metrics.c)
  * Section owned by the text work. */
 
+/* Text is UTF-8 throughout. Token kinds: Latin words (letters and digits,
+ * with inner apostrophes and hyphens: "don't", "family-friendly"), numbers
+ * kept whole ("£30", "20.5", "2E4", "£20-25"), punctuation one token per
+ * character, each CJK character (CJK punctuation included) one token, and
+ * slot tokens "<key>" as one token. */
+typedef enum {
+  CE_TOKEN_WORD,
+  CE_TOKEN_NUMBER,
+  CE_TOKEN_PUNCT,
+  CE_TOKEN_CJK,
+  CE_TOKEN_SLOT,
+} CeTokenKind;
+
+typedef struct {
+  CeTokenKind kind;
+  size_t byte_start, byte_end;   /* [start, end) in the input */
+  size_t char_start, char_end;   /* the same in code points */
+  int space_before;              /* whitespace preceded it in the input */
+} CeTokenInfo;
+
+/* A token list. Zero-initialise (or ce_tokens_init) once, reuse across
+ * calls (memory is kept), ce_tokens_clear when done. */
+typedef struct {
+  int n;
+  const char **text;      /* (n) NUL-terminated token strings (lowercased with CE_TOKENIZE_LOWER) */
+  CeTokenInfo *info;      /* (n) */
+  /* private */
+  char *buf_;
+  size_t buf_cap_;
+  int cap_;
+} CeTokens;
+
+enum {
+  CE_TOKENIZE_LOWER = 1 << 0,   /* lowercase words (Unicode simple case for Latin/Greek/Cyrillic) */
+  CE_TOKENIZE_SLOTS = 1 << 1,   /* "<key>" (no spaces, at most 64 bytes) is one CE_TOKEN_SLOT */
+};
+
+void     ce_tokens_init  (CeTokens *toks);
+void     ce_tokens_clear (CeTokens *toks);
+/* Tokenizes TEXT (LEN bytes; -1 = NUL-terminated) into OUT, replacing its
+ * contents. Invalid UTF-8 gives CE_ERR_FORMAT and MSG names the byte offset. */
+CeStatus ce_tokenize (const char *text, ptrdiff_t len, unsigned flags, CeTokens *out, char *msg);
+
+/* Joins N tokens with natural spacing: none before , . ! ? ; : ) %, none
+ * after ( £ $ €, none between CJK characters or around CJK punctuation.
+ * Returns a malloc'd string, NULL when out of memory. */
+char    *ce_detokenize (const char *const *tokens, int n);
+/* 1 when ce_detokenize puts a space between PREV (may be NULL: start) and NEXT. */
+int      ce_detok_space (const char *prev, const char *next);
+/* Code points in S (LEN bytes, -1 = NUL-terminated); a CJK character counts as one. */
+size_t   ce_utf8_chars (const char *s, ptrdiff_t len);
+/* 1 when S (LEN bytes) is valid UTF-8; else 0 and *BAD_OFFSET (OUT, may be NULL) is the first bad byte. */
+int      ce_utf8_valid (const char *s, size_t len, size_t *bad_offset);
+
+/* Vocabulary: ids 0..3 are always "<pad>", "<unk>", "<s>", "</s>"
+ * (CE_TOK_PAD, CE_TOK_UNK, CE_TOK_BOS, CE_TOK_EOS); regular tokens follow in
+ * a deterministic order (count descending, then bytewise). Lookup is a hash
+ * table. The same type serves as the field (attribute key) table. */
+typedef struct CeVocab CeVocab;
+typedef struct CeVocabBuilder CeVocabBuilder;
+
+CeVocabBuilder *ce_vocab_builder_new  (void);
+void            ce_vocab_builder_free (CeVocabBuilder *b);
+/* Counts TOKEN (LEN bytes, -1 = NUL-terminated) COUNT more times. */
+CeStatus        ce_vocab_builder_add  (CeVocabBuilder *b, const char *token, ptrdiff_t len, long count);
+CeStatus        ce_vocab_builder_add_tokens (CeVocabBuilder *b, const CeTokens *toks);
+/* Tokens counted at least MIN_COUNT times, at most MAX_SIZE entries in all
+ * (specials included; 0 = no limit). RESERVED (N_RESERVED, may be NULL)
+ * are always kept, right after the specials, in the given order (slot tokens,
+ * for instance). NULL on failure with STATUS and MSG filled. */
+CeVocab        *ce_vocab_builder_finish (const CeVocabBuilder *b, int min_count, int max_size,
+                                         const char *const *reserved, int n_reserved,
+                                         CeStatus *status, char *msg);
+/* From a saved list (CeStringList "vocab"): ITEMS[0..3] must be the specials,
+ * no duplicates, valid UTF-8. */
+CeVocab        *ce_vocab_new_from_list (const char *const *items, int n, CeStatus *status, char *msg);
+void            ce_vocab_free   (CeVocab *v);
+int             ce_vocab_size   (const CeVocab *v);
+/* Id of TOKEN (LEN bytes, -1 = NUL-terminated); CE_TOK_UNK when absent. */
+int32_t         ce_vocab_lookup (const CeVocab *v, const char *token, ptrdiff_t len);
+/* Token of ID, NULL when out of range. */
+const char     *ce_vocab_token  (const CeVocab *v, int32_t id);
+/* All tokens in id order, ce_vocab_size of them: save as a CeStringList. */
+const char *const *ce_vocab_items (const CeVocab *v);
+/* 1 when ID is a slot token ("<key>" or "<key_N>", not a special). */
+int             ce_vocab_is_slot (const CeVocab *v, int32_t id);
+
+/* Attributes of one row: (key, value) pairs kept sorted by key (bytewise,
+ * stable: the values of a repeated key keep their input order). The N-th
+ * value of a key has rank N-1; its slot token is "<key>" for rank 0 and
+ * "<key_N+1>" after (see ce_slot_token). */
+typedef struct {
+  char *key;
+  char *value;
+  int rank;
+} CeAttr;
+
+typedef struct {
+  int n;
+  CeAttr *items;
+  int cap_;   /* private */
+} CeAttrs;
+
+typedef enum {
+  CE_ATTRS_AUTO,       /* brackets if the text has "[", else hash if it has "#" */
+  CE_ATTRS_BRACKETS,   /* E2E: key[value], key[value] */
+  CE_ATTRS_HASH,       /* AdvertiseGen: key#value*key#value (repeated keys allowed) */
+} CeAttrFormat;
+
+void     ce_attrs_init  (CeAttrs *a);
+void     ce_attrs_clear (CeAttrs *a);
+/* Adds one pair (both trimmed of whitespace). Empty key, empty value or
+ * invalid UTF-8: CE_ERR_FORMAT with a message. */
+CeStatus ce_attrs_add   (CeAttrs *a, const char *key, const char *value, char *msg);
+/* Splits VALUES at "," "，" "、" or "|" (WooCommerce "Attribute 1 value(s)")
+ * and adds each non-empty piece as a value of KEY. */
+CeStatus ce_attrs_add_list (CeAttrs *a, const char *key, const char *values, char *msg);
+/* Parses TEXT into A (appended). Errors (empty key, unbalanced brackets,
+ * missing "#", …) are CE_ERR_FORMAT; MSG says what and at which character. */
+CeStatus ce_attrs_parse (CeAttrs *a, const char *text, CeAttrFormat format, char *msg);
+/* Canonical text of A in FORMAT (BRACKETS or HASH); malloc'd, NULL on OOM. */
+char    *ce_attrs_format (const CeAttrs *a, CeAttrFormat format);
+/* Index of the first value of KEY (exact), -1 when absent. */
+int      ce_attrs_find  (const CeAttrs *a, const char *key);
+
+/* Slot token of KEY's value of RANK into BUF (SIZE): "<" + key lowercased
+ * (ASCII), spaces and "-" as "_", "<" ">" dropped + ("_" rank+1 when
+ * rank > 0) + ">". Returns the length, or -1 when BUF is too small. */
+int      ce_slot_token  (const char *key, int rank, char *buf, size_t size);
+
+/* Which keys are delexicalised (their values become slot tokens). */
+typedef struct {
+  int all;                    /* 1: every key */
+  const char *const *keys;    /* else these (exact key names) */
+  int n_keys;
+} CeDelexKeys;
+
+int      ce_delex_key_selected (const CeDelexKeys *keys, const char *key);
+
+/* The model's source sequence for one row: for each attribute, in order,
+ * [slot token if the key is delexicalised] + [the value's tokens unless
+ * slot_only], every position tagged with the key's field id. */
+typedef struct {
+  const CeVocab *vocab;        /* token ids; NULL: only the strings are produced */
+  const CeVocab *fields;       /* field ids (keys as items); NULL: fields are 0 */
+  const CeDelexKeys *delex;    /* NULL: none */
+  int slot_only;               /* 1: a delexicalised value is its slot token alone */
+  unsigned tokenize_flags;     /* for the value tokens (CE_TOKENIZE_LOWER …) */
+  int max_len;                 /* 0 = no limit; longer sources give CE_ERR_LIMIT */
+} CeSourceOptions;
+
+typedef struct {
+  int n;
+  int32_t *tokens;   /* (n) ids (when vocab was given) */
+  int32_t *fields;   /* (n) field ids */
+  int32_t *attr;     /* (n) index into the row's CeAttrs */
+  CeTokens strings;  /* the token strings (for building the vocabulary) */
+  int cap_;          /* private */
+} CeSource;
+
+void     ce_source_init  (CeSource *s);
+void     ce_source_clear (CeSource *s);
+CeStatus ce_source_build (CeSource *s, const CeAttrs *row, const CeSourceOptions *opts, char *msg);
+
+/* Delexicalisation: every occurrence in TEXT of a value of ROW whose key
+ * KEYS selects becomes its slot token. Longest value first, case-insensitive,
+ * "-"/"_"/spaces equivalent, a plural "s"/"es" allowed after a Latin value,
+ * whole words for Latin, substrings for CJK. Returns a malloc'd string
+ * (NULL with STATUS/MSG on failure); *N_SLOTS (OUT, may be NULL) counts them. */
+char    *ce_delexicalise (const CeAttrs *row, const CeDelexKeys *keys, const char *text,
+                          int *n_slots, CeStatus *status, char *msg);
+
+typedef struct {
+  int n_filled;      /* slot tokens replaced by the row's value */
+  int n_unfilled;    /* slot tokens the row has no value for: dropped */
+  int n_unknown;     /* "<unk>" tokens: dropped */
+  int broken;        /* 1: a drop left a broken phrase (dangling preposition or
+                        article, doubled punctuation, empty text) */
+} CeRelexReport;
+
+/* Fills the slot tokens in TOKENS (N) from ROW and detokenizes. No slot or
+ * "<unk>" token ever reaches the output. REPORT (OUT, may be NULL). */
+char    *ce_relexicalise (const CeAttrs *row, const char *const *tokens, int n,
+                          CeRelexReport *report, CeStatus *status, char *msg);
+
+/* Fact check. A lexicon knows, for each key, its values and their surface
+ * forms ("cheap" for priceRange=cheap, "inexpensive", …). */
+typedef struct CeLexicon CeLexicon;
+
+typedef enum {
+  CE_LEXICON_E2E,        /* closed E2E value sets with realisation rules */
+  CE_LEXICON_COLORS,     /* English and Chinese colours; key "color" */
+  CE_LEXICON_MATERIALS,  /* English and Chinese materials; key "material" */
+} CeLexiconBuiltin;
+
+enum {
+  CE_LEX_STRICT = 1 << 0,  /* a mention when the row lacks the key counts as invented */
+  CE_LEX_IGNORE = 1 << 1,  /* the key is not checked at all (free text, SKU …) */
+};
+
+CeLexicon *ce_lexicon_new  (void);
+void       ce_lexicon_free (CeLexicon *lex);
+/* SURFACE realises KEY=VALUE (NULL: VALUE itself). Keys compare
+ * case-insensitively (ASCII). */
+CeStatus   ce_lexicon_add  (CeLexicon *lex, const char *key, const char *value, const char *surface, char *msg);
+/* Every value of ROW as its own surface (from the training data). */
+CeStatus   ce_lexicon_add_attrs (CeLexicon *lex, const CeAttrs *row, char *msg);
+CeStatus   ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg);
+/* Row key ALIAS means lexicon key KEY ("colour", "颜色" -> "color"). */
+CeStatus   ce_lexicon_add_alias (CeLexicon *lex, const char *alias, const char *key, char *msg);
+CeStatus   ce_lexicon_set_flags (CeLexicon *lex, const char *key, unsigned flags, char *msg);
+
+typedef struct {
+  int attr;                      /* index in the row; -1 for an invented value */
+  const char *key;               /* the lexicon key (owned by the lexicon or the row) */
+  const char *value;             /* the value this span realises */
+  size_t byte_start, byte_end;   /* [start, end) in the text */
+  size_t char_start, char_end;   /* the same in code points */
+} CeMention;
+
+/* A check's result. Zero-initialise (or ce_check_init), reuse across calls
+ * (no allocation once grown), ce_check_clear when done. */
+typedef struct {
+  int n_values;          /* row values checked (ignored keys excluded) */
+  int n_mentioned;       /* spans of row values, in text order */
+  CeMention *mentioned;
+  int n_missing;         /* row values never mentioned */
+  int *missing;          /* (n_missing) indexes into the row */
+  int n_invented;        /* spans of values the row does not have */
+  CeMention *invented;
+  int cap_m_, cap_miss_, cap_i_;   /* private */
+} CeCheck;
+
+void     ce_check_init  (CeCheck *c);
+void     ce_check_clear (CeCheck *c);
+/* Checks TEXT (LEN bytes, -1 = NUL-terminated) against ROW. Spans are
+ * matched longest first, case-insensitively, whole words for Latin. A span
+ * realising one of the row's values is a mention; otherwise it is invented
+ * when its key is in the row or is CE_LEX_STRICT. */
+CeStatus ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdiff_t len,
+                        CeCheck *out, char *msg);
+/* (missing + invented) / values of one check; 0 when the row has no values. */
+double   ce_check_slot_error_rate (const CeCheck *c);
+
+/* Metrics. Outputs and references are UTF-8 strings. */
+typedef enum {
+  CE_METRIC_WORDS,   /* lowercased, mteval-v13a tokenisation as e2e_bleu.py */
+  CE_METRIC_CHARS,   /* one token per code point (Python's list(str)) */
+} CeMetricTokens;
+
+typedef struct {
+  int n;
+  const char *const *refs;
+} CeRefSet;
+
+/* Corpus BLEU-4 (0..1) of OUTPUTS[i] against REFS[i], N items: clipped
+ * counts against the max over references, closest reference length
+ * (shorter on ties), no smoothing — exactly ../shared/bench/e2e_bleu.py. */
+CeStatus ce_bleu_corpus (int n, const char *const *outputs, const CeRefSet *refs,
+                         CeMetricTokens tok, double *bleu, char *msg);
+/* NLTK sentence_bleu(refs, output, smoothing_function=method3), 0..1. */
+CeStatus ce_bleu_sentence (const char *output, const CeRefSet *refs, CeMetricTokens tok,
+                           double *bleu, char *msg);
+/* Mean of ce_bleu_sentence x 100 over N items (the AdvertiseGen/ChatGLM
+ * convention with CE_METRIC_CHARS). */
+CeStatus ce_bleu_sentence_mean (int n, const char *const *outputs, const CeRefSet *refs,
+                                CeMetricTokens tok, double *score, char *msg);
+/* ROUGE-L F-measure from the longest common subsequence, per item
+ * P = max over refs of lcs/|out|, R = max of lcs/|ref|,
+ * F = (1+beta^2) P R / (R + beta^2 P); mean over N items (0..1).
+ * BETA = 1.2 is the E2E/coco-caption convention. */
+CeStatus ce_rouge_l (int n, const char *const *outputs, const CeRefSet *refs,
+                     CeMetricTokens tok, double beta, double *rouge, char *msg);
+/* Distinct n-grams / all n-grams over the N outputs (ORDER = 1, 2, 4 …). */
+CeStatus ce_distinct (int n, const char *const *outputs, CeMetricTokens tok, int order,
+                      double *distinct, char *msg);
+/* Self-BLEU-4 of N variants (N >= 2): mean of ce_bleu_sentence of each
+ * variant against the other N-1 as references (0..1; lower = more diverse). */
+CeStatus ce_self_bleu (int n, const char *const *variants, CeMetricTokens tok,
+                       double *self_bleu, char *msg);
+
+/* Slot error rate over many checks: add each, then read the rate. */
+typedef struct {
+  long values, missing, invented;
+} CeSlotErrors;
+
+void     ce_slot_errors_add  (CeSlotErrors *acc, const CeCheck *c);
+double   ce_slot_errors_rate (const CeSlotErrors *acc);
+
 /* ---- the conditional text model (ce-model.c) ----------------------------
  * One network for every model family: an attribute encoder (token + field
  * embeddings, a bidirectional GRU), a GRU decoder with additive attention

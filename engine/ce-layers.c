@@ -236,9 +236,11 @@ ce_log_softmax_rows (float *y, const float *x, int N, int C)
           mx = xr[c];
       for (int c = 0; c < C; c++)
         sum += exp ((double) xr[c] - mx);
-      float lse = mx + (float) log (sum);
+      /* (x − max) − log Σ: subtracting the max first keeps precision when
+       * the logits are large */
+      float ls = (float) log (sum);
       for (int c = 0; c < C; c++)
-        yr[c] = xr[c] - lse;
+        yr[c] = (xr[c] - mx) - ls;
     }
 }
 

@@ -1,0 +1,82 @@
+/* copyist-project-private.h — shared by the files that implement
+ * CopyistProject (split by concern, as gnome-text-editor splits its window):
+ *   copyist-project.c             open/close, statements, errors, meta, mapping, models, runs
+ *   copyist-project-migrations.c  the schema and its forward migrations
+ *   copyist-project-history.c     actions, snapshots, undo/redo
+ *   copyist-project-products.c    import, records, texts and variants */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "copyist-project.h"
+
+G_BEGIN_DECLS
+
+/* "COPY" as the SQLite application_id of every project file. */
+#define COPYIST_PROJECT_APPLICATION_ID 0x434f5059
+
+/* More ids than this in one change are announced as "everything changed". */
+#define COPYIST_PROJECT_CHANGED_LIST_MAX 4096
+
+struct _CopyistProject
+{
+  GObject     parent_instance;
+
+  GFile      *file;
+  char       *path;
+  sqlite3    *db;
+  GHashTable *stmts;            /* SQL text -> sqlite3_stmt*, prepared once */
+  int         opened_version;
+
+  /* undo/redo state, mirrored from the history table */
+  gboolean    can_undo;
+  gboolean    can_redo;
+  char       *undo_label;
+  char       *redo_label;
+
+  /* the action being recorded (between project_action_begin and _end) */
+  gboolean    in_action;
+  gint64      action_id;
+  GHashTable *action_touched;   /* product ids whose before-image is stored */
+  GArray     *changed_ids;      /* gint64 */
+  gboolean    changed_all;
+};
+
+/* copyist-project.c */
+sqlite3_stmt *project_stmt (CopyistProject *self, const char *sql, GError **error);
+gboolean      project_exec (CopyistProject *self, const char *sql, GError **error);
+void          project_set_error (CopyistProject *self, GError **error, int rc, const char *what);
+gboolean      project_step_done (CopyistProject *self, sqlite3_stmt *stmt, const char *what, GError **error);
+gboolean      project_check_open (CopyistProject *self, GError **error);
+void          project_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text);
+char         *project_column_dup (sqlite3_stmt *stmt, int column);
+gboolean      project_is_valid_field (const char *field);
+gint64        project_now (void);
+
+/* copyist-project-migrations.c */
+/* Creates (version 0 -> current) or migrates the schema; in one transaction. */
+gboolean project_migrate (CopyistProject *self, int from_version, GError **error);
+
+/* copyist-project-history.c */
+/* An action: BEGIN IMMEDIATE, a history entry (or the entry MERGE_KEY
+ * continues), the redo stack dropped. */
+gboolean project_action_begin   (CopyistProject *self, const char *kind, const char *label,
+                                 const char *merge_key, GError **error);
+/* Before product ID changes in this action: keeps its before-image (once). */
+gboolean project_action_touch   (CopyistProject *self, gint64 id, GError **error);
+/* Product ID was created by this action (its before-image is "absent"). */
+gboolean project_action_created (CopyistProject *self, gint64 id, GError **error);
+/* Commits (OK) or rolls back; on commit emits products-changed and the
+ * can-undo/redo notifications. Returns FALSE if the commit failed. */
+gboolean project_action_end     (CopyistProject *self, gboolean ok, GError **error);
+void     project_note_changed   (CopyistProject *self, gint64 id);
+void     project_note_changed_all (CopyistProject *self);
+gboolean project_refresh_history_state (CopyistProject *self, GError **error);
+void     project_emit_changes   (CopyistProject *self);
+
+/* copyist-project-products.c */
+/* Re-derives the product's status from its texts and refreshes its search row. */
+gboolean project_update_product (CopyistProject *self, gint64 id, GError **error);
+gboolean project_search_delete (CopyistProject *self, gint64 id, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,1246 @@
+/* copyist-project-products.c — products, import, texts and variants.
+ * Every public function that changes something is one action
+ * (copyist-project-history.c): one transaction, one undo step. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "copyist-project-private.h"
+
+/* ---- small helpers ---- */
+
+static const char *
+field_label (const char *field)
+{
+  return strcmp (field, COPYIST_FIELD_ADCOPY) == 0 ? _("ad copy") : _("description");
+}
+
+static gboolean
+check_field (CopyistProject *self, const char *field, GError **error)
+{
+  if (project_is_valid_field (field))
+    return TRUE;
+  g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_INVALID,
+               _("%s: unknown text field “%s” (expected description or adcopy)"), self->path,
+               field ? field : "");
+  return FALSE;
+}
+
+static CopyistTextOrigin
+origin_from_string (const char *str)
+{
+  for (int o = COPYIST_TEXT_ORIGIN_NONE; o <= COPYIST_TEXT_ORIGIN_HAND; o++)
+    if (g_strcmp0 (str, copyist_text_origin_to_string (o)) == 0)
+      return o;
+  return COPYIST_TEXT_ORIGIN_NONE;
+}
+
+static void
+json_append_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) (s ? s : ""); *p; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_append_strv (GString *out, char **strv)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    {
+      if (i)
+        g_string_append_c (out, ',');
+      json_append_string (out, strv[i]);
+    }
+  g_string_append_c (out, ']');
+}
+
+static char *
+source_rows_to_json (GPtrArray *rows)
+{
+  GString *out = g_string_new ("[");
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      if (i)
+        g_string_append_c (out, ',');
+      json_append_strv (out, rows->pdata[i]);
+    }
+  g_string_append_c (out, ']');
+  return g_string_free (out, FALSE);
+}
+
+static char **
+json_array_to_strv (JsonArray *array)
+{
+  guint n = json_array_get_length (array);
+  char **strv = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      strv[i] = g_strdup (JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL);
+      if (strv[i] == NULL)
+        strv[i] = g_strdup ("");
+    }
+  return strv;
+}
+
+static gboolean
+has_cjk (const char *text)
+{
+  for (const char *p = text; p != NULL && *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* "headline\nbody" from the record's two ad copy parts (NULL if neither). */
+static char *
+adcopy_join (const CopyistRecord *record)
+{
+  gboolean has_headline = record->adcopy_headline != NULL && *record->adcopy_headline;
+  gboolean has_body = record->adcopy_body != NULL && *record->adcopy_body;
+
+  if (!has_headline && !has_body)
+    return NULL;
+  return g_strdup_printf ("%s\n%s", has_headline ? record->adcopy_headline : "",
+                          has_body ? record->adcopy_body : "");
+}
+
+static void
+adcopy_split (const char *text, char **headline, char **body)
+{
+  const char *nl = text != NULL ? strchr (text, '\n') : NULL;
+
+  if (text == NULL)
+    return;
+  if (nl == NULL)
+    {
+      *headline = g_strdup (text);
+      return;
+    }
+  *headline = nl > text ? g_strndup (text, (gsize) (nl - text)) : NULL;
+  *body = nl[1] ? g_strdup (nl + 1) : NULL;
+}
+
+/* ---- search index and status ---- */
+
+gboolean
+project_search_delete (CopyistProject *self, gint64 id, GError **error)
+{
+  sqlite3_stmt *stmt = project_stmt (self, "DELETE FROM products_fts WHERE rowid = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return project_step_done (self, stmt, _("updating the search index"), error);
+}
+
+static gboolean
+search_insert (CopyistProject *self, gint64 id, GError **error)
+{
+  sqlite3_stmt *stmt = project_stmt (self,
+    "INSERT INTO products_fts (rowid, title, sku, category, description) "
+    "SELECT p.id, p.title, p.sku, p.category, t.text FROM products p "
+    "LEFT JOIN texts t ON t.product_id = p.id AND t.field = 'description' WHERE p.id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return project_step_done (self, stmt, _("updating the search index"), error);
+}
+
+static CopyistProductStatus
+derive_status (gboolean any_text, gboolean all_approved, gboolean any_hand, gboolean any_generated)
+{
+  if (any_text && all_approved)
+    return COPYIST_PRODUCT_STATUS_APPROVED;
+  if (any_hand)
+    return COPYIST_PRODUCT_STATUS_EDITED;
+  if (any_generated)
+    return COPYIST_PRODUCT_STATUS_GENERATED;
+  return COPYIST_PRODUCT_STATUS_NEW;
+}
+
+gboolean
+project_update_product (CopyistProject *self, gint64 id, GError **error)
+{
+  gboolean any_text = FALSE, all_approved = TRUE, any_hand = FALSE, any_generated = FALSE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = project_stmt (self, "SELECT origin, approved, coalesce (text, '') <> '' FROM texts WHERE product_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CopyistTextOrigin origin = origin_from_string ((const char *) sqlite3_column_text (stmt, 0));
+      if (!sqlite3_column_int (stmt, 2))
+        continue;
+      any_text = TRUE;
+      all_approved = all_approved && sqlite3_column_int (stmt, 1);
+      any_hand = any_hand || origin == COPYIST_TEXT_ORIGIN_HAND;
+      any_generated = any_generated || origin == COPYIST_TEXT_ORIGIN_GENERATED;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading a product's texts"));
+      return FALSE;
+    }
+  stmt = project_stmt (self, "UPDATE products SET status = ?2, modified = ?3 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, copyist_product_status_to_string (derive_status (any_text, all_approved, any_hand,
+                                                                               any_generated)), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, project_now ());
+  return project_step_done (self, stmt, _("updating a product"), error)
+         && project_search_delete (self, id, error)
+         && search_insert (self, id, error);
+}
+
+/* ---- reading ---- */
+
+gint64
+copyist_project_count_products (CopyistProject *self, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), -1);
+  stmt = project_stmt (self, "SELECT count(*) FROM products", error);
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  else
+    project_set_error (self, error, sqlite3_extended_errcode (self->db), _("counting products"));
+  sqlite3_reset (stmt);
+  return n;
+}
+
+GArray *
+copyist_project_dup_product_ids (CopyistProject *self, GError **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), NULL);
+  stmt = project_stmt (self, "SELECT id FROM products ORDER BY position, id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      project_set_error (self, error, sqlite3_extended_errcode (self->db), _("listing products"));
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+static void
+set_no_such_product (CopyistProject *self, gint64 id, GError **error)
+{
+  g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_NO_SUCH_PRODUCT,
+               _("%s: there is no product %" G_GINT64_FORMAT " in this project"), self->path, id);
+}
+
+gboolean
+copyist_project_get_status (CopyistProject *self, gint64 id, CopyistProductStatus *status, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  stmt = project_stmt (self, "SELECT status FROM products WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    copyist_product_status_from_string ((const char *) sqlite3_column_text (stmt, 0), status);
+  else if (rc == SQLITE_DONE)
+    set_no_such_product (self, id, error);
+  else
+    project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading a product"));
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+static gboolean
+parse_source (CopyistRecord *record, const char *headers_json, const char *rows_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (headers_json != NULL && json_parser_load_from_data (parser, headers_json, -1, NULL))
+    {
+      root = json_parser_get_root (parser);
+      if (JSON_NODE_HOLDS_ARRAY (root))
+        record->source_headers = json_array_to_strv (json_node_get_array (root));
+    }
+  if (rows_json != NULL && json_parser_load_from_data (parser, rows_json, -1, NULL))
+    {
+      root = json_parser_get_root (parser);
+      if (JSON_NODE_HOLDS_ARRAY (root))
+        {
+          JsonArray *rows = json_node_get_array (root);
+          for (guint i = 0; i < json_array_get_length (rows); i++)
+            {
+              JsonNode *row = json_array_get_element (rows, i);
+              if (JSON_NODE_HOLDS_ARRAY (row))
+                g_ptr_array_add (record->source_rows, json_array_to_strv (json_node_get_array (row)));
+            }
+        }
+    }
+  return TRUE;
+}
+
+CopyistRecord *
+copyist_project_get_record (CopyistProject *self, gint64 id, GError **error)
+{
+  g_autoptr(CopyistRecord) record = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), NULL);
+  stmt = project_stmt (self, "SELECT sku, title, category, language, source_format, source_headers, "
+                             "source_rows, description_html FROM products WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        set_no_such_product (self, id, error);
+      else
+        project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading a product"));
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  record = copyist_record_new ();
+  record->id = id;
+  record->sku = project_column_dup (stmt, 0);
+  record->title = project_column_dup (stmt, 1);
+  record->category = project_column_dup (stmt, 2);
+  record->language = project_column_dup (stmt, 3);
+  record->source_format = project_column_dup (stmt, 4);
+  parse_source (record, (const char *) sqlite3_column_text (stmt, 5), (const char *) sqlite3_column_text (stmt, 6));
+  record->description_html = project_column_dup (stmt, 7);
+  sqlite3_reset (stmt);
+
+  stmt = project_stmt (self, "SELECT key, value FROM attributes WHERE product_id = ?1 ORDER BY position", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (record->attributes,
+                     copyist_attribute_new ((const char *) sqlite3_column_text (stmt, 0),
+                                            (const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading a product"));
+      return NULL;
+    }
+
+  stmt = project_stmt (self, "SELECT field, text FROM texts WHERE product_id = ?1 AND text IS NOT NULL", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *field = (const char *) sqlite3_column_text (stmt, 0);
+      const char *text = (const char *) sqlite3_column_text (stmt, 1);
+      if (g_strcmp0 (field, COPYIST_FIELD_DESCRIPTION) == 0)
+        record->description = g_strdup (text);
+      else if (g_strcmp0 (field, COPYIST_FIELD_ADCOPY) == 0)
+        adcopy_split (text, &record->adcopy_headline, &record->adcopy_body);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading a product"));
+      return NULL;
+    }
+  return g_steal_pointer (&record);
+}
+
+GPtrArray *
+copyist_project_dup_records (CopyistProject *self, GArray *ids, gboolean approved_only, GError **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) copyist_record_free);
+  g_autoptr(GArray) all = NULL;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), NULL);
+  if (ids == NULL)
+    {
+      all = copyist_project_dup_product_ids (self, error);
+      if (all == NULL)
+        return NULL;
+      ids = all;
+    }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      CopyistRecord *record;
+
+      if (approved_only)
+        {
+          CopyistProductStatus status = COPYIST_PRODUCT_STATUS_NEW;
+          if (!copyist_project_get_status (self, id, &status, error))
+            return NULL;
+          if (status != COPYIST_PRODUCT_STATUS_APPROVED)
+            continue;
+        }
+      record = copyist_project_get_record (self, id, error);
+      if (record == NULL)
+        return NULL;
+      g_ptr_array_add (records, record);
+    }
+  return g_steal_pointer (&records);
+}
+
+CopyistFieldState *
+copyist_project_get_field (CopyistProject *self, gint64 id, const char *field, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  CopyistProductStatus status;
+  CopyistFieldState *state;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), NULL);
+  if (!check_field (self, field, error) || !copyist_project_get_status (self, id, &status, error))
+    return NULL;
+
+  state = g_new0 (CopyistFieldState, 1);
+  state->variants = g_ptr_array_new_with_free_func ((GDestroyNotify) copyist_variant_free);
+  stmt = project_stmt (self, "SELECT text, origin, locked, approved, current_variant FROM texts "
+                             "WHERE product_id = ?1 AND field = ?2", &local);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          state->text = project_column_dup (stmt, 0);
+          state->origin = origin_from_string ((const char *) sqlite3_column_text (stmt, 1));
+          state->locked = sqlite3_column_int (stmt, 2) != 0;
+          state->approved = sqlite3_column_int (stmt, 3) != 0;
+          state->current_variant = sqlite3_column_int64 (stmt, 4);
+        }
+      else if (rc != SQLITE_DONE)
+        project_set_error (self, &local, sqlite3_extended_errcode (self->db), _("reading a text"));
+      sqlite3_reset (stmt);
+    }
+  if (local == NULL)
+    stmt = project_stmt (self, "SELECT id, text, origin, coalesce (model_id, 0), created FROM variants "
+                               "WHERE product_id = ?1 AND field = ?2 ORDER BY id", &local);
+  if (local == NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          CopyistVariant *variant = g_new0 (CopyistVariant, 1);
+          variant->id = sqlite3_column_int64 (stmt, 0);
+          variant->text = project_column_dup (stmt, 1);
+          variant->origin = origin_from_string ((const char *) sqlite3_column_text (stmt, 2));
+          variant->model_id = sqlite3_column_int64 (stmt, 3);
+          variant->created = sqlite3_column_int64 (stmt, 4);
+          g_ptr_array_add (state->variants, variant);
+        }
+      if (rc != SQLITE_DONE)
+        project_set_error (self, &local, sqlite3_extended_errcode (self->db), _("reading variants"));
+      sqlite3_reset (stmt);
+    }
+  if (local != NULL)
+    {
+      copyist_field_state_free (state);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  return state;
+}
+
+/* ---- writing texts (inside an action) ---- */
+
+typedef struct {
+  CopyistTextOrigin origin;
+  gboolean          locked;
+} TextFlags;
+
+static gboolean
+read_text_flags (CopyistProject *self, gint64 id, const char *field, TextFlags *flags, GError **error)
+{
+  sqlite3_stmt *stmt = project_stmt (self, "SELECT origin, locked FROM texts WHERE product_id = ?1 AND field = ?2", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  flags->origin = COPYIST_TEXT_ORIGIN_NONE;
+  flags->locked = FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      flags->origin = origin_from_string ((const char *) sqlite3_column_text (stmt, 0));
+      flags->locked = sqlite3_column_int (stmt, 1) != 0;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading a text"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_variant (CopyistProject *self, gint64 id, const char *field, const char *text,
+                CopyistTextOrigin origin, gint64 model_id, gint64 *variant_id, GError **error)
+{
+  sqlite3_stmt *stmt = project_stmt (self, "INSERT INTO variants (product_id, field, text, origin, model_id, created) "
+                                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, copyist_text_origin_to_string (origin), -1, SQLITE_STATIC);
+  if (model_id > 0)
+    sqlite3_bind_int64 (stmt, 5, model_id);
+  else
+    sqlite3_bind_null (stmt, 5);
+  sqlite3_bind_int64 (stmt, 6, project_now ());
+  if (!project_step_done (self, stmt, _("saving a variant"), error))
+    return FALSE;
+  *variant_id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+/* Makes TEXT the field's current text (VARIANT_ID 0 for a hand edit). */
+static gboolean
+write_current (CopyistProject *self, gint64 id, const char *field, const char *text,
+               CopyistTextOrigin origin, gint64 variant_id, gint64 model_id, GError **error)
+{
+  sqlite3_stmt *stmt = project_stmt (self,
+    "INSERT INTO texts (product_id, field, text, origin, current_variant, model_id, modified) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (product_id, field) DO UPDATE SET "
+    "text = excluded.text, origin = excluded.origin, current_variant = excluded.current_variant, "
+    "model_id = excluded.model_id, modified = excluded.modified", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+  project_bind_text_or_null (stmt, 3, text);
+  sqlite3_bind_text (stmt, 4, copyist_text_origin_to_string (origin), -1, SQLITE_STATIC);
+  if (variant_id > 0)
+    sqlite3_bind_int64 (stmt, 5, variant_id);
+  if (model_id > 0)
+    sqlite3_bind_int64 (stmt, 6, model_id);
+  sqlite3_bind_int64 (stmt, 7, project_now ());
+  return project_step_done (self, stmt, _("saving a text"), error);
+}
+
+static gboolean
+variant_text_exists (CopyistProject *self, gint64 id, const char *field, const char *text, gboolean *exists,
+                     GError **error)
+{
+  sqlite3_stmt *stmt = project_stmt (self, "SELECT 1 FROM variants WHERE product_id = ?1 AND field = ?2 AND text = ?3", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading variants"));
+      return FALSE;
+    }
+  *exists = (rc == SQLITE_ROW);
+  return TRUE;
+}
+
+/* An imported text: becomes current only where nobody has worked on the
+ * field (no text yet, or the previous import's); otherwise it is kept as a
+ * variant so nothing the merchant or a model wrote is lost. */
+static gboolean
+import_text (CopyistProject *self, gint64 id, const char *field, const char *text, gboolean created,
+             GError **error)
+{
+  TextFlags flags = { COPYIST_TEXT_ORIGIN_NONE, FALSE };
+  gboolean exists = FALSE;
+  gint64 variant_id = 0;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  if (!created && !read_text_flags (self, id, field, &flags, error))
+    return FALSE;
+  if (!created && !variant_text_exists (self, id, field, text, &exists, error))
+    return FALSE;
+  if (!exists && !insert_variant (self, id, field, text, COPYIST_TEXT_ORIGIN_IMPORTED, 0, &variant_id, error))
+    return FALSE;
+  if (flags.locked || (flags.origin != COPYIST_TEXT_ORIGIN_NONE && flags.origin != COPYIST_TEXT_ORIGIN_IMPORTED)
+      || variant_id == 0)
+    return TRUE;
+  return write_current (self, id, field, text, COPYIST_TEXT_ORIGIN_IMPORTED, variant_id, 0, error);
+}
+
+/* ---- import ---- */
+
+static gboolean
+write_attributes (CopyistProject *self, gint64 id, const CopyistRecord *record, gboolean replace, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (replace)
+    {
+      stmt = project_stmt (self, "DELETE FROM attributes WHERE product_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!project_step_done (self, stmt, _("saving attributes"), error))
+        return FALSE;
+    }
+  for (guint i = 0; i < record->attributes->len; i++)
+    {
+      const CopyistAttribute *attr = g_ptr_array_index (record->attributes, i);
+
+      if (attr->key == NULL)
+        continue;
+      stmt = project_stmt (self, "INSERT INTO attributes (product_id, position, key, value) VALUES (?1, ?2, ?3, ?4)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_int (stmt, 2, (int) i);
+      sqlite3_bind_text (stmt, 3, attr->key, -1, SQLITE_STATIC);
+      project_bind_text_or_null (stmt, 4, attr->value);
+      if (!project_step_done (self, stmt, _("saving attributes"), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+find_by_sku (CopyistProject *self, const char *sku, gint64 *id, GError **error)
+{
+  sqlite3_stmt *stmt = project_stmt (self, "SELECT id FROM products WHERE sku = ?1 ORDER BY id LIMIT 1", error);
+  int rc;
+
+  *id = 0;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sku, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      project_set_error (self, error, sqlite3_extended_errcode (self->db), _("looking up a SKU"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+import_one (CopyistProject *self, CopyistRecord *record, gint64 existing, gint64 position, GError **error)
+{
+  g_autofree char *headers = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *adcopy = adcopy_join (record);
+  const char *language = record->language;
+  gboolean created = (existing == 0);
+  sqlite3_stmt *stmt;
+  gint64 id = existing;
+
+  if (language == NULL)
+    language = has_cjk (record->title) || has_cjk (record->description) ? "zh" : "en";
+  if (record->source_headers != NULL)
+    {
+      GString *out = g_string_new (NULL);
+      json_append_strv (out, record->source_headers);
+      headers = g_string_free (out, FALSE);
+    }
+  if (record->source_rows != NULL && record->source_rows->len > 0)
+    rows = source_rows_to_json (record->source_rows);
+
+  if (created)
+    stmt = project_stmt (self, "INSERT INTO products (sku, title, category, language, source_format, source_headers, "
+                               "source_rows, description_html, position, created, modified) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)", error);
+  else
+    stmt = project_stmt (self, "UPDATE products SET sku = ?1, title = ?2, category = ?3, language = ?4, "
+                               "source_format = ?5, source_headers = ?6, source_rows = ?7, "
+                               "description_html = coalesce (?8, description_html), modified = ?10 WHERE id = ?11", error);
+  if (stmt == NULL)
+    return FALSE;
+  project_bind_text_or_null (stmt, 1, record->sku);
+  project_bind_text_or_null (stmt, 2, record->title);
+  project_bind_text_or_null (stmt, 3, record->category);
+  project_bind_text_or_null (stmt, 4, language);
+  project_bind_text_or_null (stmt, 5, record->source_format);
+  project_bind_text_or_null (stmt, 6, headers);
+  project_bind_text_or_null (stmt, 7, rows);
+  project_bind_text_or_null (stmt, 8, record->description_html);
+  if (created)
+    sqlite3_bind_int64 (stmt, 9, position);
+  sqlite3_bind_int64 (stmt, 10, project_now ());
+  if (!created)
+    sqlite3_bind_int64 (stmt, 11, id);
+  if (!project_step_done (self, stmt, _("saving a product"), error))
+    return FALSE;
+  if (created)
+    {
+      id = sqlite3_last_insert_rowid (self->db);
+      if (!project_action_created (self, id, error))
+        return FALSE;
+    }
+  if (!write_attributes (self, id, record, !created, error)
+      || !import_text (self, id, COPYIST_FIELD_DESCRIPTION, record->description, created, error)
+      || !import_text (self, id, COPYIST_FIELD_ADCOPY, adcopy, created, error))
+    return FALSE;
+  record->id = id;
+  /* A new product is "new" whatever it brought; only the index needs it. */
+  return created ? search_insert (self, id, error) : project_update_product (self, id, error);
+}
+
+static void
+report_skip (CopyistImportReport *report, guint index, const CopyistRecord *record, const char *why)
+{
+  if (report == NULL)
+    return;
+  report->skipped++;
+  if (record->sku != NULL)
+    g_ptr_array_add (report->reasons, g_strdup_printf (_("record %u (SKU %s): %s"), index + 1, record->sku, why));
+  else
+    g_ptr_array_add (report->reasons, g_strdup_printf (_("record %u: %s"), index + 1, why));
+}
+
+gboolean
+copyist_project_import_records (CopyistProject *self, GPtrArray *records, CopyistImportMode mode,
+                                CopyistImportReport *report, GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *label = NULL;
+  CopyistImportReport local_report;
+  sqlite3_stmt *stmt;
+  gint64 position = 0;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (records != NULL, FALSE);
+
+  copyist_import_report_init (&local_report);
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import %u product", "Import %u products", records->len),
+                           records->len);
+  if (!project_action_begin (self, "import", label, NULL, error))
+    {
+      copyist_import_report_clear (&local_report);
+      return FALSE;
+    }
+  stmt = project_stmt (self, "SELECT coalesce (max (position), 0) FROM products", error);
+  if (stmt == NULL)
+    goto fail;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    position = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      CopyistRecord *record = g_ptr_array_index (records, i);
+      gboolean has_sku = record->sku != NULL && *record->sku != '\0';
+      gint64 existing = 0;
+
+      if ((record->title == NULL || *record->title == '\0') && !has_sku && record->attributes->len == 0)
+        {
+          report_skip (&local_report, i, record, _("empty: no title, SKU or attributes"));
+          continue;
+        }
+      if (has_sku)
+        {
+          if (g_hash_table_contains (seen, record->sku))
+            {
+              report_skip (&local_report, i, record, _("the same SKU appears earlier in this import"));
+              continue;
+            }
+          g_hash_table_add (seen, record->sku);
+          if (!find_by_sku (self, record->sku, &existing, error))
+            goto fail;
+          if (existing != 0 && mode == COPYIST_IMPORT_CREATE_ONLY)
+            {
+              report_skip (&local_report, i, record, _("a product with this SKU is already in the project"));
+              continue;
+            }
+          if (existing != 0 && !project_action_touch (self, existing, error))
+            goto fail;
+        }
+      if (!import_one (self, record, existing, existing ? 0 : ++position, error))
+        {
+          g_prefix_error (error, _("record %u: "), i + 1);
+          goto fail;
+        }
+      if (existing)
+        local_report.updated++;
+      else
+        local_report.created++;
+    }
+  if (local_report.created + local_report.updated > COPYIST_PROJECT_CHANGED_LIST_MAX)
+    project_note_changed_all (self);
+  if (!project_action_end (self, TRUE, error))
+    {
+      copyist_import_report_clear (&local_report);
+      return FALSE;
+    }
+  if (report != NULL)
+    {
+      copyist_import_report_clear (report);
+      *report = local_report;
+    }
+  else
+    copyist_import_report_clear (&local_report);
+  return TRUE;
+
+fail:
+  project_action_end (self, FALSE, NULL);
+  copyist_import_report_clear (&local_report);
+  return FALSE;
+}
+
+/* ---- per-product actions ---- */
+
+typedef gboolean (*ProductOp) (CopyistProject *self, gint64 id, gconstpointer data, GError **error);
+
+/* Runs OP on every id of IDS as one action. */
+static gboolean
+run_action (CopyistProject *self, const char *kind, const char *label, const char *merge_key,
+            const gint64 *ids, guint n_ids, ProductOp op, gconstpointer data, GError **error)
+{
+  if (!project_action_begin (self, kind, label, merge_key, error))
+    return FALSE;
+  for (guint i = 0; i < n_ids; i++)
+    if (!project_action_touch (self, ids[i], error) || !op (self, ids[i], data, error))
+      {
+        project_action_end (self, FALSE, NULL);
+        return FALSE;
+      }
+  return project_action_end (self, TRUE, error);
+}
+
+typedef struct {
+  const char *field;
+  const char *text;
+} SetTextData;
+
+static gboolean
+set_text_op (CopyistProject *self, gint64 id, gconstpointer data, GError **error)
+{
+  const SetTextData *d = data;
+
+  return write_current (self, id, d->field, d->text, COPYIST_TEXT_ORIGIN_HAND, 0, 0, error)
+         && project_update_product (self, id, error);
+}
+
+gboolean
+copyist_project_set_text (CopyistProject *self, gint64 id, const char *field, const char *text,
+                          const char *merge_key, GError **error)
+{
+  g_autofree char *label = NULL;
+  SetTextData data = { field, text ? text : "" };
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  if (!check_field (self, field, error))
+    return FALSE;
+  label = g_strdup_printf (_("Edit %s"), field_label (field));
+  return run_action (self, "edit-text", label, merge_key, &id, 1, set_text_op, &data, error);
+}
+
+typedef struct {
+  const char         *field;
+  const char *const  *texts;
+  gint64              model_id;
+} VariantsData;
+
+static gboolean
+add_variants_to (CopyistProject *self, gint64 id, const char *field, const char *const *texts, gint64 model_id,
+                 GError **error)
+{
+  TextFlags flags;
+  gint64 first = 0;
+
+  if (!read_text_flags (self, id, field, &flags, error))
+    return FALSE;
+  for (guint i = 0; texts != NULL && texts[i] != NULL; i++)
+    {
+      gint64 variant_id;
+      if (!insert_variant (self, id, field, texts[i], COPYIST_TEXT_ORIGIN_GENERATED, model_id, &variant_id, error))
+        return FALSE;
+      if (i == 0)
+        first = variant_id;
+    }
+  /* A locked or hand-edited field keeps its text: generation only adds. */
+  if (first != 0 && !flags.locked && flags.origin != COPYIST_TEXT_ORIGIN_HAND
+      && !write_current (self, id, field, texts[0], COPYIST_TEXT_ORIGIN_GENERATED, first, model_id, error))
+    return FALSE;
+  return project_update_product (self, id, error);
+}
+
+static gboolean
+add_variants_op (CopyistProject *self, gint64 id, gconstpointer data, GError **error)
+{
+  const VariantsData *d = data;
+
+  return add_variants_to (self, id, d->field, d->texts, d->model_id, error);
+}
+
+static gboolean
+check_model (CopyistProject *self, gint64 model_id, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (model_id == 0)
+    return TRUE;
+  stmt = project_stmt (self, "SELECT 1 FROM models WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, model_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_INVALID,
+               _("%s: there is no model %" G_GINT64_FORMAT " in this project"), self->path, model_id);
+  return FALSE;
+}
+
+gboolean
+copyist_project_add_variants (CopyistProject *self, gint64 id, const char *field, const char *const *texts,
+                              gint64 model_id, GError **error)
+{
+  g_autofree char *label = NULL;
+  VariantsData data = { field, texts, model_id };
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  if (!check_field (self, field, error) || !check_model (self, model_id, error))
+    return FALSE;
+  if (texts == NULL || texts[0] == NULL)
+    {
+      g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_INVALID, "%s: %s", self->path,
+                   _("no generated texts to add"));
+      return FALSE;
+    }
+  label = g_strdup_printf (_("Generate %s"), field_label (field));
+  return run_action (self, "generate", label, NULL, &id, 1, add_variants_op, &data, error);
+}
+
+gboolean
+copyist_project_add_variants_bulk (CopyistProject *self, GArray *ids, const char *field, GPtrArray *texts_per_product,
+                                   gint64 model_id, GError **error)
+{
+  g_autofree char *label = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (ids != NULL && texts_per_product != NULL, FALSE);
+  if (!check_field (self, field, error) || !check_model (self, model_id, error))
+    return FALSE;
+  if (ids->len != texts_per_product->len)
+    {
+      g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_INVALID,
+                   _("%s: %u products but %u lists of texts"), self->path, ids->len, texts_per_product->len);
+      return FALSE;
+    }
+  if (ids->len == 0)
+    return TRUE;
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Generate %s for %u product",
+                                        "Generate %s for %u products", ids->len),
+                           field_label (field), ids->len);
+  if (!project_action_begin (self, "generate", label, NULL, error))
+    return FALSE;
+  ok = TRUE;
+  for (guint i = 0; ok && i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      ok = project_action_touch (self, id, error)
+           && add_variants_to (self, id, field, texts_per_product->pdata[i], model_id, error);
+    }
+  if (!ok)
+    {
+      project_action_end (self, FALSE, NULL);
+      return FALSE;
+    }
+  return project_action_end (self, TRUE, error);
+}
+
+typedef struct {
+  const char *field;
+  gint64      variant_id;
+} ChooseData;
+
+static gboolean
+choose_op (CopyistProject *self, gint64 id, gconstpointer data, GError **error)
+{
+  const ChooseData *d = data;
+  sqlite3_stmt *stmt = project_stmt (self, "SELECT text, origin, coalesce (model_id, 0) FROM variants "
+                                           "WHERE id = ?1 AND product_id = ?2 AND field = ?3", error);
+  g_autofree char *text = NULL;
+  CopyistTextOrigin origin = COPYIST_TEXT_ORIGIN_GENERATED;
+  gint64 model_id = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, d->variant_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  sqlite3_bind_text (stmt, 3, d->field, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      text = project_column_dup (stmt, 0);
+      origin = origin_from_string ((const char *) sqlite3_column_text (stmt, 1));
+      model_id = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_INVALID,
+                   _("%s: variant %" G_GINT64_FORMAT " is not a %s variant of product %" G_GINT64_FORMAT),
+                   self->path, d->variant_id, field_label (d->field), id);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading a variant"));
+      return FALSE;
+    }
+  return write_current (self, id, d->field, text, origin, d->variant_id, model_id, error)
+         && project_update_product (self, id, error);
+}
+
+gboolean
+copyist_project_choose_variant (CopyistProject *self, gint64 id, const char *field, gint64 variant_id, GError **error)
+{
+  g_autofree char *label = NULL;
+  ChooseData data = { field, variant_id };
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  if (!check_field (self, field, error))
+    return FALSE;
+  label = g_strdup_printf (_("Choose %s variant"), field_label (field));
+  return run_action (self, "choose-variant", label, NULL, &id, 1, choose_op, &data, error);
+}
+
+typedef struct {
+  const char *field;
+  gboolean    value;
+  gboolean    approved;  /* which flag: approved (TRUE) or locked (FALSE) */
+} FlagData;
+
+static gboolean
+flag_op (CopyistProject *self, gint64 id, gconstpointer data, GError **error)
+{
+  const FlagData *d = data;
+  sqlite3_stmt *stmt = project_stmt (self, d->approved
+    ? "INSERT INTO texts (product_id, field, approved, modified) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (product_id, field) DO UPDATE SET approved = excluded.approved, modified = excluded.modified"
+    : "INSERT INTO texts (product_id, field, locked, modified) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (product_id, field) DO UPDATE SET locked = excluded.locked, modified = excluded.modified", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, d->field, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, d->value ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 4, project_now ());
+  return project_step_done (self, stmt, _("saving a text"), error) && project_update_product (self, id, error);
+}
+
+static gboolean
+set_flag (CopyistProject *self, const gint64 *ids, guint n_ids, const char *field, gboolean approved,
+          gboolean value, GError **error)
+{
+  g_autofree char *label = NULL;
+  FlagData data = { field, value, approved };
+
+  if (!check_field (self, field, error))
+    return FALSE;
+  if (n_ids == 0)
+    return TRUE;
+  if (approved)
+    label = n_ids == 1 ? g_strdup_printf (value ? _("Approve %s") : _("Unapprove %s"), field_label (field))
+                       : g_strdup_printf (value ? _("Approve %s of %u products") : _("Unapprove %s of %u products"),
+                                          field_label (field), n_ids);
+  else
+    label = n_ids == 1 ? g_strdup_printf (value ? _("Lock %s") : _("Unlock %s"), field_label (field))
+                       : g_strdup_printf (value ? _("Lock %s of %u products") : _("Unlock %s of %u products"),
+                                          field_label (field), n_ids);
+  return run_action (self, approved ? "approve" : "lock", label, NULL, ids, n_ids, flag_op, &data, error);
+}
+
+gboolean
+copyist_project_set_locked (CopyistProject *self, gint64 id, const char *field, gboolean locked, GError **error)
+{
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  return set_flag (self, &id, 1, field, FALSE, locked, error);
+}
+
+gboolean
+copyist_project_set_approved (CopyistProject *self, gint64 id, const char *field, gboolean approved, GError **error)
+{
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  return set_flag (self, &id, 1, field, TRUE, approved, error);
+}
+
+gboolean
+copyist_project_set_locked_bulk (CopyistProject *self, GArray *ids, const char *field, gboolean locked, GError **error)
+{
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+  return set_flag (self, (const gint64 *) ids->data, ids->len, field, FALSE, locked, error);
+}
+
+gboolean
+copyist_project_set_approved_bulk (CopyistProject *self, GArray *ids, const char *field, gboolean approved,
+                                   GError **error)
+{
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+  return set_flag (self, (const gint64 *) ids->data, ids->len, field, TRUE, approved, error);
+}
+
+typedef struct {
+  const char *key;
+  const char *value;
+} AttributeData;
+
+static gboolean
+attribute_op (CopyistProject *self, gint64 id, gconstpointer data, GError **error)
+{
+  const AttributeData *d = data;
+  const char *column = NULL;
+  sqlite3_stmt *stmt;
+
+  /* Title, SKU and category are columns of the product, not attributes. */
+  if (g_ascii_strcasecmp (d->key, COPYIST_KEY_TITLE) == 0)
+    column = "UPDATE products SET title = ?2 WHERE id = ?1";
+  else if (g_ascii_strcasecmp (d->key, COPYIST_KEY_SKU) == 0)
+    column = "UPDATE products SET sku = ?2 WHERE id = ?1";
+  else if (g_ascii_strcasecmp (d->key, COPYIST_KEY_CATEGORY) == 0)
+    column = "UPDATE products SET category = ?2 WHERE id = ?1";
+  if (column != NULL)
+    {
+      stmt = project_stmt (self, column, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      project_bind_text_or_null (stmt, 2, d->value);
+      return project_step_done (self, stmt, _("saving a product"), error) && project_update_product (self, id, error);
+    }
+
+  if (d->value == NULL)
+    stmt = project_stmt (self, "DELETE FROM attributes WHERE product_id = ?1 AND key = ?2 COLLATE NOCASE", error);
+  else
+    stmt = project_stmt (self, "UPDATE attributes SET value = ?3 WHERE product_id = ?1 AND key = ?2 COLLATE NOCASE", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, d->key, -1, SQLITE_STATIC);
+  if (d->value != NULL)
+    sqlite3_bind_text (stmt, 3, d->value, -1, SQLITE_STATIC);
+  if (!project_step_done (self, stmt, _("saving attributes"), error))
+    return FALSE;
+  if (d->value != NULL && sqlite3_changes (self->db) == 0)
+    {
+      stmt = project_stmt (self, "INSERT INTO attributes (product_id, position, key, value) "
+                                 "SELECT ?1, coalesce (max (position) + 1, 0), ?2, ?3 FROM attributes WHERE product_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_text (stmt, 2, d->key, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, d->value, -1, SQLITE_STATIC);
+      if (!project_step_done (self, stmt, _("saving attributes"), error))
+        return FALSE;
+    }
+  return project_update_product (self, id, error);
+}
+
+gboolean
+copyist_project_set_attribute (CopyistProject *self, gint64 id, const char *key, const char *value, GError **error)
+{
+  g_autofree char *label = NULL;
+  AttributeData data = { key, value };
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  if (key == NULL || *key == '\0')
+    {
+      g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_INVALID, "%s: %s", self->path,
+                   _("an attribute needs a name"));
+      return FALSE;
+    }
+  label = g_strdup_printf (_("Edit “%s”"), key);
+  return run_action (self, "edit-attribute", label, NULL, &id, 1, attribute_op, &data, error);
+}
+
+static gboolean
+delete_op (CopyistProject *self, gint64 id, gconstpointer data, GError **error)
+{
+  sqlite3_stmt *stmt = project_stmt (self, "DELETE FROM products WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return project_step_done (self, stmt, _("deleting a product"), error) && project_search_delete (self, id, error);
+}
+
+gboolean
+copyist_project_delete_products (CopyistProject *self, GArray *ids, GError **error)
+{
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+  if (ids->len == 0)
+    return TRUE;
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u product", "Delete %u products", ids->len), ids->len);
+  return run_action (self, "delete", label, NULL, (const gint64 *) ids->data, ids->len, delete_op, NULL, error);
+}

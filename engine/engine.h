@@ -512,6 +512,11 @@ CeModel *ce_model_load (const char *path, CeStringList **lists_out, int *n_lists
                         CeStatus *status, char *msg);
 void     ce_string_lists_free (CeStringList *lists, int n_lists);
 
+/* Learning rate for STEP (0-based): linear warm-up from base/WARMUP to BASE
+ * over WARMUP steps, then cosine decay to 10 % of BASE at TOTAL steps (and
+ * flat after). TOTAL <= WARMUP means no decay. */
+float    ce_lr_schedule (float base, int step, int warmup, int total);
+
 /* ---- decoding strategies (ce-decode.c) -----------------------------------
  * Greedy, beam search (length-normalised) and sampling (temperature, top-k,
  * top-p) over a CeDecoder, with n-gram repetition blocking, a minimum

@@ -1,0 +1,397 @@
+/* ce-model-decoder.c — step-by-step inference over R rows.
+ *
+ * A decoder owns all its buffers and only reads the model's weights, so
+ * several decoders may run on one model in several threads. Each row r
+ * decodes source row_src[r]: the encoder states, keys and mask stay per
+ * source and rows reach them through that index, so a beam of k rows over
+ * one source never copies encoder states; ce_decoder_reorder moves only
+ * the per-row recurrent state (h, ctx, the latent input term).
+ * At R == 1 every product is a matrix-vector product (ce_gemm picks sgemv).
+ */
+#include "ce-model-private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct CeDecoder {
+  const CeModel *model;
+  int max_rows;
+  int R, B, S;          /* rows, sources and source length of the started batch */
+  CeEncWork enc;
+  void *enc_mem;
+  void *mem;
+  int32_t *row_src, *row_src2;   /* (max_rows) */
+  int32_t *src_ids;              /* (max_rows, max_src) */
+  float *h, *h2;                 /* (max_rows, H) */
+  float *ctx, *ctx2;             /* (max_rows, H) */
+  float *gc, *gc2;               /* (max_rows, 3H) z Wz^T + bx */
+  float *attn, *attn2;           /* (max_rows, max_src) */
+  float *emb;                    /* (max_rows, E) */
+  float *gx;                     /* (max_rows, 3H) */
+  float *cache;                  /* (max_rows, 4H) */
+  float *scratch;                /* (max_rows, 3H) */
+  float *qw;                     /* (max_rows, A) */
+  float *feat;                   /* (max_rows, 2H) */
+  float *logits;                 /* (max_rows, V) */
+  float *pool;                   /* (max_rows, H) pool of each row's source */
+  float *z, *mu, *lv;            /* (max_rows, Z) */
+  float *init_in;                /* (max_rows, H + Z) */
+  float *lat_a, *lat_b;          /* (max_rows, Z + H), (max_rows, H) */
+  float *score;                  /* (max_src) */
+};
+
+static size_t
+decoder_layout (CeDecoder *dec, char *base, const CeDims *d, int R, int S)
+{
+  size_t used = 0;
+  const int Z = d->Z > 0 ? d->Z : 1;
+#define TAKE(ptr, type, n)                                                      \
+  do {                                                                          \
+    size_t bytes_ = ((size_t) (n) * sizeof (type) + 63) & ~(size_t) 63;         \
+    dec->ptr = base ? (type *) (void *) (base + used) : NULL;                   \
+    used += bytes_;                                                             \
+  } while (0)
+  TAKE (row_src, int32_t, R);
+  TAKE (row_src2, int32_t, R);
+  TAKE (src_ids, int32_t, (size_t) R * S);
+  TAKE (h, float, (size_t) R * d->H);
+  TAKE (h2, float, (size_t) R * d->H);
+  TAKE (ctx, float, (size_t) R * d->H);
+  TAKE (ctx2, float, (size_t) R * d->H);
+  TAKE (gc, float, (size_t) R * 3 * d->H);
+  TAKE (gc2, float, (size_t) R * 3 * d->H);
+  TAKE (attn, float, (size_t) R * S);
+  TAKE (attn2, float, (size_t) R * S);
+  TAKE (emb, float, (size_t) R * d->E);
+  TAKE (gx, float, (size_t) R * 3 * d->H);
+  TAKE (cache, float, (size_t) R * 4 * d->H);
+  TAKE (scratch, float, (size_t) R * 3 * d->H);
+  TAKE (qw, float, (size_t) R * d->A);
+  TAKE (feat, float, (size_t) R * 2 * d->H);
+  TAKE (logits, float, (size_t) R * d->V);
+  TAKE (pool, float, (size_t) R * d->H);
+  TAKE (z, float, (size_t) R * Z);
+  TAKE (mu, float, (size_t) R * Z);
+  TAKE (lv, float, (size_t) R * Z);
+  TAKE (init_in, float, (size_t) R * (d->H + Z));
+  TAKE (lat_a, float, (size_t) R * (Z + d->H));
+  TAKE (lat_b, float, (size_t) R * d->H);
+  TAKE (score, float, S);
+#undef TAKE
+  return used;
+}
+
+CeDecoder *
+ce_decoder_new (CeModel *model, int max_rows, CeStatus *status, char *msg)
+{
+  CeStatus st = CE_OK;
+  if (!model || max_rows < 1 || max_rows > (1 << 16))
+    {
+      snprintf (msg, CE_MSG_SIZE, "decoder: max_rows is %d, expected 1..%d", max_rows, 1 << 16);
+      st = CE_ERR_INVALID_ARG;
+      goto fail;
+    }
+  CeDecoder *dec = calloc (1, sizeof *dec);
+  if (!dec)
+    goto nomem;
+  dec->model = model;
+  dec->max_rows = max_rows;
+  size_t size = decoder_layout (dec, NULL, &model->d, max_rows, model->cfg.max_src);
+  dec->mem = calloc (1, size);
+  if (!dec->mem
+      || ce_enc_work_alloc (&dec->enc, &dec->enc_mem, &model->d, max_rows,
+                            model->cfg.max_src, 0) != CE_OK)
+    {
+      ce_decoder_free (dec);
+      goto nomem;
+    }
+  decoder_layout (dec, dec->mem, &model->d, max_rows, model->cfg.max_src);
+  if (status)
+    *status = CE_OK;
+  return dec;
+
+nomem:
+  snprintf (msg, CE_MSG_SIZE, "decoder: out of memory for %d rows", max_rows);
+  st = CE_ERR_NOMEM;
+fail:
+  if (status)
+    *status = st;
+  return NULL;
+}
+
+void
+ce_decoder_free (CeDecoder *dec)
+{
+  if (!dec)
+    return;
+  free (dec->mem);
+  free (dec->enc_mem);
+  free (dec);
+}
+
+int
+ce_decoder_rows (const CeDecoder *dec)
+{
+  return dec->R;
+}
+
+const float *
+ce_decoder_attention (const CeDecoder *dec)
+{
+  return dec->attn;
+}
+
+CeStatus
+ce_decoder_start (CeDecoder *dec, const CeBatch *src, const int32_t *row_src, int R,
+                  CeLatentMode mode, CeRng *rng, char *msg)
+{
+  const CeModel *model = dec->model;
+  const CeDims *d = &model->d;
+  const CeParams *p = &model->p;
+  const int H = d->H, Z = d->Z;
+
+  CeStatus st = ce_model_check_batch (model, src, 0, msg);
+  if (st != CE_OK)
+    return st;
+  if (src->B > dec->max_rows)
+    {
+      snprintf (msg, CE_MSG_SIZE, "decoder: %d sources, but the decoder holds at most %d",
+                src->B, dec->max_rows);
+      return CE_ERR_LIMIT;
+    }
+  if (R < 1 || R > dec->max_rows || !row_src)
+    {
+      snprintf (msg, CE_MSG_SIZE, "decoder: %d rows, expected 1..%d", R, dec->max_rows);
+      return CE_ERR_INVALID_ARG;
+    }
+  for (int r = 0; r < R; r++)
+    if (row_src[r] < 0 || row_src[r] >= src->B)
+      {
+        snprintf (msg, CE_MSG_SIZE, "decoder: row %d decodes source %d, the batch has %d",
+                  r, row_src[r], src->B);
+        return CE_ERR_INVALID_ARG;
+      }
+  if (Z > 0 && mode == CE_LATENT_SAMPLE && !rng)
+    {
+      snprintf (msg, CE_MSG_SIZE, "decoder: sampling the latent code needs a random generator");
+      return CE_ERR_INVALID_ARG;
+    }
+
+  ce_encoder_forward (model, &dec->enc, src, 0.0f, NULL);
+  dec->R = R;
+  dec->B = src->B;
+  dec->S = src->S;
+  memcpy (dec->src_ids, src->src, (size_t) src->B * src->S * sizeof (int32_t));
+  memcpy (dec->row_src, row_src, (size_t) R * sizeof (int32_t));
+  for (int r = 0; r < R; r++)
+    memcpy (dec->pool + (size_t) r * H, dec->enc.pool + (size_t) row_src[r] * H,
+            (size_t) H * sizeof (float));
+
+  if (model->cfg.kind == CE_MODEL_CVAE)
+    {
+      ce_cvae_prior (model, dec->mu, dec->lv, dec->pool, R, dec->lat_b);
+      for (size_t i = 0; i < (size_t) R * Z; i++)
+        dec->z[i] = mode == CE_LATENT_SAMPLE
+                    ? dec->mu[i] + expf (0.5f * dec->lv[i]) * ce_rng_normal (rng)
+                    : dec->mu[i];
+    }
+  else if (model->cfg.kind == CE_MODEL_ARAE)
+    {
+      if (mode == CE_LATENT_SAMPLE)
+        for (size_t i = 0; i < (size_t) R * Z; i++)
+          dec->mu[i] = ce_rng_normal (rng);
+      ce_arae_generate (model, dec->z, dec->pool, mode == CE_LATENT_SAMPLE ? dec->mu : NULL, R,
+                        dec->lat_a, dec->lat_b, dec->lv);
+    }
+
+  ce_concat_rows (dec->init_in, dec->pool, H, dec->z, Z, R);
+  ce_dense_forward (dec->h, dec->init_in, p->init_W, p->init_b, CE_ACT_TANH, R, H + Z, H);
+  memset (dec->ctx, 0, (size_t) R * H * sizeof (float));
+  memset (dec->attn, 0, (size_t) R * src->S * sizeof (float));
+  for (int r = 0; r < R; r++)
+    memcpy (dec->gc + (size_t) r * 3 * H, p->dec_bx, (size_t) 3 * H * sizeof (float));
+  if (Z > 0)
+    ce_gemm (0, 1, R, 3 * H, Z, 1.0f, dec->z, Z, p->dec_Wz, Z, 1.0f, dec->gc, 3 * H);
+  return CE_OK;
+}
+
+/* Additive attention of each row over its own source (through row_src). */
+static void
+attend_rows (CeDecoder *dec)
+{
+  const CeModel *model = dec->model;
+  const CeParams *p = &model->p;
+  const CeEncWork *ew = &dec->enc;
+  const int R = dec->R, S = dec->S, H = model->d.H, A = model->d.A;
+
+  ce_gemm (0, 1, R, A, H, 1.0f, dec->h, H, p->att_Wq, H, 0.0f, dec->qw, A);
+  for (int r = 0; r < R; r++)
+    {
+      const int k = dec->row_src[r];
+      const float *q = dec->qw + (size_t) r * A;
+      const uint8_t *mask = ew->mask + (size_t) k * S;
+      float *a = dec->attn + (size_t) r * S;
+      float best = -INFINITY;
+      for (int s = 0; s < S; s++)
+        {
+          if (!mask[s])
+            continue;
+          const float *key = ew->keys + ((size_t) k * S + s) * A;
+          float e = 0.0f;
+          for (int j = 0; j < A; j++)
+            e += p->att_v[j] * tanhf (key[j] + q[j]);
+          dec->score[s] = e;
+          if (e > best)
+            best = e;
+        }
+      float sum = 0.0f;
+      for (int s = 0; s < S; s++)
+        {
+          a[s] = mask[s] ? expf (dec->score[s] - best) : 0.0f;
+          sum += a[s];
+        }
+      float *ctx = dec->ctx + (size_t) r * H;
+      memset (ctx, 0, (size_t) H * sizeof (float));
+      for (int s = 0; s < S; s++)
+        {
+          if (!mask[s])
+            continue;
+          a[s] /= sum;
+          const float *e = ew->enc + ((size_t) k * S + s) * H;
+          for (int j = 0; j < H; j++)
+            ctx[j] += a[s] * e[j];
+        }
+    }
+}
+
+/* log σ(x), stable for large |x| */
+static float
+log_sigmoid (float x)
+{
+  return x >= 0.0f ? -log1pf (expf (-x)) : x - log1pf (expf (x));
+}
+
+/* logprobs of the copy mixture: g p_vocab + (1 - g) copy, from the
+ * vocabulary log-softmax already in LP (V). Only source tokens need the
+ * mixture; every other token is log g + log p_vocab. */
+static void
+mix_copy_row (CeDecoder *dec, int r, float *lp)
+{
+  const CeModel *model = dec->model;
+  const CeParams *p = &model->p;
+  const int H = model->d.H, E = model->d.E, V = model->d.V, S = dec->S;
+  const float *feat = dec->feat + (size_t) r * 2 * H, *emb = dec->emb + (size_t) r * E;
+  const float *a = dec->attn + (size_t) r * S;
+  const int k = dec->row_src[r];
+  const int32_t *ids = dec->src_ids + (size_t) k * S;
+
+  float gl = p->gate_b[0];
+  for (int i = 0; i < 2 * H; i++)
+    gl += p->gate_w[i] * feat[i];
+  for (int i = 0; i < E; i++)
+    gl += p->gate_w[2 * H + i] * emb[i];
+  const float log_g = log_sigmoid (gl), g = expf (log_g);
+  for (int w = 0; w < V; w++)
+    lp[w] += log_g;
+  for (int s = 0; s < S; s++)
+    {
+      const int32_t id = ids[s];
+      if (id < 0)
+        continue;
+      int seen = 0;
+      for (int s2 = 0; s2 < s; s2++)
+        seen |= ids[s2] == id;
+      if (seen)
+        continue;
+      float mass = 0.0f;
+      for (int s2 = s; s2 < S; s2++)
+        if (ids[s2] == id)
+          mass += a[s2];
+      const float pv = expf (lp[id]);   /* g p_vocab(id) */
+      lp[id] = logf (pv + (1.0f - g) * mass + 1e-9f);
+    }
+}
+
+CeStatus
+ce_decoder_step (CeDecoder *dec, const int32_t *prev, float *logprobs, char *msg)
+{
+  const CeModel *model = dec->model;
+  const CeDims *d = &model->d;
+  const CeParams *p = &model->p;
+  const int R = dec->R, H = d->H, E = d->E, V = d->V;
+
+  if (R < 1)
+    {
+      snprintf (msg, CE_MSG_SIZE, "decoder: step before start");
+      return CE_ERR_INVALID_ARG;
+    }
+  for (int r = 0; r < R; r++)
+    if (prev[r] < 0 || prev[r] >= V)
+      {
+        snprintf (msg, CE_MSG_SIZE, "decoder: row %d: previous token %d outside the vocabulary",
+                  r, prev[r]);
+        return CE_ERR_INVALID_ARG;
+      }
+
+  ce_embedding_forward (dec->emb, prev, p->tok_emb, R, E);
+  memcpy (dec->gx, dec->gc, (size_t) R * 3 * H * sizeof (float));
+  ce_gemm (0, 1, R, 3 * H, E, 1.0f, dec->emb, E, p->dec_Wemb, E, 1.0f, dec->gx, 3 * H);
+  ce_gemm (0, 1, R, 3 * H, H, 1.0f, dec->ctx, H, p->dec_Wctx, H, 1.0f, dec->gx, 3 * H);
+  ce_gru_step_forward (dec->h2, dec->cache, dec->gx, dec->h, p->dec_Wh, p->dec_bh, R, H,
+                       dec->scratch);
+  float *tmp = dec->h;
+  dec->h = dec->h2;
+  dec->h2 = tmp;
+  attend_rows (dec);
+
+  ce_concat_rows (dec->feat, dec->h, H, dec->ctx, H, R);
+  for (int r = 0; r < R; r++)
+    memcpy (dec->logits + (size_t) r * V, p->out_b, (size_t) V * sizeof (float));
+  ce_gemm (0, 1, R, V, 2 * H, 1.0f, dec->feat, 2 * H, p->out_W, 2 * H, 1.0f, dec->logits, V);
+  ce_log_softmax_rows (logprobs, dec->logits, R, V);
+  if (model->cfg.copy)
+    for (int r = 0; r < R; r++)
+      mix_copy_row (dec, r, logprobs + (size_t) r * V);
+  return CE_OK;
+}
+
+CeStatus
+ce_decoder_reorder (CeDecoder *dec, const int32_t *parent, int r_new, char *msg)
+{
+  const int H = dec->model->d.H, S = dec->S;
+  if (r_new < 1 || r_new > dec->max_rows)
+    {
+      snprintf (msg, CE_MSG_SIZE, "decoder: reorder to %d rows, expected 1..%d", r_new,
+                dec->max_rows);
+      return CE_ERR_INVALID_ARG;
+    }
+  for (int r = 0; r < r_new; r++)
+    if (parent[r] < 0 || parent[r] >= dec->R)
+      {
+        snprintf (msg, CE_MSG_SIZE, "decoder: new row %d continues row %d, there are %d",
+                  r, parent[r], dec->R);
+        return CE_ERR_INVALID_ARG;
+      }
+  for (int r = 0; r < r_new; r++)
+    {
+      const int q = parent[r];
+      dec->row_src2[r] = dec->row_src[q];
+      memcpy (dec->h2 + (size_t) r * H, dec->h + (size_t) q * H, (size_t) H * sizeof (float));
+      memcpy (dec->ctx2 + (size_t) r * H, dec->ctx + (size_t) q * H, (size_t) H * sizeof (float));
+      memcpy (dec->gc2 + (size_t) r * 3 * H, dec->gc + (size_t) q * 3 * H,
+              (size_t) 3 * H * sizeof (float));
+      memcpy (dec->attn2 + (size_t) r * S, dec->attn + (size_t) q * S, (size_t) S * sizeof (float));
+    }
+  int32_t *ti = dec->row_src;
+  dec->row_src = dec->row_src2;
+  dec->row_src2 = ti;
+  float *tf;
+  tf = dec->h; dec->h = dec->h2; dec->h2 = tf;
+  tf = dec->ctx; dec->ctx = dec->ctx2; dec->ctx2 = tf;
+  tf = dec->gc; dec->gc = dec->gc2; dec->gc2 = tf;
+  tf = dec->attn; dec->attn = dec->attn2; dec->attn2 = tf;
+  dec->R = r_new;
+  return CE_OK;
+}

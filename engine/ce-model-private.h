@@ -1,0 +1,159 @@
+/* ce-model-private.h — private: the model's struct, its work buffers and the
+ * pieces shared by ce-model.c (training), ce-model-decoder.c (inference)
+ * and ce-model-io.c (files). Tests include it to reach the gradients. */
+#pragma once
+
+#include "engine.h"
+#include "ce-layers.h"
+#include "ce-params.h"
+
+typedef struct {
+  int V, F, E, FE, H, Hd, A, Z, Ie;
+} CeDims;
+
+/* Encoder work buffers for up to B sources of up to S tokens. */
+typedef struct {
+  int B, S;
+  int train;           /* the backward buffers exist */
+  int32_t *len;        /* (B) source lengths */
+  int32_t *ids;        /* (S, B) token ids, time-major */
+  int32_t *fld;        /* (S, B) field ids, time-major (-1 on padding) */
+  float *e_tok;        /* (S*B, E) */
+  float *e_fld;        /* (S*B, FE) */
+  float *x;            /* (S, B, Ie) GRU input after dropout */
+  float *x_mask;       /* (S, B, Ie) dropout mask (train) */
+  float *x_rev;        /* (S, B, Ie) each row reversed within its length */
+  float *hs_f, *gx_f, *cache_f;   /* (S,B,Hd) (S,B,3Hd) (S,B,4Hd) */
+  float *hs_b, *gx_b, *cache_b;
+  float *enc;          /* (B, S, H) [fwd; bwd] per position, 0 on padding */
+  uint8_t *mask;       /* (B, S) 1 on real tokens */
+  float *keys;         /* (B, S, A) */
+  float *pool;         /* (B, H) masked mean of enc */
+  float *scratch;      /* (B, 4Hd) */
+  /* backward */
+  float *denc, *dkeys, *dpool;    /* (B,S,H) (B,S,A) (B,H) */
+  float *dhs_f, *dhs_b;           /* (S, B, Hd) */
+  float *dgx_f, *dgx_b;           /* (S, B, 3Hd) */
+  float *dx, *dx_rev;             /* (S, B, Ie) */
+  float *de_tok, *de_fld;         /* (S*B, E) (S*B, FE) */
+} CeEncWork;
+
+/* Training work buffers for batches up to (B, S, T). */
+typedef struct {
+  int B, S, T;
+  int32_t *tgt_in;     /* (T, B) decoder inputs: BOS, y_0 .. y_{T-2} (word dropout) */
+  int32_t *tgt_out;    /* (T, B) targets, -1 on padding */
+  int32_t *tgt_len;    /* (B) */
+  int32_t *src_ids;    /* (B, S) source ids (copy targets) */
+  float *emb_raw;      /* (T*B, E) */
+  float *emb;          /* (T*B, E) after dropout */
+  float *emb_mask;     /* (T*B, E) */
+  float *gx;           /* (T, B, 3H) */
+  float *gc;           /* (B, 3H) latent part of the GRU input projection */
+  float *h_all;        /* (T+1, B, H) h_all[0] = h0 */
+  float *ctx_all;      /* (T+1, B, H) ctx_all[0] = 0 */
+  float *gcache;       /* (T, B, 4H) */
+  float *attn;         /* (T, B, S) */
+  float *apre;         /* (T, B, S, A) */
+  float *feat;         /* (T*B, 2H) [h; ctx] */
+  float *feat_d;       /* (T*B, 2H) after dropout */
+  float *feat_mask;    /* (T*B, 2H) */
+  float *gate;         /* (T*B) copy gate logits */
+  float *logits;       /* (T*B, V) */
+  float *dlogits;      /* (T*B, V) */
+  float *probs;        /* (B, V) */
+  float *p_target;     /* (B) */
+  float *init_in;      /* (B, H+Z) [pool; z] */
+  float *h0;           /* (B, H) */
+  float *scratch;      /* (B, SCR) SCR = 4H + S + A + 2H + Z */
+  /* backward */
+  float *dfeat;        /* (T*B, 2H) */
+  float *dh, *dh_prev; /* (B, H) */
+  float *dctx;         /* (B, H) */
+  float *dctx_carry;   /* (B, H) */
+  float *dgx;          /* (T, B, 3H) */
+  float *dattn;        /* (T, B, S) */
+  float *dgate;        /* (T*B) */
+  float *demb;         /* (T*B, E) */
+  float *dgc;          /* (B, 3H) */
+  float *dinit_in;     /* (B, H+Z) */
+  /* latent */
+  float *z, *dz, *eps;            /* (B, Z) */
+  float *ph, *mu_p, *lv_p;        /* (B,H) (B,Z) (B,Z) prior */
+  float *dph, *dmu_p, *dlv_p;
+  float *temb;                    /* (T*B, E) target embeddings (text encoder) */
+  float *ths, *tgx, *tcache;      /* (T,B,H) (T,B,3H) (T,B,4H) */
+  float *dths, *dtgx, *dtemb;
+  float *pin, *ph1, *mu_q, *lv_q; /* (B,2H) (B,H) (B,Z) (B,Z) posterior */
+  float *dpin, *dph1, *dmu_q, *dlv_q;
+  float *k_dmu_q, *k_dlv_q, *k_dmu_p, *k_dlv_p;  /* (B, Z) unweighted KL grads */
+  /* ARAE */
+  float *code_pre, *dcode_pre;    /* (B, Z) */
+  float *noise, *gin, *gh, *gout, *fake;   /* (B,Z) (B,Z+H) (B,H) (B,Z) (B,Z) */
+  float *cin, *chid, *cout;       /* (B,Z+H) (B,H) (B) critic */
+  float *dcin, *dchid, *dcout;
+  float *dgin, *dgh, *dgout, *dfake;
+} CeTrainWork;
+
+struct CeModel {
+  CeModelConfig cfg;
+  CeDims d;
+  CeTensorTable table;
+  float *mem;              /* params | grads | adam m | adam v */
+  float *params, *grads, *adam_m, *adam_v;
+  CeParams p;              /* pointers into params */
+  CeParams g;              /* the same tensors in grads */
+  int64_t adam_t[CE_N_GROUPS];
+  CeRng rng;
+  CeEncWork enc;
+  void *enc_mem;
+  CeTrainWork tw;
+  void *tw_mem;
+  double objective;        /* the differentiated objective of the last forward */
+};
+
+CeDims   ce_model_dims (const CeModelConfig *cfg);
+CeStatus ce_model_config_check (const CeModelConfig *cfg, char *msg);
+CeStatus ce_model_check_batch (const CeModel *model, const CeBatch *batch, int need_tgt, char *msg);
+
+/* Encoder work: allocates for (B, S); TRAIN adds the backward buffers. */
+CeStatus ce_enc_work_alloc (CeEncWork *w, void **mem, const CeDims *d, int B, int S, int train);
+/* Embeds and encodes BATCH into W (enc, mask, keys, pool). DROPOUT > 0
+ * needs RNG. */
+void     ce_encoder_forward (const CeModel *model, CeEncWork *w, const CeBatch *batch,
+                             float dropout, CeRng *rng);
+
+typedef enum {
+  CE_PASS_TRAIN,   /* dropout on, posterior sample, gradients */
+  CE_PASS_GRAD,    /* like TRAIN (for tests: gradients without an update) */
+  CE_PASS_EVAL,    /* dropout off, posterior mean, no gradients */
+} CePass;
+
+/* Forward (and for TRAIN/GRAD backward into model->grads, zeroed first) of
+ * the reconstruction objective on BATCH. */
+CeStatus ce_model_forward_backward (CeModel *model, const CeBatch *batch,
+                                    const CeTrainParams *params, CePass pass,
+                                    CeLosses *losses, char *msg);
+
+/* ARAE: the generator's code for N rows from POOL (N, H) and NOISE (N, Z)
+ * (NULL = zero noise) into OUT (N, Z). GIN (N, Z+H), GH (N, H) and PRE
+ * (N, Z) receive the input, hidden layer and unnormalised code. */
+void     ce_arae_generate (const CeModel *model, float *out, const float *pool,
+                           const float *noise, int N, float *gin, float *gh, float *pre);
+/* ARAE: critic updates and a generator update after the autoencoder step
+ * (ce-model-arae.c). Uses the codes and pool of the last forward. */
+CeStatus ce_arae_gan_steps (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
+                            CeLosses *losses, char *msg);
+/* CVAE: prior mean and log-variance for N rows of POOL; SCRATCH (N, H). */
+void     ce_cvae_prior (const CeModel *model, float *mu, float *logvar, const float *pool,
+                        int N, float *scratch);
+
+/* out(n) = pre(n) / |pre(n)| over N rows of Z, and its backward
+ * dpre += (dout - out (out . dout)) / |pre|. */
+void ce_normalise_rows (float *out, const float *pre, int N, int Z);
+void ce_normalise_rows_backward (float *dpre, const float *dout, const float *out,
+                                 const float *pre, int N, int Z);
+
+/* Row helpers: dst(n) = [a(n); b(n)] and the reverse, accumulating. */
+void ce_concat_rows (float *dst, const float *a, int na, const float *b, int nb, int N);
+void ce_split_add_rows (float *da, float *db, const float *src, int na, int nb, int N);

@@ -1,0 +1,1175 @@
+/* ce-model.c — the conditional text model: config, creation, the encoder,
+ * the teacher-forced decoder, the latent code (CVAE / ARAE), forward and
+ * backward over whole batches, and the optimiser step.
+ *
+ * Everything is time-major (T, B, ·) inside: each decoder step is a few
+ * GEMMs over the batch; the embedding and latent parts of the decoder's
+ * input projection and the vocabulary projection are one GEMM over all T·B
+ * rows. Work buffers are allocated once per batch shape and grown when a
+ * bigger batch comes, so a training step allocates nothing.
+ */
+#include "ce-model-private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- small helpers ------------------------------------------------------ */
+
+typedef struct {
+  char *base;
+  size_t used;
+} Arena;
+
+static void *
+arena_take (Arena *a, size_t bytes)
+{
+  size_t off = a->used;
+  a->used += (bytes + 63) & ~(size_t) 63;
+  return a->base ? a->base + off : NULL;
+}
+
+#define TAKE_F(a, n) ((float *) arena_take ((a), (size_t) (n) * sizeof (float)))
+#define TAKE_I(a, n) ((int32_t *) arena_take ((a), (size_t) (n) * sizeof (int32_t)))
+
+void
+ce_concat_rows (float *dst, const float *a, int na, const float *b, int nb, int N)
+{
+  const int nd = na + nb;
+  for (int n = 0; n < N; n++)
+    {
+      if (na > 0)
+        memcpy (dst + (size_t) n * nd, a + (size_t) n * na, (size_t) na * sizeof (float));
+      if (nb > 0)
+        memcpy (dst + (size_t) n * nd + na, b + (size_t) n * nb, (size_t) nb * sizeof (float));
+    }
+}
+
+void
+ce_split_add_rows (float *da, float *db, const float *src, int na, int nb, int N)
+{
+  const int ns = na + nb;
+  for (int n = 0; n < N; n++)
+    {
+      const float *s = src + (size_t) n * ns;
+      if (da)
+        {
+          float *o = da + (size_t) n * na;
+          for (int i = 0; i < na; i++)
+            o[i] += s[i];
+        }
+      if (db)
+        {
+          float *o = db + (size_t) n * nb;
+          for (int i = 0; i < nb; i++)
+            o[i] += s[na + i];
+        }
+    }
+}
+
+static void
+mul_inplace (float *x, const float *m, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    x[i] *= m[i];
+}
+
+static void
+add_inplace (float *x, const float *y, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    x[i] += y[i];
+}
+
+static void
+axpy (float *y, float a, const float *x, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    y[i] += a * x[i];
+}
+
+static void
+zero (float *x, size_t n)
+{
+  memset (x, 0, n * sizeof (float));
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+void
+ce_model_config_default (CeModelConfig *cfg, CeModelKind kind, int vocab_size, int n_fields)
+{
+  memset (cfg, 0, sizeof *cfg);
+  cfg->kind = kind;
+  cfg->vocab_size = vocab_size;
+  cfg->n_fields = n_fields;
+  cfg->emb = 128;
+  cfg->field_emb = 32;
+  cfg->hidden = 256;
+  cfg->attn = 128;
+  cfg->latent = kind == CE_MODEL_S2S ? 0 : 32;
+  cfg->copy = 1;
+  cfg->max_src = 64;
+  cfg->max_tgt = 96;
+  cfg->dropout = 0.2f;
+  cfg->word_dropout = kind == CE_MODEL_CVAE ? 0.25f : 0.0f;
+  cfg->label_smoothing = 0.0f;
+}
+
+void
+ce_train_params_default (CeTrainParams *p)
+{
+  memset (p, 0, sizeof *p);
+  p->lr = 1e-3f;
+  p->beta1 = 0.9f;
+  p->beta2 = 0.999f;
+  p->eps = 1e-8f;
+  p->weight_decay = 0.0f;
+  p->clip_norm = 5.0f;
+  p->kl_weight = 1.0f;
+  p->free_bits = 0.1f;
+  p->gan_lr = 5e-5f;
+  p->critic_steps = 5;
+}
+
+CeDims
+ce_model_dims (const CeModelConfig *cfg)
+{
+  CeDims d;
+  d.V = cfg->vocab_size;
+  d.F = cfg->n_fields;
+  d.E = cfg->emb;
+  d.FE = cfg->field_emb;
+  d.H = cfg->hidden;
+  d.Hd = cfg->hidden / 2;
+  d.A = cfg->attn;
+  d.Z = cfg->kind == CE_MODEL_S2S ? 0 : cfg->latent;
+  d.Ie = cfg->emb + cfg->field_emb;
+  return d;
+}
+
+#define RANGE_CHECK(field, lo, hi)                                                       \
+  if (cfg->field < (lo) || cfg->field > (hi))                                            \
+    {                                                                                    \
+      snprintf (msg, CE_MSG_SIZE, "model config: " #field " is %d, expected %d..%d",     \
+                (int) cfg->field, (int) (lo), (int) (hi));                               \
+      return CE_ERR_INVALID_ARG;                                                         \
+    }
+
+CeStatus
+ce_model_config_check (const CeModelConfig *cfg, char *msg)
+{
+  if (cfg->kind != CE_MODEL_S2S && cfg->kind != CE_MODEL_CVAE && cfg->kind != CE_MODEL_ARAE)
+    {
+      snprintf (msg, CE_MSG_SIZE, "model config: unknown model kind %d", (int) cfg->kind);
+      return CE_ERR_INVALID_ARG;
+    }
+  RANGE_CHECK (vocab_size, CE_TOK_FIRST_REGULAR + 1, 1 << 22);
+  RANGE_CHECK (n_fields, 1, 1 << 16);
+  RANGE_CHECK (emb, 1, 4096);
+  RANGE_CHECK (field_emb, 1, 1024);
+  RANGE_CHECK (hidden, 2, 8192);
+  RANGE_CHECK (attn, 1, 8192);
+  RANGE_CHECK (copy, 0, 1);
+  RANGE_CHECK (max_src, 1, 4096);
+  RANGE_CHECK (max_tgt, 1, 4096);
+  if (cfg->kind == CE_MODEL_S2S)
+    {
+      RANGE_CHECK (latent, 0, 0);
+    }
+  else
+    {
+      RANGE_CHECK (latent, 1, 1024);
+    }
+  if (cfg->hidden % 2 != 0)
+    {
+      snprintf (msg, CE_MSG_SIZE, "model config: hidden is %d, must be even "
+                "(the encoder is bidirectional, hidden/2 each way)", cfg->hidden);
+      return CE_ERR_INVALID_ARG;
+    }
+  if (!(cfg->dropout >= 0.0f && cfg->dropout <= 0.9f))
+    {
+      snprintf (msg, CE_MSG_SIZE, "model config: dropout is %g, expected 0..0.9", cfg->dropout);
+      return CE_ERR_INVALID_ARG;
+    }
+  if (!(cfg->word_dropout >= 0.0f && cfg->word_dropout <= 1.0f))
+    {
+      snprintf (msg, CE_MSG_SIZE, "model config: word_dropout is %g, expected 0..1",
+                cfg->word_dropout);
+      return CE_ERR_INVALID_ARG;
+    }
+  if (!(cfg->label_smoothing >= 0.0f && cfg->label_smoothing <= 0.5f))
+    {
+      snprintf (msg, CE_MSG_SIZE, "model config: label_smoothing is %g, expected 0..0.5",
+                cfg->label_smoothing);
+      return CE_ERR_INVALID_ARG;
+    }
+  if (cfg->copy && cfg->label_smoothing > 0.0f)
+    {
+      snprintf (msg, CE_MSG_SIZE, "model config: label smoothing is only available with "
+                "the copy gate off");
+      return CE_ERR_INVALID_ARG;
+    }
+  /* the biggest tensor must stay far from int overflow in BLAS calls */
+  if ((int64_t) cfg->vocab_size * (2 * (int64_t) cfg->hidden + cfg->emb) > ((int64_t) 1 << 30))
+    {
+      snprintf (msg, CE_MSG_SIZE, "model config: vocabulary %d x hidden %d is too large",
+                cfg->vocab_size, cfg->hidden);
+      return CE_ERR_LIMIT;
+    }
+  return CE_OK;
+}
+
+CeStatus
+ce_model_check_batch (const CeModel *model, const CeBatch *batch, int need_tgt, char *msg)
+{
+  const CeModelConfig *cfg = &model->cfg;
+  if (!batch || !batch->src || !batch->src_field)
+    {
+      snprintf (msg, CE_MSG_SIZE, "batch: no source ids or field ids");
+      return CE_ERR_INVALID_ARG;
+    }
+  if (batch->B < 1 || batch->B > (1 << 20))
+    {
+      snprintf (msg, CE_MSG_SIZE, "batch: %d rows, expected 1..%d", batch->B, 1 << 20);
+      return CE_ERR_INVALID_ARG;
+    }
+  if (batch->S < 1 || batch->S > cfg->max_src)
+    {
+      snprintf (msg, CE_MSG_SIZE, "batch: source length %d, expected 1..%d (the model's max_src)",
+                batch->S, cfg->max_src);
+      return CE_ERR_LIMIT;
+    }
+  for (int b = 0; b < batch->B; b++)
+    {
+      int seen_pad = 0, n = 0;
+      for (int s = 0; s < batch->S; s++)
+        {
+          int32_t id = batch->src[(size_t) b * batch->S + s];
+          if (id < 0)
+            {
+              seen_pad = 1;
+              continue;
+            }
+          if (seen_pad)
+            {
+              snprintf (msg, CE_MSG_SIZE, "batch: source row %d, position %d: token after padding",
+                        b, s);
+              return CE_ERR_INVALID_ARG;
+            }
+          if (id >= cfg->vocab_size)
+            {
+              snprintf (msg, CE_MSG_SIZE, "batch: source row %d, position %d: token id %d "
+                        "outside the vocabulary (%d)", b, s, id, cfg->vocab_size);
+              return CE_ERR_INVALID_ARG;
+            }
+          int32_t f = batch->src_field[(size_t) b * batch->S + s];
+          if (f < 0 || f >= cfg->n_fields)
+            {
+              snprintf (msg, CE_MSG_SIZE, "batch: source row %d, position %d: field id %d, "
+                        "expected 0..%d", b, s, f, cfg->n_fields - 1);
+              return CE_ERR_INVALID_ARG;
+            }
+          n++;
+        }
+      if (n == 0)
+        {
+          snprintf (msg, CE_MSG_SIZE, "batch: source row %d has no tokens (no attributes)", b);
+          return CE_ERR_INVALID_ARG;
+        }
+    }
+  if (!need_tgt)
+    return CE_OK;
+  if (!batch->tgt)
+    {
+      snprintf (msg, CE_MSG_SIZE, "batch: no target ids");
+      return CE_ERR_INVALID_ARG;
+    }
+  if (batch->T < 1 || batch->T > cfg->max_tgt)
+    {
+      snprintf (msg, CE_MSG_SIZE, "batch: target length %d, expected 1..%d (the model's max_tgt)",
+                batch->T, cfg->max_tgt);
+      return CE_ERR_LIMIT;
+    }
+  for (int b = 0; b < batch->B; b++)
+    {
+      int seen_pad = 0, n = 0;
+      for (int t = 0; t < batch->T; t++)
+        {
+          int32_t id = batch->tgt[(size_t) b * batch->T + t];
+          if (id < 0)
+            {
+              seen_pad = 1;
+              continue;
+            }
+          if (seen_pad || id >= cfg->vocab_size)
+            {
+              snprintf (msg, CE_MSG_SIZE, "batch: target row %d, position %d: %s", b, t,
+                        seen_pad ? "token after padding" : "token id outside the vocabulary");
+              return CE_ERR_INVALID_ARG;
+            }
+          n++;
+        }
+      if (n == 0)
+        {
+          snprintf (msg, CE_MSG_SIZE, "batch: target row %d is empty", b);
+          return CE_ERR_INVALID_ARG;
+        }
+    }
+  return CE_OK;
+}
+
+/* ---- work buffers ---------------------------------------------------------- */
+
+static void
+enc_layout (CeEncWork *w, Arena *a, const CeDims *d, int B, int S, int train)
+{
+  const size_t SB = (size_t) S * B;
+  const int Hd = d->Hd, Ie = d->Ie;
+  memset (w, 0, sizeof *w);
+  w->B = B;
+  w->S = S;
+  w->train = train;
+  w->len = TAKE_I (a, B);
+  w->ids = TAKE_I (a, SB);
+  w->fld = TAKE_I (a, SB);
+  w->e_tok = TAKE_F (a, SB * d->E);
+  w->e_fld = TAKE_F (a, SB * d->FE);
+  w->x = TAKE_F (a, SB * Ie);
+  w->x_mask = TAKE_F (a, SB * Ie);
+  w->x_rev = TAKE_F (a, SB * Ie);
+  w->hs_f = TAKE_F (a, SB * Hd);
+  w->gx_f = TAKE_F (a, SB * 3 * Hd);
+  w->cache_f = TAKE_F (a, SB * 4 * Hd);
+  w->hs_b = TAKE_F (a, SB * Hd);
+  w->gx_b = TAKE_F (a, SB * 3 * Hd);
+  w->cache_b = TAKE_F (a, SB * 4 * Hd);
+  w->enc = TAKE_F (a, SB * d->H);
+  w->mask = (uint8_t *) arena_take (a, SB);
+  w->keys = TAKE_F (a, SB * d->A);
+  w->pool = TAKE_F (a, (size_t) B * d->H);
+  w->scratch = TAKE_F (a, (size_t) B * 4 * Hd);
+  if (!train)
+    return;
+  w->denc = TAKE_F (a, SB * d->H);
+  w->dkeys = TAKE_F (a, SB * d->A);
+  w->dpool = TAKE_F (a, (size_t) B * d->H);
+  w->dhs_f = TAKE_F (a, SB * Hd);
+  w->dhs_b = TAKE_F (a, SB * Hd);
+  w->dgx_f = TAKE_F (a, SB * 3 * Hd);
+  w->dgx_b = TAKE_F (a, SB * 3 * Hd);
+  w->dx = TAKE_F (a, SB * Ie);
+  w->dx_rev = TAKE_F (a, SB * Ie);
+  w->de_tok = TAKE_F (a, SB * d->E);
+  w->de_fld = TAKE_F (a, SB * d->FE);
+}
+
+CeStatus
+ce_enc_work_alloc (CeEncWork *w, void **mem, const CeDims *d, int B, int S, int train)
+{
+  Arena a = { NULL, 0 };
+  enc_layout (w, &a, d, B, S, train);
+  void *m = calloc (1, a.used);
+  if (!m)
+    return CE_ERR_NOMEM;
+  a.base = m;
+  a.used = 0;
+  enc_layout (w, &a, d, B, S, train);
+  free (*mem);
+  *mem = m;
+  return CE_OK;
+}
+
+static void
+train_layout (CeTrainWork *w, Arena *a, const CeDims *d, int B, int S, int T)
+{
+  const size_t TB = (size_t) T * B, BH = (size_t) B * d->H;
+  const int H = d->H, E = d->E, Z = d->Z > 0 ? d->Z : 1, V = d->V, A = d->A;
+  memset (w, 0, sizeof *w);
+  w->B = B;
+  w->S = S;
+  w->T = T;
+  w->tgt_in = TAKE_I (a, TB);
+  w->tgt_out = TAKE_I (a, TB);
+  w->tgt_len = TAKE_I (a, B);
+  w->src_ids = TAKE_I (a, (size_t) B * S);
+  w->emb_raw = TAKE_F (a, TB * E);
+  w->emb = TAKE_F (a, TB * E);
+  w->emb_mask = TAKE_F (a, TB * E);
+  w->gx = TAKE_F (a, TB * 3 * H);
+  w->gc = TAKE_F (a, BH * 3);
+  w->h_all = TAKE_F (a, (TB + B) * H);
+  w->ctx_all = TAKE_F (a, (TB + B) * H);
+  w->gcache = TAKE_F (a, TB * 4 * H);
+  w->attn = TAKE_F (a, TB * S);
+  w->apre = TAKE_F (a, TB * S * A);
+  w->feat = TAKE_F (a, TB * 2 * H);
+  w->feat_d = TAKE_F (a, TB * 2 * H);
+  w->feat_mask = TAKE_F (a, TB * 2 * H);
+  w->gate = TAKE_F (a, TB);
+  w->logits = TAKE_F (a, TB * V);
+  w->dlogits = TAKE_F (a, TB * V);
+  w->probs = TAKE_F (a, (size_t) B * V);
+  w->p_target = TAKE_F (a, B);
+  w->init_in = TAKE_F (a, (size_t) B * (H + Z));
+  w->h0 = TAKE_F (a, BH);
+  w->scratch = TAKE_F (a, (size_t) B * (4 * H + S + A + 2 * H + Z + 16));
+  w->dfeat = TAKE_F (a, TB * 2 * H);
+  w->dh = TAKE_F (a, BH);
+  w->dh_prev = TAKE_F (a, BH);
+  w->dctx = TAKE_F (a, BH);
+  w->dctx_carry = TAKE_F (a, BH);
+  w->dgx = TAKE_F (a, TB * 3 * H);
+  w->dattn = TAKE_F (a, TB * S);
+  w->dgate = TAKE_F (a, TB);
+  w->demb = TAKE_F (a, TB * E);
+  w->dgc = TAKE_F (a, BH * 3);
+  w->dinit_in = TAKE_F (a, (size_t) B * (H + Z));
+  if (d->Z == 0)
+    return;
+  const size_t BZ = (size_t) B * Z;
+  w->z = TAKE_F (a, BZ);
+  w->dz = TAKE_F (a, BZ);
+  w->eps = TAKE_F (a, BZ);
+  w->ph = TAKE_F (a, BH);
+  w->mu_p = TAKE_F (a, BZ);
+  w->lv_p = TAKE_F (a, BZ);
+  w->dph = TAKE_F (a, BH);
+  w->dmu_p = TAKE_F (a, BZ);
+  w->dlv_p = TAKE_F (a, BZ);
+  w->temb = TAKE_F (a, TB * E);
+  w->ths = TAKE_F (a, TB * H);
+  w->tgx = TAKE_F (a, TB * 3 * H);
+  w->tcache = TAKE_F (a, TB * 4 * H);
+  w->dths = TAKE_F (a, TB * H);
+  w->dtgx = TAKE_F (a, TB * 3 * H);
+  w->dtemb = TAKE_F (a, TB * E);
+  w->pin = TAKE_F (a, BH * 2);
+  w->ph1 = TAKE_F (a, BH);
+  w->mu_q = TAKE_F (a, BZ);
+  w->lv_q = TAKE_F (a, BZ);
+  w->dpin = TAKE_F (a, BH * 2);
+  w->dph1 = TAKE_F (a, BH);
+  w->dmu_q = TAKE_F (a, BZ);
+  w->dlv_q = TAKE_F (a, BZ);
+  w->k_dmu_q = TAKE_F (a, BZ);
+  w->k_dlv_q = TAKE_F (a, BZ);
+  w->k_dmu_p = TAKE_F (a, BZ);
+  w->k_dlv_p = TAKE_F (a, BZ);
+  w->code_pre = TAKE_F (a, BZ);
+  w->dcode_pre = TAKE_F (a, BZ);
+  w->noise = TAKE_F (a, BZ);
+  w->gin = TAKE_F (a, (size_t) B * (Z + H));
+  w->gh = TAKE_F (a, BH);
+  w->gout = TAKE_F (a, BZ);
+  w->fake = TAKE_F (a, BZ);
+  w->cin = TAKE_F (a, (size_t) B * (Z + H));
+  w->chid = TAKE_F (a, BH);
+  w->cout = TAKE_F (a, B);
+  w->dcin = TAKE_F (a, (size_t) B * (Z + H));
+  w->dchid = TAKE_F (a, BH);
+  w->dcout = TAKE_F (a, B);
+  w->dgin = TAKE_F (a, (size_t) B * (Z + H));
+  w->dgh = TAKE_F (a, BH);
+  w->dgout = TAKE_F (a, BZ);
+  w->dfake = TAKE_F (a, BZ);
+}
+
+static CeStatus
+ensure_work (CeModel *model, int B, int S, int T, char *msg)
+{
+  CeTrainWork *w = &model->tw;
+  if (model->tw_mem && B <= w->B && S <= w->S && T <= w->T)
+    return CE_OK;
+  if (model->tw_mem)
+    {
+      /* grow to cover both the old and the new shape */
+      B = B > w->B ? B : w->B;
+      S = S > w->S ? S : w->S;
+      T = T > w->T ? T : w->T;
+    }
+  Arena a = { NULL, 0 };
+  train_layout (w, &a, &model->d, B, S, T);
+  void *m = calloc (1, a.used);
+  CeStatus st = m ? ce_enc_work_alloc (&model->enc, &model->enc_mem, &model->d, B, S, 1)
+                  : CE_ERR_NOMEM;
+  if (st != CE_OK)
+    {
+      free (m);
+      free (model->tw_mem);
+      model->tw_mem = NULL;
+      memset (w, 0, sizeof *w);
+      snprintf (msg, CE_MSG_SIZE, "out of memory for a batch of %d x %d -> %d", B, S, T);
+      return CE_ERR_NOMEM;
+    }
+  a.base = m;
+  a.used = 0;
+  train_layout (w, &a, &model->d, B, S, T);
+  free (model->tw_mem);
+  model->tw_mem = m;
+  return CE_OK;
+}
+
+/* ---- creation ------------------------------------------------------------ */
+
+CeModel *
+ce_model_new (const CeModelConfig *cfg, uint64_t seed, CeStatus *status, char *msg)
+{
+  CeStatus st = ce_model_config_check (cfg, msg);
+  if (st != CE_OK)
+    {
+      if (status)
+        *status = st;
+      return NULL;
+    }
+  CeModel *model = calloc (1, sizeof *model);
+  if (!model)
+    goto nomem;
+  model->cfg = *cfg;
+  if (cfg->kind == CE_MODEL_S2S)
+    model->cfg.latent = 0;
+  model->d = ce_model_dims (&model->cfg);
+  ce_tensor_table_build (&model->table, &model->cfg);
+  const size_t total = model->table.total;
+  model->mem = calloc (4 * total, sizeof (float));
+  if (!model->mem)
+    {
+      free (model);
+      goto nomem;
+    }
+  model->params = model->mem;
+  model->grads = model->mem + total;
+  model->adam_m = model->mem + 2 * total;
+  model->adam_v = model->mem + 3 * total;
+  ce_params_point (&model->p, model->params, &model->table);
+  ce_params_point (&model->g, model->grads, &model->table);
+  ce_rng_seed (&model->rng, seed);
+  ce_params_init (model->params, &model->table, &model->rng);
+  if (status)
+    *status = CE_OK;
+  return model;
+
+nomem:
+  snprintf (msg, CE_MSG_SIZE, "out of memory creating the model");
+  if (status)
+    *status = CE_ERR_NOMEM;
+  return NULL;
+}
+
+void
+ce_model_free (CeModel *model)
+{
+  if (!model)
+    return;
+  free (model->mem);
+  free (model->enc_mem);
+  free (model->tw_mem);
+  free (model);
+}
+
+const CeModelConfig *
+ce_model_get_config (const CeModel *model)
+{
+  return &model->cfg;
+}
+
+size_t
+ce_model_n_params (const CeModel *model)
+{
+  size_t n = 0;
+  for (int i = 0; i < model->table.n; i++)
+    n += model->table.t[i].size;
+  return n;
+}
+
+/* ---- encoder ------------------------------------------------------------- */
+
+void
+ce_encoder_forward (const CeModel *model, CeEncWork *w, const CeBatch *batch,
+                    float dropout, CeRng *rng)
+{
+  const CeDims *d = &model->d;
+  const CeParams *p = &model->p;
+  const int B = batch->B, S = batch->S, Hd = d->Hd, H = d->H, Ie = d->Ie;
+  const size_t SB = (size_t) S * B;
+
+  for (int b = 0; b < B; b++)
+    {
+      int len = 0;
+      for (int s = 0; s < S; s++)
+        {
+          int32_t id = batch->src[(size_t) b * S + s];
+          w->ids[(size_t) s * B + b] = id;
+          w->fld[(size_t) s * B + b] = id >= 0 ? batch->src_field[(size_t) b * S + s] : -1;
+          if (id >= 0)
+            len = s + 1;
+        }
+      w->len[b] = len;
+    }
+  ce_embedding_forward (w->e_tok, w->ids, p->tok_emb, (int) SB, d->E);
+  ce_embedding_forward (w->e_fld, w->fld, p->field_emb, (int) SB, d->FE);
+  if (dropout > 0.0f)
+    {
+      ce_concat_rows (w->x_rev, w->e_tok, d->E, w->e_fld, d->FE, (int) SB);
+      ce_dropout_forward (w->x, w->x_mask, w->x_rev, SB * Ie, dropout, rng);
+    }
+  else
+    ce_concat_rows (w->x, w->e_tok, d->E, w->e_fld, d->FE, (int) SB);
+
+  /* each row reversed within its own length; positions past it stay zero
+   * and the GRU carries its state over them */
+  zero (w->x_rev, SB * Ie);
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < w->len[b]; t++)
+      memcpy (w->x_rev + ((size_t) t * B + b) * Ie,
+              w->x + ((size_t) (w->len[b] - 1 - t) * B + b) * Ie, (size_t) Ie * sizeof (float));
+
+  ce_gru_forward (w->hs_f, w->gx_f, w->cache_f, w->x, NULL, p->encf_Wx, p->encf_bx,
+                  p->encf_Wh, p->encf_bh, w->len, S, B, Ie, Hd, w->scratch);
+  ce_gru_forward (w->hs_b, w->gx_b, w->cache_b, w->x_rev, NULL, p->encb_Wx, p->encb_bx,
+                  p->encb_Wh, p->encb_bh, w->len, S, B, Ie, Hd, w->scratch);
+
+  zero (w->enc, SB * H);
+  zero (w->pool, (size_t) B * H);
+  for (int b = 0; b < B; b++)
+    {
+      const int len = w->len[b];
+      float *pool = w->pool + (size_t) b * H;
+      for (int s = 0; s < S; s++)
+        {
+          w->mask[(size_t) b * S + s] = s < len;
+          if (s >= len)
+            continue;
+          float *e = w->enc + ((size_t) b * S + s) * H;
+          memcpy (e, w->hs_f + ((size_t) s * B + b) * Hd, (size_t) Hd * sizeof (float));
+          memcpy (e + Hd, w->hs_b + ((size_t) (len - 1 - s) * B + b) * Hd,
+                  (size_t) Hd * sizeof (float));
+          axpy (pool, 1.0f / (float) len, e, H);
+        }
+    }
+  ce_linear_forward (w->keys, w->enc, p->att_Wk, p->att_bk, (int) SB, H, d->A);
+}
+
+/* Consumes denc, dkeys and dpool of W. */
+static void
+encoder_backward (CeModel *model, CeEncWork *w, const CeBatch *batch, int dropout_on)
+{
+  const CeDims *d = &model->d;
+  const CeParams *p = &model->p;
+  CeParams *g = &model->g;
+  const int B = batch->B, S = batch->S, Hd = d->Hd, H = d->H, Ie = d->Ie;
+  const size_t SB = (size_t) S * B;
+
+  ce_linear_backward (w->denc, g->att_Wk, g->att_bk, w->dkeys, w->enc, p->att_Wk,
+                      (int) SB, H, d->A);
+  zero (w->dhs_f, SB * Hd);
+  zero (w->dhs_b, SB * Hd);
+  for (int b = 0; b < B; b++)
+    {
+      const int len = w->len[b];
+      const float *dpool = w->dpool + (size_t) b * H;
+      for (int s = 0; s < len; s++)
+        {
+          float *de = w->denc + ((size_t) b * S + s) * H;
+          axpy (de, 1.0f / (float) len, dpool, H);
+          memcpy (w->dhs_f + ((size_t) s * B + b) * Hd, de, (size_t) Hd * sizeof (float));
+          memcpy (w->dhs_b + ((size_t) (len - 1 - s) * B + b) * Hd, de + Hd,
+                  (size_t) Hd * sizeof (float));
+        }
+    }
+  zero (w->dx, SB * Ie);
+  zero (w->dx_rev, SB * Ie);
+  ce_gru_backward (w->dx, NULL, g->encf_Wx, g->encf_bx, g->encf_Wh, g->encf_bh,
+                   w->dhs_f, w->dgx_f, w->hs_f, w->cache_f, w->x, NULL,
+                   p->encf_Wx, p->encf_Wh, w->len, S, B, Ie, Hd, w->scratch);
+  ce_gru_backward (w->dx_rev, NULL, g->encb_Wx, g->encb_bx, g->encb_Wh, g->encb_bh,
+                   w->dhs_b, w->dgx_b, w->hs_b, w->cache_b, w->x_rev, NULL,
+                   p->encb_Wx, p->encb_Wh, w->len, S, B, Ie, Hd, w->scratch);
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < w->len[b]; t++)
+      add_inplace (w->dx + ((size_t) (w->len[b] - 1 - t) * B + b) * Ie,
+                   w->dx_rev + ((size_t) t * B + b) * Ie, Ie);
+  if (dropout_on)
+    mul_inplace (w->dx, w->x_mask, SB * Ie);
+  zero (w->de_tok, SB * d->E);
+  zero (w->de_fld, SB * d->FE);
+  ce_split_add_rows (w->de_tok, w->de_fld, w->dx, d->E, d->FE, (int) SB);
+  ce_embedding_backward (g->tok_emb, w->de_tok, w->ids, (int) SB, d->E);
+  ce_embedding_backward (g->field_emb, w->de_fld, w->fld, (int) SB, d->FE);
+}
+
+/* ---- latent code ------------------------------------------------------------ */
+
+void
+ce_cvae_prior (const CeModel *model, float *mu, float *logvar, const float *pool, int N,
+               float *scratch)
+{
+  const CeParams *p = &model->p;
+  const int H = model->d.H, Z = model->d.Z;
+  ce_dense_forward (scratch, pool, p->prior_W1, p->prior_b1, CE_ACT_TANH, N, H, H);
+  ce_linear_forward (mu, scratch, p->prior_Wmu, p->prior_bmu, N, H, Z);
+  ce_linear_forward (logvar, scratch, p->prior_Wlv, p->prior_blv, N, H, Z);
+}
+
+void
+ce_normalise_rows (float *out, const float *pre, int N, int Z)
+{
+  for (int n = 0; n < N; n++)
+    {
+      double ss = 0.0;
+      for (int k = 0; k < Z; k++)
+        ss += (double) pre[(size_t) n * Z + k] * pre[(size_t) n * Z + k];
+      float inv = (float) (1.0 / sqrt (ss + 1e-12));
+      for (int k = 0; k < Z; k++)
+        out[(size_t) n * Z + k] = pre[(size_t) n * Z + k] * inv;
+    }
+}
+
+void
+ce_normalise_rows_backward (float *dpre, const float *dout, const float *out, const float *pre,
+                         int N, int Z)
+{
+  for (int n = 0; n < N; n++)
+    {
+      const float *o = out + (size_t) n * Z, *dy = dout + (size_t) n * Z,
+                  *x = pre + (size_t) n * Z;
+      double ss = 0.0, dot = 0.0;
+      for (int k = 0; k < Z; k++)
+        {
+          ss += (double) x[k] * x[k];
+          dot += (double) o[k] * dy[k];
+        }
+      float inv = (float) (1.0 / sqrt (ss + 1e-12));
+      for (int k = 0; k < Z; k++)
+        dpre[(size_t) n * Z + k] += (dy[k] - o[k] * (float) dot) * inv;
+    }
+}
+
+void
+ce_arae_generate (const CeModel *model, float *out, const float *pool, const float *noise,
+                  int N, float *gin, float *gh, float *pre)
+{
+  const CeParams *p = &model->p;
+  const int H = model->d.H, Z = model->d.Z;
+  for (int n = 0; n < N; n++)
+    {
+      float *row = gin + (size_t) n * (Z + H);
+      if (noise)
+        memcpy (row, noise + (size_t) n * Z, (size_t) Z * sizeof (float));
+      else
+        memset (row, 0, (size_t) Z * sizeof (float));
+      memcpy (row + Z, pool + (size_t) n * H, (size_t) H * sizeof (float));
+    }
+  ce_dense_forward (gh, gin, p->gen_W1, p->gen_b1, CE_ACT_RELU, N, Z + H, H);
+  ce_linear_forward (pre, gh, p->gen_W2, p->gen_b2, N, H, Z);
+  ce_normalise_rows (out, pre, N, Z);
+}
+
+/* The text encoder: a GRU over the target tokens, its final state. */
+static const float *
+text_encoder_forward (CeModel *model, int B, int T)
+{
+  const CeParams *p = &model->p;
+  CeTrainWork *w = &model->tw;
+  const int E = model->d.E, H = model->d.H;
+  ce_embedding_forward (w->temb, w->tgt_out, p->tok_emb, T * B, E);
+  ce_gru_forward (w->ths, w->tgx, w->tcache, w->temb, NULL, p->txt_Wx, p->txt_bx, p->txt_Wh,
+                  p->txt_bh, w->tgt_len, T, B, E, H, w->scratch);
+  return w->ths + (size_t) (T - 1) * B * H;
+}
+
+/* dstate (B, H) must already be in dths[T-1]. */
+static void
+text_encoder_backward (CeModel *model, int B, int T)
+{
+  const CeParams *p = &model->p;
+  CeParams *g = &model->g;
+  CeTrainWork *w = &model->tw;
+  const int E = model->d.E, H = model->d.H;
+  zero (w->dtemb, (size_t) T * B * E);
+  ce_gru_backward (w->dtemb, NULL, g->txt_Wx, g->txt_bx, g->txt_Wh, g->txt_bh,
+                   w->dths, w->dtgx, w->ths, w->tcache, w->temb, NULL,
+                   p->txt_Wx, p->txt_Wh, w->tgt_len, T, B, E, H, w->scratch);
+  ce_embedding_backward (g->tok_emb, w->dtemb, w->tgt_out, T * B, E);
+}
+
+/* Fills tw.z; returns the mean KL per example (CVAE) or 0. */
+static double
+latent_forward (CeModel *model, int B, int T, CePass pass, const CeTrainParams *tp)
+{
+  const CeParams *p = &model->p;
+  CeTrainWork *w = &model->tw;
+  const float *pool = model->enc.pool;
+  const int H = model->d.H, Z = model->d.Z;
+  const size_t BZ = (size_t) B * Z;
+  const float *state = text_encoder_forward (model, B, T);
+
+  if (model->cfg.kind == CE_MODEL_ARAE)
+    {
+      ce_linear_forward (w->code_pre, state, p->code_W, p->code_b, B, H, Z);
+      ce_normalise_rows (w->z, w->code_pre, B, Z);
+      return 0.0;
+    }
+
+  ce_cvae_prior (model, w->mu_p, w->lv_p, pool, B, w->ph);
+  ce_concat_rows (w->pin, state, H, pool, H, B);
+  ce_dense_forward (w->ph1, w->pin, p->post_W1, p->post_b1, CE_ACT_TANH, B, 2 * H, H);
+  ce_linear_forward (w->mu_q, w->ph1, p->post_Wmu, p->post_bmu, B, H, Z);
+  ce_linear_forward (w->lv_q, w->ph1, p->post_Wlv, p->post_blv, B, H, Z);
+  if (pass == CE_PASS_EVAL)
+    memcpy (w->z, w->mu_q, BZ * sizeof (float));
+  else
+    {
+      for (size_t i = 0; i < BZ; i++)
+        w->eps[i] = ce_rng_normal (&model->rng);
+      ce_reparam_forward (w->z, w->mu_q, w->lv_q, w->eps, BZ);
+    }
+  zero (w->k_dmu_q, BZ);
+  zero (w->k_dlv_q, BZ);
+  zero (w->k_dmu_p, BZ);
+  zero (w->k_dlv_p, BZ);
+  return ce_kl_forward_backward (w->k_dmu_q, w->k_dlv_q, w->k_dmu_p, w->k_dlv_p,
+                                 w->mu_q, w->lv_q, w->mu_p, w->lv_p, B, Z,
+                                 1.0f / (float) B, tp ? tp->free_bits : 0.0f);
+}
+
+/* Consumes tw.dz; adds into enc.dpool. */
+static void
+latent_backward (CeModel *model, int B, int T, const CeTrainParams *tp)
+{
+  const CeParams *p = &model->p;
+  CeParams *g = &model->g;
+  CeTrainWork *w = &model->tw;
+  const CeEncWork *ew = &model->enc;
+  const int H = model->d.H, Z = model->d.Z;
+  const size_t BZ = (size_t) B * Z, BH = (size_t) B * H;
+  float *dstate = w->dths + (size_t) (T - 1) * BH;
+
+  zero (w->dths, (size_t) T * BH);
+  if (model->cfg.kind == CE_MODEL_ARAE)
+    {
+      const float *state = w->ths + (size_t) (T - 1) * BH;
+      zero (w->dcode_pre, BZ);
+      ce_normalise_rows_backward (w->dcode_pre, w->dz, w->z, w->code_pre, B, Z);
+      ce_linear_backward (dstate, g->code_W, g->code_b, w->dcode_pre, state, p->code_W, B, H, Z);
+      text_encoder_backward (model, B, T);
+      return;
+    }
+
+  const float kw = tp ? tp->kl_weight : 1.0f;
+  zero (w->dmu_q, BZ);
+  zero (w->dlv_q, BZ);
+  ce_reparam_backward (w->dmu_q, w->dlv_q, w->dz, w->lv_q, w->eps, BZ);
+  axpy (w->dmu_q, kw, w->k_dmu_q, BZ);
+  axpy (w->dlv_q, kw, w->k_dlv_q, BZ);
+  zero (w->dmu_p, BZ);
+  zero (w->dlv_p, BZ);
+  axpy (w->dmu_p, kw, w->k_dmu_p, BZ);
+  axpy (w->dlv_p, kw, w->k_dlv_p, BZ);
+
+  /* posterior */
+  zero (w->dph1, BH);
+  ce_linear_backward (w->dph1, g->post_Wmu, g->post_bmu, w->dmu_q, w->ph1, p->post_Wmu, B, H, Z);
+  ce_linear_backward (w->dph1, g->post_Wlv, g->post_blv, w->dlv_q, w->ph1, p->post_Wlv, B, H, Z);
+  zero (w->dpin, 2 * BH);
+  ce_dense_backward (w->dpin, g->post_W1, g->post_b1, w->dph1, w->pin, w->ph1, p->post_W1,
+                     CE_ACT_TANH, B, 2 * H, H, w->scratch);
+  ce_split_add_rows (dstate, ew->dpool, w->dpin, H, H, B);
+  text_encoder_backward (model, B, T);
+
+  /* prior */
+  zero (w->dph, BH);
+  ce_linear_backward (w->dph, g->prior_Wmu, g->prior_bmu, w->dmu_p, w->ph, p->prior_Wmu, B, H, Z);
+  ce_linear_backward (w->dph, g->prior_Wlv, g->prior_blv, w->dlv_p, w->ph, p->prior_Wlv, B, H, Z);
+  ce_dense_backward (ew->dpool, g->prior_W1, g->prior_b1, w->dph, ew->pool, w->ph, p->prior_W1,
+                     CE_ACT_TANH, B, H, H, w->scratch);
+}
+
+/* ---- the whole objective ------------------------------------------------------ */
+
+CeStatus
+ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
+                           CePass pass, CeLosses *losses, char *msg)
+{
+  CeStatus st = ce_model_check_batch (model, batch, 1, msg);
+  if (st != CE_OK)
+    return st;
+  st = ensure_work (model, batch->B, batch->S, batch->T, msg);
+  if (st != CE_OK)
+    return st;
+
+  const int backward = pass != CE_PASS_EVAL;
+  const CeDims *d = &model->d;
+  const CeParams *p = &model->p;
+  CeParams *g = &model->g;
+  CeTrainWork *w = &model->tw;
+  CeEncWork *ew = &model->enc;
+  const int B = batch->B, S = batch->S, T = batch->T;
+  const int H = d->H, E = d->E, Z = d->Z, V = d->V, A = d->A;
+  const size_t TB = (size_t) T * B, BH = (size_t) B * H;
+  const float drop = backward ? model->cfg.dropout : 0.0f;
+  const float wdrop = backward ? model->cfg.word_dropout : 0.0f;
+  const int copy = model->cfg.copy;
+  CeRng *rng = &model->rng;
+
+  if (backward)
+    zero (model->grads, model->table.total);
+
+  ce_encoder_forward (model, ew, batch, drop, rng);
+
+  /* targets, time-major */
+  int ntok = 0;
+  for (int b = 0; b < B; b++)
+    {
+      int len = 0;
+      for (int t = 0; t < T; t++)
+        {
+          int32_t y = batch->tgt[(size_t) b * T + t];
+          w->tgt_out[(size_t) t * B + b] = y;
+          w->tgt_in[(size_t) t * B + b] = t == 0 ? CE_TOK_BOS : batch->tgt[(size_t) b * T + t - 1];
+          if (y >= 0)
+            {
+              len = t + 1;
+              ntok++;
+            }
+        }
+      w->tgt_len[b] = len;
+    }
+  memcpy (w->src_ids, batch->src, (size_t) B * S * sizeof (int32_t));
+  if (wdrop > 0.0f)
+    ce_word_dropout (w->tgt_in, TB, wdrop, CE_TOK_UNK, CE_TOK_FIRST_REGULAR, rng);
+
+  ce_embedding_forward (w->emb_raw, w->tgt_in, p->tok_emb, (int) TB, E);
+  if (drop > 0.0f)
+    ce_dropout_forward (w->emb, w->emb_mask, w->emb_raw, TB * E, drop, rng);
+  else
+    memcpy (w->emb, w->emb_raw, TB * E * sizeof (float));
+
+  double kl = 0.0;
+  if (Z > 0)
+    kl = latent_forward (model, B, T, pass, tp);
+
+  /* h0 = tanh(init_W [pool; z] + init_b) */
+  ce_concat_rows (w->init_in, ew->pool, H, w->z, Z, B);
+  ce_dense_forward (w->h_all, w->init_in, p->init_W, p->init_b, CE_ACT_TANH, B, H + Z, H);
+  zero (w->ctx_all, BH);
+
+  /* input projection: emb part for all steps in one GEMM, latent part once */
+  ce_linear_forward (w->gx, w->emb, p->dec_Wemb, p->dec_bx, (int) TB, E, 3 * H);
+  if (Z > 0)
+    ce_sgemm (0, 1, B, 3 * H, Z, 1.0f, w->z, Z, p->dec_Wz, Z, 0.0f, w->gc, 3 * H);
+
+  for (int t = 0; t < T; t++)
+    {
+      float *gx_t = w->gx + (size_t) t * B * 3 * H;
+      const float *h_prev = w->h_all + (size_t) t * BH;
+      float *h_t = w->h_all + (size_t) (t + 1) * BH;
+      if (Z > 0)
+        add_inplace (gx_t, w->gc, BH * 3);
+      ce_sgemm (0, 1, B, 3 * H, H, 1.0f, w->ctx_all + (size_t) t * BH, H, p->dec_Wctx, H,
+                1.0f, gx_t, 3 * H);
+      ce_gru_step_forward (h_t, w->gcache + (size_t) t * B * 4 * H, gx_t, h_prev,
+                           p->dec_Wh, p->dec_bh, B, H, w->scratch);
+      ce_attention_forward (w->ctx_all + (size_t) (t + 1) * BH, w->attn + (size_t) t * B * S,
+                            w->apre + (size_t) t * B * S * A, h_t, ew->keys, ew->enc, ew->mask,
+                            p->att_Wq, p->att_v, B, S, H, A, H, w->scratch);
+    }
+
+  /* output features and the vocabulary projection over all T*B rows */
+  ce_concat_rows (w->feat, w->h_all + BH, H, w->ctx_all + BH, H, (int) TB);
+  if (drop > 0.0f)
+    ce_dropout_forward (w->feat_d, w->feat_mask, w->feat, TB * 2 * H, drop, rng);
+  else
+    memcpy (w->feat_d, w->feat, TB * 2 * H * sizeof (float));
+  ce_linear_forward (w->logits, w->feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
+
+  const float weight = 1.0f / (float) ntok;
+  double xent = 0.0;
+  zero (w->dlogits, TB * V);
+  if (copy)
+    {
+      /* gate logit = w . [h; ctx; emb] + b */
+      ce_sgemm (0, 1, (int) TB, 1, 2 * H, 1.0f, w->feat, 2 * H, p->gate_w, 2 * H, 0.0f, w->gate, 1);
+      ce_sgemm (0, 1, (int) TB, 1, E, 1.0f, w->emb, E, p->gate_w + 2 * H, E, 1.0f, w->gate, 1);
+      for (size_t n = 0; n < TB; n++)
+        w->gate[n] += p->gate_b[0];
+      zero (w->dattn, TB * S);
+      zero (w->dgate, TB);
+      for (int t = 0; t < T; t++)
+        {
+          const size_t r0 = (size_t) t * B;
+          ce_softmax_rows (w->probs, w->logits + r0 * V, B, V);
+          xent += ce_copy_xent_forward (w->probs, w->attn + r0 * S, w->gate + r0, w->src_ids,
+                                        w->tgt_out + r0, B, S, V, weight, w->p_target);
+          if (backward)
+            ce_copy_xent_backward (w->dlogits + r0 * V, w->dattn + r0 * S, w->dgate + r0,
+                                   w->probs, w->attn + r0 * S, w->gate + r0, w->src_ids,
+                                   w->tgt_out + r0, w->p_target, B, S, V, weight);
+        }
+    }
+  else
+    {
+      for (int t = 0; t < T; t++)
+        {
+          const size_t r0 = (size_t) t * B;
+          xent += ce_softmax_xent_forward_backward (w->dlogits + r0 * V, w->logits + r0 * V,
+                                                    w->tgt_out + r0, B, V,
+                                                    model->cfg.label_smoothing, weight, w->probs);
+        }
+    }
+
+  const float kw = tp ? tp->kl_weight : 1.0f;
+  model->objective = xent + (model->cfg.kind == CE_MODEL_CVAE ? kw * kl : 0.0);
+  if (losses)
+    {
+      memset (losses, 0, sizeof *losses);
+      losses->xent = xent;
+      losses->kl = kl;
+      losses->tokens = ntok;
+    }
+  if (!backward)
+    return CE_OK;
+
+  /* ---- backward ---- */
+  zero (w->dfeat, TB * 2 * H);
+  ce_linear_backward (w->dfeat, g->out_W, g->out_b, w->dlogits, w->feat_d, p->out_W,
+                      (int) TB, 2 * H, V);
+  if (drop > 0.0f)
+    mul_inplace (w->dfeat, w->feat_mask, TB * 2 * H);
+  zero (w->demb, TB * E);
+  if (copy)
+    {
+      ce_sgemm (0, 0, (int) TB, 2 * H, 1, 1.0f, w->dgate, 1, p->gate_w, 2 * H, 1.0f, w->dfeat, 2 * H);
+      ce_sgemm (0, 0, (int) TB, E, 1, 1.0f, w->dgate, 1, p->gate_w + 2 * H, E, 1.0f, w->demb, E);
+      ce_sgemm (1, 0, 1, 2 * H, (int) TB, 1.0f, w->dgate, 1, w->feat, 2 * H, 1.0f, g->gate_w, 2 * H);
+      ce_sgemm (1, 0, 1, E, (int) TB, 1.0f, w->dgate, 1, w->emb, E, 1.0f, g->gate_w + 2 * H, E);
+      double sum = 0.0;
+      for (size_t n = 0; n < TB; n++)
+        sum += w->dgate[n];
+      g->gate_b[0] += (float) sum;
+    }
+
+  zero (ew->denc, (size_t) B * S * H);
+  zero (ew->dkeys, (size_t) B * S * A);
+  zero (ew->dpool, BH);
+  zero (w->dctx_carry, BH);
+  zero (w->dgc, 3 * BH);
+  float *dh = w->dh, *dh_prev = w->dh_prev;
+  zero (dh, BH);
+  for (int t = T - 1; t >= 0; t--)
+    {
+      const float *ft = w->dfeat + (size_t) t * B * 2 * H;
+      for (int b = 0; b < B; b++)
+        {
+          float *dhb = dh + (size_t) b * H, *dcb = w->dctx + (size_t) b * H;
+          const float *fb = ft + (size_t) b * 2 * H, *cb = w->dctx_carry + (size_t) b * H;
+          for (int i = 0; i < H; i++)
+            {
+              dhb[i] += fb[i];
+              dcb[i] = fb[H + i] + cb[i];
+            }
+        }
+      const float *h_t = w->h_all + (size_t) (t + 1) * BH;
+      ce_attention_backward (dh, ew->dkeys, ew->denc, g->att_Wq, g->att_v, w->dctx,
+                             copy ? w->dattn + (size_t) t * B * S : NULL,
+                             w->attn + (size_t) t * B * S, w->apre + (size_t) t * B * S * A,
+                             h_t, ew->enc, ew->mask, p->att_Wq, p->att_v, B, S, H, A, H,
+                             w->scratch);
+      float *dgx_t = w->dgx + (size_t) t * B * 3 * H;
+      zero (dh_prev, BH);
+      ce_gru_step_backward (dgx_t, dh_prev, g->dec_Wh, g->dec_bh, dh,
+                            w->gcache + (size_t) t * B * 4 * H, w->h_all + (size_t) t * BH,
+                            p->dec_Wh, B, H, w->scratch);
+      if (t > 0)
+        ce_sgemm (0, 0, B, H, 3 * H, 1.0f, dgx_t, 3 * H, p->dec_Wctx, H, 0.0f, w->dctx_carry, H);
+      if (Z > 0)
+        add_inplace (w->dgc, dgx_t, 3 * BH);
+      float *tmp = dh;
+      dh = dh_prev;
+      dh_prev = tmp;
+    }
+  /* dh is now the gradient on h0 */
+  ce_sgemm (1, 0, 3 * H, H, (int) TB, 1.0f, w->dgx, 3 * H, w->ctx_all, H, 1.0f, g->dec_Wctx, H);
+  ce_linear_backward (w->demb, g->dec_Wemb, g->dec_bx, w->dgx, w->emb, p->dec_Wemb,
+                      (int) TB, E, 3 * H);
+  if (drop > 0.0f)
+    mul_inplace (w->demb, w->emb_mask, TB * E);
+  ce_embedding_backward (g->tok_emb, w->demb, w->tgt_in, (int) TB, E);
+
+  zero (w->dinit_in, (size_t) B * (H + Z));
+  ce_dense_backward (w->dinit_in, g->init_W, g->init_b, dh, w->init_in, w->h_all, p->init_W,
+                     CE_ACT_TANH, B, H + Z, H, w->scratch);
+  if (Z > 0)
+    {
+      zero (w->dz, (size_t) B * Z);
+      ce_split_add_rows (ew->dpool, w->dz, w->dinit_in, H, Z, B);
+      ce_linear_backward (w->dz, g->dec_Wz, NULL, w->dgc, w->z, p->dec_Wz, B, Z, 3 * H);
+      latent_backward (model, B, T, tp);
+    }
+  else
+    ce_split_add_rows (ew->dpool, NULL, w->dinit_in, H, 0, B);
+
+  encoder_backward (model, ew, batch, drop > 0.0f);
+  return CE_OK;
+}
+
+/* ---- optimiser step ---------------------------------------------------------- */
+
+static CeStatus
+check_finite (CeModel *model, double objective, CeParamGroup group, char *msg)
+{
+  const CeTensorTable *tb = &model->table;
+  if (!isfinite (objective)
+      || !ce_all_finite (model->grads, tb->group_begin[group], tb->group_end[group]))
+    {
+      snprintf (msg, CE_MSG_SIZE, "training step: the loss or the gradients are not finite "
+                "(loss %g); weights left unchanged", objective);
+      return CE_ERR_NUMERIC;
+    }
+  return CE_OK;
+}
+
+CeStatus
+ce_model_train_step (CeModel *model, const CeBatch *batch, const CeTrainParams *params,
+                     CeLosses *losses, char *msg)
+{
+  CeLosses l;
+  CeTrainParams defaults;
+  if (!params)
+    {
+      ce_train_params_default (&defaults);
+      params = &defaults;
+    }
+  CeStatus st = ce_model_forward_backward (model, batch, params, CE_PASS_TRAIN, &l, msg);
+  if (st != CE_OK)
+    return st;
+  st = check_finite (model, model->objective, CE_GROUP_AE, msg);
+  if (st != CE_OK)
+    return st;
+  const CeTensorTable *tb = &model->table;
+  const size_t lo = tb->group_begin[CE_GROUP_AE], hi = tb->group_end[CE_GROUP_AE];
+  l.grad_norm = ce_grad_clip (model->grads, lo, hi, params->clip_norm);
+  model->adam_t[CE_GROUP_AE]++;
+  ce_adam_update (model->params, model->grads, model->adam_m, model->adam_v, lo, hi,
+                  model->adam_t[CE_GROUP_AE], params->lr, params->beta1, params->beta2,
+                  params->eps, params->weight_decay);
+  if (model->cfg.kind == CE_MODEL_ARAE)
+    {
+      st = ce_arae_gan_steps (model, batch, params, &l, msg);
+      if (st != CE_OK)
+        return st;
+    }
+  if (losses)
+    *losses = l;
+  return CE_OK;
+}
+
+CeStatus
+ce_model_eval_loss (CeModel *model, const CeBatch *batch, CeLosses *losses, char *msg)
+{
+  CeTrainParams tp;
+  ce_train_params_default (&tp);
+  tp.free_bits = 0.0f;
+  return ce_model_forward_backward (model, batch, &tp, CE_PASS_EVAL, losses, msg);
+}

@@ -50,3 +50,16 @@ const CeStringList *ce_checkpoint_list  (const CeCheckpoint *ckpt, int i);
  * or of another shape. */
 const float  *ce_checkpoint_tensor      (const CeCheckpoint *ckpt, const char *name,
                                          int ndim, const int64_t *shape, char *msg);
+
+/* ---- added by a1 -------------------------------------------------------- */
+
+/* The list named NAME, or NULL. */
+const CeStringList *ce_checkpoint_find_list (const CeCheckpoint *ckpt, const char *name);
+int           ce_checkpoint_n_tensors   (const CeCheckpoint *ckpt);
+/* Tensor I in file order: its data, and (OUT, each may be NULL) its name,
+ * rank and shape (CE_CKPT_MAX_DIMS values, unused ones 0). NULL if I is out
+ * of range. */
+const float  *ce_checkpoint_tensor_at   (const CeCheckpoint *ckpt, int i,
+                                         const char **name, int *ndim, int64_t *shape);
+/* CRC-32 (IEEE 802.3, the zlib/PNG one) of SIZE bytes. */
+uint32_t      ce_crc32                  (const void *data, size_t size);

@@ -79,7 +79,43 @@ uint32_t ce_rng_below   (CeRng *rng, uint32_t n);
  * Section owned by the engine-core work; see ce-layers.h for the layers. */
 
 /* ---- checkpoints (ce-checkpoint.c) --------------------------------------
- * Section owned by the engine-core work; the file format is documented here. */
+ * Section owned by the engine-core work; the file format is documented here.
+ * The container API is private (engine/ce-checkpoint.h); model files
+ * (ce_model_save / ce_model_load below) are written in this format.
+ *
+ * Format version 1. Every integer is little-endian, written byte by byte
+ * (never a host struct); floats are IEEE-754 binary32, little-endian.
+ *
+ *   offset  size  header (24 bytes)
+ *        0     8  magic "CPYSTMDL"
+ *        8     4  u32 format version (1; 0 is invalid, > 1 is "newer")
+ *       12     4  u32 CRC-32 (IEEE 802.3 / zlib) of the body_size bytes
+ *                 that follow the header
+ *       16     8  u64 body_size: the file is exactly 24 + body_size bytes
+ *
+ *   body, in order:
+ *     u32 kind tag (the model kind)
+ *     u32 config_size, then config_size bytes: an opaque blob the model
+ *         serialises itself (little-endian, field by field)
+ *     u32 n_lists, then per list:
+ *         u32 name length (1..63), name bytes (UTF-8, no NUL),
+ *         u32 n_items, then per item: u32 length, bytes (UTF-8, no NUL)
+ *     u32 n_tensors, then per tensor (the tensor table):
+ *         u32 name length (1..63), name bytes (unique names),
+ *         u32 ndim (1..4), ndim x u64 dimension (each >= 1),
+ *         u64 offset of its data in the payload, in bytes (multiple of 4)
+ *     u64 payload_size (bytes, multiple of 4), then the payload: the float32
+ *         data of the tensors, each tensor product(shape) values row-major;
+ *         the writer stores them back to back in table order.
+ *     nothing after the payload.
+ *
+ * The reader checks, before handing anything out: the magic, the version,
+ * that the file is neither shorter (CE_ERR_TRUNCATED, naming what is
+ * missing: "checkpoint is truncated at byte 1234 (expected tensor data for
+ * 'dec.Wh')") nor longer than declared, the CRC ("checkpoint CRC
+ * mismatch"), every count and size against the bytes that can follow
+ * (absurd shapes are rejected before anything is allocated for them),
+ * tensor data inside the payload, unique list and tensor names. */
 
 /* ---- text: tokens, vocabulary, attributes, delexicalisation, fact check,
  *      metrics (ce-text.c, ce-vocab.c, ce-attrs.c, ce-slots.c, ce-metrics.c)

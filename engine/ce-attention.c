@@ -36,10 +36,10 @@ ce_attention_forward (float *ctx, float *attn, float *cache_pre,
           float e = 0.0f;
 
           for (int i = 0; i < A; i++)
-            {
-              pre[i] = tanhf (k[i] + qpb[i]);
-              e += v[i] * pre[i];
-            }
+            pre[i] = k[i] + qpb[i];
+          ce_vtanh (pre, pre, (size_t) A);
+          for (int i = 0; i < A; i++)
+            e += v[i] * pre[i];
           ab[s] = e;
           if (is_valid (mask, bs) && e > mx)
             mx = e;

@@ -5,12 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-static inline float
-sigmoidf (float x)
-{
-  return 1.0f / (1.0f + expf (-x));
-}
-
 void
 ce_gru_step_forward (float *h_out, float *cache,
                      const float *gx, const float *h_prev,
@@ -35,22 +29,23 @@ ce_gru_step_forward (float *h_out, float *cache,
       const float *gxb = gx + (size_t) b * G;
       const float *ghb = gh + (size_t) b * G;
       const float *hp = h_prev ? h_prev + (size_t) b * H : NULL;
-      float *c = cache + (size_t) b * 4 * H;
+      float *c = cache + (size_t) b * 4 * H; /* r | z | n | hn */
       float *ho = h_out + (size_t) b * H;
 
+      /* r and z are contiguous in the cache: one sigmoid over 2H */
+      for (int j = 0; j < 2 * H; j++)
+        c[j] = gxb[j] + ghb[j];
+      ce_vsigmoid (c, c, (size_t) 2 * H);
       for (int j = 0; j < H; j++)
         {
-          float r = sigmoidf (gxb[j] + ghb[j]);
-          float z = sigmoidf (gxb[H + j] + ghb[H + j]);
-          float hn = ghb[2 * H + j];
-          float n = tanhf (gxb[2 * H + j] + r * hn);
-          float h = hp ? hp[j] : 0.0f;
-
-          c[j] = r;
-          c[H + j] = z;
-          c[2 * H + j] = n;
-          c[3 * H + j] = hn;
-          ho[j] = (1.0f - z) * n + z * h;
+          c[3 * H + j] = ghb[2 * H + j];
+          c[2 * H + j] = gxb[2 * H + j] + c[j] * ghb[2 * H + j];
+        }
+      ce_vtanh (c + 2 * H, c + 2 * H, (size_t) H);
+      for (int j = 0; j < H; j++)
+        {
+          float z = c[H + j], n = c[2 * H + j];
+          ho[j] = (1.0f - z) * n + z * (hp ? hp[j] : 0.0f);
         }
     }
 }

@@ -132,12 +132,10 @@ ce_act_forward (CeActivation act, float *y, const float *x, size_t n)
         y[i] = x[i] > 0.0f ? x[i] : LEAKY_SLOPE * x[i];
       break;
     case CE_ACT_TANH:
-      for (size_t i = 0; i < n; i++)
-        y[i] = tanhf (x[i]);
+      ce_vtanh (y, x, n);
       break;
     case CE_ACT_SIGMOID:
-      for (size_t i = 0; i < n; i++)
-        y[i] = 1.0f / (1.0f + expf (-x[i]));
+      ce_vsigmoid (y, x, n);
       break;
     }
 }

@@ -1005,6 +1005,41 @@ test_word_dropout (void)
   g_free (ids);
 }
 
+/* ---- vector tanh / sigmoid against libm in double ------------------------------ */
+
+static void
+test_vmath (void)
+{
+  const size_t n = 200003; /* not a multiple of 4: the tail path too */
+  float *x = g_new (float, n), *t = g_new (float, n), *s = g_new (float, n);
+  double max_t = 0.0, max_s = 0.0;
+
+  for (size_t i = 0; i < n; i++)
+    x[i] = -25.0f + 50.0f * (float) i / (float) n;
+  x[0] = 0.0f; x[1] = -0.0f; x[2] = 1e-30f; x[3] = -3e-6f;
+  x[4] = INFINITY; x[5] = -INFINITY; x[6] = 1e30f; x[7] = -88.0f;
+  ce_vtanh (t, x, n);
+  ce_vsigmoid (s, x, n);
+  for (size_t i = 0; i < n; i++)
+    {
+      max_t = fmax (max_t, fabs (t[i] - tanh ((double) x[i])));
+      max_s = fmax (max_s, fabs (s[i] - 1.0 / (1.0 + exp (-(double) x[i]))));
+    }
+  g_test_message ("vtanh max abs error %.3g, vsigmoid %.3g", max_t, max_s);
+  g_assert_cmpfloat (max_t, <, 1.5e-7);
+  g_assert_cmpfloat (max_s, <, 1.5e-7);
+  g_assert_true (signbit (t[1]));
+  g_assert_cmpfloat (t[4], ==, 1.0f);
+  g_assert_cmpfloat (t[5], ==, -1.0f);
+
+  /* NaN propagates (a diverging model must not be hidden), in place works */
+  x[10] = NAN;
+  ce_vtanh (x, x, 13);
+  g_assert_true (isnan (x[10]));
+  g_assert_cmpfloat (x[0], ==, 0.0f);
+  g_free (x); g_free (t); g_free (s);
+}
+
 /* ---- GEMM: BLAS against the naive reference on the model's shapes ------------------ */
 
 static void
@@ -1064,6 +1099,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/dropout/backward", test_dropout);
   g_test_add_func ("/engine/dropout/word", test_word_dropout);
   g_test_add_func ("/engine/gemm/reference", test_gemm_reference);
+  g_test_add_func ("/engine/vmath/tanh-sigmoid", test_vmath);
 
   return g_test_run ();
 }

@@ -23,7 +23,8 @@ struct CeDecoder {
   void *enc_mem;
   void *mem;
   int32_t *row_src, *row_src2;   /* (max_rows) */
-  int32_t *src_ids;              /* (max_rows, max_src) */
+  int src_cap;                   /* sources the encoder buffers hold */
+  int32_t *src_ids;              /* (src_cap, max_src), own allocation */
   float *h, *h2;                 /* (max_rows, H) */
   float *ctx, *ctx2;             /* (max_rows, H) */
   float *gc, *gc2;               /* (max_rows, 3H) z Wz^T + bx */
@@ -55,7 +56,6 @@ decoder_layout (CeDecoder *dec, char *base, const CeDims *d, int R, int S)
   } while (0)
   TAKE (row_src, int32_t, R);
   TAKE (row_src2, int32_t, R);
-  TAKE (src_ids, int32_t, (size_t) R * S);
   TAKE (h, float, (size_t) R * d->H);
   TAKE (h2, float, (size_t) R * d->H);
   TAKE (ctx, float, (size_t) R * d->H);
@@ -83,6 +83,23 @@ decoder_layout (CeDecoder *dec, char *base, const CeDims *d, int R, int S)
   return used;
 }
 
+/* The encoder buffers hold N sources (grown at start when a bigger batch comes). */
+static CeStatus
+grow_sources (CeDecoder *dec, int n)
+{
+  const int S = dec->model->cfg.max_src;
+  int32_t *ids = malloc ((size_t) n * S * sizeof (int32_t));
+  if (!ids || ce_enc_work_alloc (&dec->enc, &dec->enc_mem, &dec->model->d, n, S, 0) != CE_OK)
+    {
+      free (ids);
+      return CE_ERR_NOMEM;
+    }
+  free (dec->src_ids);
+  dec->src_ids = ids;
+  dec->src_cap = n;
+  return CE_OK;
+}
+
 CeDecoder *
 ce_decoder_new (CeModel *model, int max_rows, CeStatus *status, char *msg)
 {
@@ -100,9 +117,7 @@ ce_decoder_new (CeModel *model, int max_rows, CeStatus *status, char *msg)
   dec->max_rows = max_rows;
   size_t size = decoder_layout (dec, NULL, &model->d, max_rows, model->cfg.max_src);
   dec->mem = calloc (1, size);
-  if (!dec->mem
-      || ce_enc_work_alloc (&dec->enc, &dec->enc_mem, &model->d, max_rows,
-                            model->cfg.max_src, 0) != CE_OK)
+  if (!dec->mem || grow_sources (dec, max_rows) != CE_OK)
     {
       ce_decoder_free (dec);
       goto nomem;
@@ -128,6 +143,7 @@ ce_decoder_free (CeDecoder *dec)
     return;
   free (dec->mem);
   free (dec->enc_mem);
+  free (dec->src_ids);
   free (dec);
 }
 
@@ -155,11 +171,10 @@ ce_decoder_start (CeDecoder *dec, const CeBatch *src, const int32_t *row_src, in
   CeStatus st = ce_model_check_batch (model, src, 0, msg);
   if (st != CE_OK)
     return st;
-  if (src->B > dec->max_rows)
+  if (src->B > dec->src_cap && grow_sources (dec, src->B) != CE_OK)
     {
-      snprintf (msg, CE_MSG_SIZE, "decoder: %d sources, but the decoder holds at most %d",
-                src->B, dec->max_rows);
-      return CE_ERR_LIMIT;
+      snprintf (msg, CE_MSG_SIZE, "decoder: out of memory for %d sources", src->B);
+      return CE_ERR_NOMEM;
     }
   if (R < 1 || R > dec->max_rows || !row_src)
     {

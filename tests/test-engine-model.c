@@ -1,0 +1,791 @@
+/* test-engine-model.c — the whole conditional text model: gradient check of
+ * every parameter tensor, overfitting, determinism, two threads, model
+ * files, the decoder (reorder, agreement with the training forward), the
+ * optimiser. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "ce-model-private.h"
+#include "ce-checkpoint.h"
+
+/* ---- tiny problems --------------------------------------------------------- */
+
+static void
+tiny_config (CeModelConfig *cfg, CeModelKind kind, int copy)
+{
+  ce_model_config_default (cfg, kind, 12, 3);
+  cfg->emb = 4;
+  cfg->field_emb = 3;
+  cfg->hidden = 6;
+  cfg->attn = 5;
+  cfg->latent = kind == CE_MODEL_S2S ? 0 : 3;
+  cfg->copy = copy;
+  cfg->max_src = 8;
+  cfg->max_tgt = 8;
+  cfg->dropout = 0.0f;
+  cfg->word_dropout = 0.0f;
+  cfg->label_smoothing = 0.0f;
+}
+
+/* B=2, S=3, T=4 with padding in both source and target */
+static const int32_t tiny_src[] = { 5, 6, 7, 8, 4, -1 };
+static const int32_t tiny_fld[] = { 0, 1, 2, 2, 0, 0 };
+static const int32_t tiny_tgt[] = { 9, 6, 10, 3, 8, 11, 3, -1 };
+
+static CeBatch
+tiny_batch (void)
+{
+  CeBatch b = { 2, 3, 4, tiny_src, tiny_fld, tiny_tgt };
+  return b;
+}
+
+/* ---- finite-difference gradient check of the whole model -------------------- */
+
+static double
+objective_at (CeModel *model, const CeBatch *batch, const CeTrainParams *tp, const CeRng *rng0)
+{
+  char msg[CE_MSG_SIZE];
+  model->rng = *rng0;   /* same eps / dropout draws every evaluation */
+  CeStatus st = ce_model_forward_backward (model, batch, tp, CE_PASS_GRAD, NULL, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  return model->objective;
+}
+
+static void
+gradcheck (CeModelKind kind, int copy, float label_smoothing)
+{
+  CeModelConfig cfg;
+  CeTrainParams tp;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  tiny_config (&cfg, kind, copy);
+  cfg.label_smoothing = label_smoothing;
+  ce_train_params_default (&tp);
+  tp.kl_weight = 0.7f;
+  tp.free_bits = 0.0f;   /* the clamp is not differentiable at the threshold */
+
+  CeModel *model = ce_model_new (&cfg, 1234, &st, msg);
+  g_assert_nonnull (model);
+  /* non-zero biases so that every path is exercised */
+  CeRng init;
+  ce_rng_seed (&init, 99);
+  for (size_t i = 0; i < model->table.total; i++)
+    model->params[i] += 0.05f * (2.0f * ce_rng_uniform (&init) - 1.0f);
+
+  CeBatch batch = tiny_batch ();
+  const CeRng rng0 = model->rng;
+  objective_at (model, &batch, &tp, &rng0);
+  const size_t total = model->table.total;
+  float *analytic = g_new (float, total);
+  memcpy (analytic, model->grads, total * sizeof (float));
+
+  CeRng pick;
+  ce_rng_seed (&pick, 7);
+  const double h = g_getenv ("GRADCHECK_H") ? g_ascii_strtod (g_getenv ("GRADCHECK_H"), NULL) : 1e-2;
+  double worst = 0.0;
+  int checked = 0;
+  for (int i = 0; i < model->table.n; i++)
+    {
+      const CeTensorInfo *info = &model->table.t[i];
+      if (info->group != CE_GROUP_AE)
+        continue;
+      /* no tensor may have an all-zero gradient: that is a missing backward */
+      double norm = 0.0;
+      for (size_t k = 0; k < info->size; k++)
+        norm += fabs (analytic[info->offset + k]);
+      if (norm == 0.0)
+        g_error ("tensor %s has an all-zero gradient", info->name);
+      const int samples = info->size < 6 ? (int) info->size : 6;
+      for (int n = 0; n < samples; n++)
+        {
+          size_t k = info->size <= 6 ? (size_t) n : ce_rng_below (&pick, (uint32_t) info->size);
+          float *w = &model->params[info->offset + k];
+          const float saved = *w;
+          /* central differences at h and h/2, Richardson-combined so the
+           * O(h^2) curvature term cancels (the ARAE code normalisation is
+           * strongly curved) */
+          double d[2];
+          for (int j = 0; j < 2; j++)
+            {
+              const double hj = j == 0 ? h : h / 2;
+              *w = (float) (saved + hj);
+              double lp = objective_at (model, &batch, &tp, &rng0);
+              *w = (float) (saved - hj);
+              double lm = objective_at (model, &batch, &tp, &rng0);
+              *w = saved;
+              d[j] = (lp - lm) / (2.0 * hj);
+            }
+          double numeric = (4.0 * d[1] - d[0]) / 3.0;
+          double a = analytic[info->offset + k];
+          double err = fabs (a - numeric) / fmax (5e-3, fmax (fabs (a), fabs (numeric)));
+          if (g_getenv ("GRADCHECK_VERBOSE"))
+            g_printerr ("%s[%zu] a %.6g n %.6g err %.3g\n", info->name, k, a, numeric, err);
+          if (err > worst)
+            worst = err;
+          if (err > 1e-2)
+            g_error ("%s[%zu]: analytic %.6g, numeric %.6g (relative error %.3g)",
+                     info->name, k, a, numeric, err);
+          checked++;
+        }
+    }
+  g_test_message ("kind %d copy %d: %d entries over %d tensors, worst relative error %.3g "
+                  "(|a - n| / max(|a|, |n|, 5e-3), threshold 1e-2, h = %g, Richardson)",
+                  kind, copy, checked, model->table.n, worst, h);
+  g_free (analytic);
+  ce_model_free (model);
+}
+
+static void
+test_gradcheck_s2s_copy (void)
+{
+  gradcheck (CE_MODEL_S2S, 1, 0.0f);
+}
+
+static void
+test_gradcheck_s2s_smoothing (void)
+{
+  gradcheck (CE_MODEL_S2S, 0, 0.1f);
+}
+
+static void
+test_gradcheck_cvae (void)
+{
+  gradcheck (CE_MODEL_CVAE, 1, 0.0f);
+}
+
+static void
+test_gradcheck_arae (void)
+{
+  gradcheck (CE_MODEL_ARAE, 1, 0.0f);
+}
+
+/* ---- a small set to overfit ------------------------------------------------- */
+
+#define OV_N 8
+#define OV_S 4
+#define OV_T 7
+#define OV_V 40
+
+typedef struct {
+  int32_t src[OV_N * OV_S], fld[OV_N * OV_S], tgt[OV_N * OV_T];
+} OverfitSet;
+
+/* Each target copies two of its source tokens around fixed words, so both
+ * the copy path and the vocabulary are needed. */
+static void
+overfit_set (OverfitSet *set)
+{
+  for (int n = 0; n < OV_N; n++)
+    {
+      int a = 10 + n, b = 20 + (n * 3) % OV_N, c = 30 + n % 4;
+      int32_t src[OV_S] = { a, b, c, n % 2 ? 5 : -1 };
+      int32_t fld[OV_S] = { 0, 1, 2, 3 };
+      int32_t tgt[OV_T] = { 4, a, 6 + n % 3, b, n % 2 ? 5 : 7, 3, -1 };
+      if (n % 2 == 0)
+        src[3] = -1;
+      memcpy (set->src + n * OV_S, src, sizeof src);
+      memcpy (set->fld + n * OV_S, fld, sizeof fld);
+      memcpy (set->tgt + n * OV_T, tgt, sizeof tgt);
+    }
+}
+
+static void
+small_config (CeModelConfig *cfg, CeModelKind kind)
+{
+  ce_model_config_default (cfg, kind, OV_V, 4);
+  cfg->emb = 16;
+  cfg->field_emb = 4;
+  cfg->hidden = 32;
+  cfg->attn = 16;
+  cfg->latent = kind == CE_MODEL_S2S ? 0 : 8;
+  cfg->max_src = 8;
+  cfg->max_tgt = 12;
+  cfg->dropout = 0.0f;
+  cfg->word_dropout = 0.0f;
+}
+
+#define OVERFIT_STEPS 300
+
+static CeModel *
+overfit_model (CeModelKind kind, double *final_xent)
+{
+  CeModelConfig cfg;
+  CeTrainParams tp;
+  CeLosses l;
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, kind);
+  overfit_set (&set);
+  ce_train_params_default (&tp);
+  tp.lr = 1e-2f;
+  tp.kl_weight = 0.01f;
+  tp.free_bits = 0.0f;
+  CeModel *model = ce_model_new (&cfg, 42, &st, msg);
+  g_assert_nonnull (model);
+  CeBatch batch = { OV_N, OV_S, OV_T, set.src, set.fld, set.tgt };
+  for (int step = 0; step < OVERFIT_STEPS; step++)
+    {
+      st = ce_model_train_step (model, &batch, &tp, &l, msg);
+      if (st != CE_OK)
+        g_error ("step %d: %s", step, msg);
+    }
+  st = ce_model_eval_loss (model, &batch, &l, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  *final_xent = l.xent;
+  return model;
+}
+
+/* Greedy decoding, row by row, up to T tokens; returns the number of rows
+ * whose output equals the target exactly. */
+static int
+greedy_matches (CeModel *model, const OverfitSet *set)
+{
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  const int V = model->cfg.vocab_size;
+  CeDecoder *dec = ce_decoder_new (model, OV_N, &st, msg);
+  g_assert_nonnull (dec);
+  CeBatch src = { OV_N, OV_S, 0, set->src, set->fld, NULL };
+  int32_t rows[OV_N], prev[OV_N], out[OV_N][OV_T];
+  for (int r = 0; r < OV_N; r++)
+    {
+      rows[r] = r;
+      prev[r] = CE_TOK_BOS;
+    }
+  st = ce_decoder_start (dec, &src, rows, OV_N, CE_LATENT_MEAN, NULL, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  float *lp = g_new (float, (size_t) OV_N * V);
+  for (int t = 0; t < OV_T; t++)
+    {
+      st = ce_decoder_step (dec, prev, lp, msg);
+      g_assert_cmpint (st, ==, CE_OK);
+      for (int r = 0; r < OV_N; r++)
+        {
+          int best = 0;
+          for (int w = 1; w < V; w++)
+            if (lp[(size_t) r * V + w] > lp[(size_t) r * V + best])
+              best = w;
+          out[r][t] = best;
+          prev[r] = best;
+        }
+    }
+  int matches = 0;
+  for (int r = 0; r < OV_N; r++)
+    {
+      int ok = 1;
+      for (int t = 0; t < OV_T && set->tgt[r * OV_T + t] >= 0; t++)
+        ok &= out[r][t] == set->tgt[r * OV_T + t];
+      matches += ok;
+    }
+  g_free (lp);
+  ce_decoder_free (dec);
+  return matches;
+}
+
+static void
+test_overfit_s2s (void)
+{
+  double xent;
+  OverfitSet set;
+  overfit_set (&set);
+  CeModel *model = overfit_model (CE_MODEL_S2S, &xent);
+  g_test_message ("S2S+copy: mean xent %.4f after %d steps (threshold 0.05)", xent, OVERFIT_STEPS);
+  g_assert_cmpfloat (xent, <, 0.05);
+  g_assert_cmpint (greedy_matches (model, &set), ==, OV_N);
+  ce_model_free (model);
+}
+
+static void
+test_overfit_cvae (void)
+{
+  double xent;
+  OverfitSet set;
+  overfit_set (&set);
+  CeModel *model = overfit_model (CE_MODEL_CVAE, &xent);
+  g_test_message ("CVAE: mean xent %.4f after %d steps (threshold 0.05)", xent, OVERFIT_STEPS);
+  g_assert_cmpfloat (xent, <, 0.05);
+  g_assert_cmpint (greedy_matches (model, &set), ==, OV_N);
+  ce_model_free (model);
+}
+
+static void
+test_arae_trains (void)
+{
+  CeModelConfig cfg;
+  CeTrainParams tp;
+  CeLosses l, first;
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_ARAE);
+  overfit_set (&set);
+  ce_train_params_default (&tp);
+  tp.lr = 1e-2f;
+  tp.critic_steps = 2;
+  tp.gan_lr = 1e-3f;
+  CeModel *model = ce_model_new (&cfg, 5, &st, msg);
+  g_assert_nonnull (model);
+  CeBatch batch = { OV_N, OV_S, OV_T, set.src, set.fld, set.tgt };
+  size_t crit = model->table.group_begin[CE_GROUP_CRITIC];
+  size_t gen = model->table.group_begin[CE_GROUP_GEN];
+  float crit0 = model->params[crit], gen0 = model->params[gen];
+  for (int step = 0; step < 200; step++)
+    {
+      st = ce_model_train_step (model, &batch, &tp, &l, msg);
+      if (st != CE_OK)
+        g_error ("step %d: %s", step, msg);
+      if (step == 0)
+        first = l;
+      g_assert_true (isfinite (l.critic) && isfinite (l.generator));
+    }
+  g_test_message ("ARAE: xent %.3f -> %.3f, critic %.4f, generator %.4f", first.xent, l.xent,
+                  l.critic, l.generator);
+  g_assert_cmpfloat (l.xent, <, first.xent * 0.5);
+  /* both adversaries moved, and the critic stayed inside its clipping box */
+  g_assert_cmpfloat (model->params[crit], !=, crit0);
+  g_assert_cmpfloat (model->params[gen], !=, gen0);
+  for (size_t i = crit; i < model->table.group_end[CE_GROUP_CRITIC]; i++)
+    g_assert_cmpfloat (fabsf (model->params[i]), <=, 0.05f + 1e-6f);
+  ce_model_free (model);
+}
+
+/* ---- determinism and threads -------------------------------------------------- */
+
+#define DET_STEPS 5
+
+static void
+train_k (CeModel *model, int k)
+{
+  CeTrainParams tp;
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  overfit_set (&set);
+  ce_train_params_default (&tp);
+  CeBatch batch = { OV_N, OV_S, OV_T, set.src, set.fld, set.tgt };
+  for (int i = 0; i < k; i++)
+    if (ce_model_train_step (model, &batch, &tp, NULL, msg) != CE_OK)
+      g_error ("%s", msg);
+}
+
+static CeModel *
+det_model (uint64_t seed)
+{
+  CeModelConfig cfg;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_CVAE);
+  cfg.dropout = 0.2f;        /* exercise every use of the model's RNG */
+  cfg.word_dropout = 0.25f;
+  CeModel *model = ce_model_new (&cfg, seed, &st, msg);
+  g_assert_nonnull (model);
+  return model;
+}
+
+static void
+test_same_seed (void)
+{
+  ce_blas_set_threads (1);
+  CeModel *a = det_model (77), *b = det_model (77), *c = det_model (78);
+  train_k (a, DET_STEPS);
+  train_k (b, DET_STEPS);
+  train_k (c, DET_STEPS);
+  g_assert_true (memcmp (a->params, b->params, a->table.total * sizeof (float)) == 0);
+  g_assert_false (memcmp (a->params, c->params, a->table.total * sizeof (float)) == 0);
+  ce_model_free (a);
+  ce_model_free (b);
+  ce_model_free (c);
+}
+
+static void *
+train_thread (void *data)
+{
+  train_k (data, DET_STEPS);
+  return NULL;
+}
+
+static void
+test_two_threads (void)
+{
+  ce_blas_set_threads (1);
+  CeModel *alone1 = det_model (1), *alone2 = det_model (2);
+  train_k (alone1, DET_STEPS);
+  train_k (alone2, DET_STEPS);
+  CeModel *m1 = det_model (1), *m2 = det_model (2);
+  pthread_t t1, t2;
+  g_assert_cmpint (pthread_create (&t1, NULL, train_thread, m1), ==, 0);
+  g_assert_cmpint (pthread_create (&t2, NULL, train_thread, m2), ==, 0);
+  pthread_join (t1, NULL);
+  pthread_join (t2, NULL);
+  g_assert_true (memcmp (alone1->params, m1->params, m1->table.total * sizeof (float)) == 0);
+  g_assert_true (memcmp (alone2->params, m2->params, m2->table.total * sizeof (float)) == 0);
+  ce_model_free (alone1);
+  ce_model_free (alone2);
+  ce_model_free (m1);
+  ce_model_free (m2);
+}
+
+/* ---- decoder ------------------------------------------------------------------ */
+
+/* Teacher-forced decoding gives the same per-token log-probabilities as the
+ * training forward (eval pass): their sum is the eval loss times tokens. */
+static void
+test_decoder_matches_training (void)
+{
+  CeModelConfig cfg;
+  CeLosses l;
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_S2S);
+  overfit_set (&set);
+  CeModel *model = ce_model_new (&cfg, 3, &st, msg);
+  train_k (model, 3);
+  CeBatch batch = { OV_N, OV_S, OV_T, set.src, set.fld, set.tgt };
+  st = ce_model_eval_loss (model, &batch, &l, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+
+  CeDecoder *dec = ce_decoder_new (model, OV_N, &st, msg);
+  int32_t rows[OV_N], prev[OV_N];
+  for (int r = 0; r < OV_N; r++)
+    {
+      rows[r] = r;
+      prev[r] = CE_TOK_BOS;
+    }
+  st = ce_decoder_start (dec, &batch, rows, OV_N, CE_LATENT_MEAN, NULL, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  float *lp = g_new (float, (size_t) OV_N * OV_V);
+  double sum = 0.0;
+  for (int t = 0; t < OV_T; t++)
+    {
+      g_assert_cmpint (ce_decoder_step (dec, prev, lp, msg), ==, CE_OK);
+      for (int r = 0; r < OV_N; r++)
+        {
+          int32_t y = set.tgt[r * OV_T + t];
+          if (y >= 0)
+            sum -= lp[(size_t) r * OV_V + y];
+          prev[r] = y >= 0 ? y : CE_TOK_EOS;
+        }
+    }
+  g_assert_cmpfloat_with_epsilon (sum / l.tokens, l.xent, 1e-4 * l.xent);
+  g_free (lp);
+  ce_decoder_free (dec);
+  ce_model_free (model);
+}
+
+static void
+test_decoder_reorder (void)
+{
+  CeModelConfig cfg;
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_CVAE);
+  overfit_set (&set);
+  CeModel *model = ce_model_new (&cfg, 9, &st, msg);
+  CeBatch src = { 3, OV_S, 0, set.src, set.fld, NULL };
+  const int V = OV_V;
+  float lp[4 * OV_V], ref[OV_V];
+
+  /* rows 0, 1 decode sources 2 and 0; step with 12 and 13 */
+  CeDecoder *dec = ce_decoder_new (model, 4, &st, msg);
+  int32_t rows[2] = { 2, 0 }, prev[4] = { 12, 13 };
+  g_assert_cmpint (ce_decoder_start (dec, &src, rows, 2, CE_LATENT_MEAN, NULL, msg), ==, CE_OK);
+  g_assert_cmpint (ce_decoder_step (dec, prev, lp, msg), ==, CE_OK);
+  /* new rows: old 1, old 1, old 0 */
+  int32_t parent[3] = { 1, 1, 0 };
+  g_assert_cmpint (ce_decoder_reorder (dec, parent, 3, msg), ==, CE_OK);
+  g_assert_cmpint (ce_decoder_rows (dec), ==, 3);
+  int32_t next[3] = { 20, 21, 22 };
+  g_assert_cmpint (ce_decoder_step (dec, next, lp, msg), ==, CE_OK);
+
+  /* each new row equals a fresh single-row decoder fed the same history */
+  const int32_t hist_src[3] = { 0, 0, 2 }, hist_first[3] = { 13, 13, 12 };
+  for (int r = 0; r < 3; r++)
+    {
+      CeDecoder *one = ce_decoder_new (model, 1, &st, msg);
+      int32_t row = hist_src[r], p0 = hist_first[r], p1 = next[r];
+      g_assert_cmpint (ce_decoder_start (one, &src, &row, 1, CE_LATENT_MEAN, NULL, msg), ==, CE_OK);
+      g_assert_cmpint (ce_decoder_step (one, &p0, ref, msg), ==, CE_OK);
+      g_assert_cmpint (ce_decoder_step (one, &p1, ref, msg), ==, CE_OK);
+      for (int w = 0; w < V; w++)
+        g_assert_cmpfloat_with_epsilon (lp[r * V + w], ref[w], 1e-4);
+      const float *a = ce_decoder_attention (dec), *b = ce_decoder_attention (one);
+      for (int s = 0; s < OV_S; s++)
+        g_assert_cmpfloat_with_epsilon (a[r * OV_S + s], b[s], 1e-5);
+      ce_decoder_free (one);
+    }
+  /* a parent outside the rows is refused */
+  int32_t bad[1] = { 3 };
+  g_assert_cmpint (ce_decoder_reorder (dec, bad, 1, msg), ==, CE_ERR_INVALID_ARG);
+  g_assert_nonnull (strstr (msg, "continues row 3"));
+  ce_decoder_free (dec);
+  ce_model_free (model);
+}
+
+/* ---- model files ---------------------------------------------------------------- */
+
+static char *
+tmp_path (const char *name)
+{
+  GError *error = NULL;
+  char *dir = g_dir_make_tmp ("copyist-model-XXXXXX", &error);
+  g_assert_no_error (error);
+  char *path = g_build_filename (dir, name, NULL);
+  g_free (dir);
+  return path;
+}
+
+static void
+remove_tmp (char *path)
+{
+  char *dir = g_path_get_dirname (path);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (dir);
+  g_free (path);
+}
+
+static void
+decode_two_steps (CeModel *model, float *lp)
+{
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  overfit_set (&set);
+  CeBatch src = { 2, OV_S, 0, set.src, set.fld, NULL };
+  CeDecoder *dec = ce_decoder_new (model, 2, &st, msg);
+  int32_t rows[2] = { 0, 1 }, prev[2] = { CE_TOK_BOS, CE_TOK_BOS }, next[2] = { 10, 21 };
+  g_assert_cmpint (ce_decoder_start (dec, &src, rows, 2, CE_LATENT_MEAN, NULL, msg), ==, CE_OK);
+  g_assert_cmpint (ce_decoder_step (dec, prev, lp, msg), ==, CE_OK);
+  g_assert_cmpint (ce_decoder_step (dec, next, lp + 2 * OV_V, msg), ==, CE_OK);
+  ce_decoder_free (dec);
+}
+
+static void
+test_save_load (void)
+{
+  CeModelConfig cfg;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_CVAE);
+  CeModel *model = ce_model_new (&cfg, 11, &st, msg);
+  train_k (model, 2);
+
+  const char *vocab_items[OV_V];
+  char names[OV_V][8];
+  for (int i = 0; i < OV_V; i++)
+    {
+      g_snprintf (names[i], sizeof names[i], "w%d", i);
+      vocab_items[i] = names[i];
+    }
+  const char *meta_items[] = { "lang=en", "epochs=2" };
+  CeStringList lists[2] = { { "vocab", OV_V, vocab_items }, { "meta", 2, meta_items } };
+  char *path = tmp_path ("m.cpmodel");
+  st = ce_model_save (model, path, lists, 2, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+
+  CeStringList *got = NULL;
+  int n_got = 0;
+  CeModel *loaded = ce_model_load (path, &got, &n_got, &st, msg);
+  if (!loaded)
+    g_error ("%s", msg);
+  g_assert_cmpint (n_got, ==, 2);
+  g_assert_cmpstr (got[0].name, ==, "vocab");
+  g_assert_cmpint (got[0].n, ==, OV_V);
+  g_assert_cmpstr (got[0].items[17], ==, "w17");
+  g_assert_cmpstr (got[1].items[1], ==, "epochs=2");
+  g_assert_true (memcmp (ce_model_get_config (loaded), ce_model_get_config (model),
+                         sizeof cfg) == 0);
+  g_assert_cmpuint (ce_model_n_params (loaded), ==, ce_model_n_params (model));
+
+  float a[4 * OV_V], b[4 * OV_V];
+  decode_two_steps (model, a);
+  decode_two_steps (loaded, b);
+  g_assert_true (memcmp (a, b, sizeof a) == 0);
+
+  ce_string_lists_free (got, n_got);
+  ce_model_free (loaded);
+  remove_tmp (path);
+  ce_model_free (model);
+}
+
+/* A file whose tensors do not match its config, or whose vocabulary list
+ * has the wrong length, is refused with a message naming the problem. */
+static void
+test_load_rejects (void)
+{
+  CeModelConfig cfg;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_S2S);
+  CeModel *model = ce_model_new (&cfg, 11, &st, msg);
+  char *path = tmp_path ("m.cpmodel");
+  g_assert_cmpint (ce_model_save (model, path, NULL, 0, msg), ==, CE_OK);
+
+  /* same tensors, config claiming hidden 34 */
+  CeCheckpoint *ck = ce_checkpoint_read (path, &st, msg);
+  g_assert_nonnull (ck);
+  size_t size;
+  const uint8_t *blob = ce_checkpoint_config (ck, &size);
+  uint8_t *cfg2 = g_memdup2 (blob, size);
+  cfg2[24] = 34;   /* hidden: 7th u32, little-endian */
+  CeCkptTensor views[CE_MAX_TENSORS];
+  for (int i = 0; i < model->table.n; i++)
+    {
+      const CeTensorInfo *info = &model->table.t[i];
+      views[i].name = info->name;
+      views[i].ndim = info->ndim;
+      memset (views[i].shape, 0, sizeof views[i].shape);
+      for (int k = 0; k < info->ndim; k++)
+        views[i].shape[k] = info->shape[k];
+      views[i].data = model->params + info->offset;
+    }
+  char *bad = tmp_path ("bad.cpmodel");
+  st = ce_checkpoint_write (bad, ce_checkpoint_kind_tag (ck), cfg2, size, NULL, 0,
+                            views, model->table.n, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  CeModel *m2 = ce_model_load (bad, NULL, NULL, &st, msg);
+  g_assert_null (m2);
+  g_assert_cmpint (st, ==, CE_ERR_FORMAT);
+  g_test_message ("shape mismatch: %s", msg);
+  g_assert_nonnull (strstr (msg, "enc_fwd.Wx"));
+
+  /* absurd config value */
+  cfg2[24] = 7;   /* odd hidden size */
+  st = ce_checkpoint_write (bad, ce_checkpoint_kind_tag (ck), cfg2, size, NULL, 0,
+                            views, model->table.n, msg);
+  m2 = ce_model_load (bad, NULL, NULL, &st, msg);
+  g_assert_null (m2);
+  g_assert_nonnull (strstr (msg, "hidden"));
+
+  /* vocabulary list of the wrong length */
+  const char *items[] = { "a", "b" };
+  CeStringList vocab = { "vocab", 2, items };
+  g_assert_cmpint (ce_model_save (model, bad, &vocab, 1, msg), ==, CE_OK);
+  m2 = ce_model_load (bad, NULL, NULL, &st, msg);
+  g_assert_null (m2);
+  g_assert_cmpint (st, ==, CE_ERR_FORMAT);
+  g_assert_nonnull (strstr (msg, "vocabulary list has 2 entries"));
+
+  g_free (cfg2);
+  ce_checkpoint_free (ck);
+  remove_tmp (bad);
+  remove_tmp (path);
+  ce_model_free (model);
+}
+
+/* ---- bad input and numeric failure ------------------------------------------------ */
+
+static void
+test_bad_batch (void)
+{
+  CeModelConfig cfg;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  tiny_config (&cfg, CE_MODEL_S2S, 1);
+  CeModel *model = ce_model_new (&cfg, 1, &st, msg);
+  const int32_t src[] = { 5, -1, 6, -1, -1, -1 }, fld[] = { 0, 0, 0, 0, 0, 0 };
+  const int32_t tgt[] = { 5, 3, 5, 3 };
+  CeBatch b = { 2, 3, 2, src, fld, tgt };
+  st = ce_model_train_step (model, &b, NULL, NULL, msg);
+  g_assert_cmpint (st, ==, CE_ERR_INVALID_ARG);
+  g_assert_nonnull (strstr (msg, "row 0, position 2: token after padding"));
+  const int32_t src2[] = { 5, 6, 7, -1, -1, -1 };
+  b.src = src2;
+  st = ce_model_train_step (model, &b, NULL, NULL, msg);
+  g_assert_nonnull (strstr (msg, "row 1 has no tokens"));
+  const int32_t src3[] = { 5, 6, 12, 4, -1, -1 };
+  b.src = src3;
+  st = ce_model_train_step (model, &b, NULL, NULL, msg);
+  g_assert_nonnull (strstr (msg, "token id 12 outside the vocabulary"));
+
+  cfg.hidden = 7;
+  g_assert_null (ce_model_new (&cfg, 1, &st, msg));
+  g_assert_cmpint (st, ==, CE_ERR_INVALID_ARG);
+  g_assert_nonnull (strstr (msg, "hidden is 7"));
+  ce_model_free (model);
+}
+
+static void
+test_numeric_error (void)
+{
+  CeModelConfig cfg;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  tiny_config (&cfg, CE_MODEL_S2S, 1);
+  CeModel *model = ce_model_new (&cfg, 1, &st, msg);
+  model->p.out_b[3] = INFINITY;
+  float *before = g_memdup2 (model->params, model->table.total * sizeof (float));
+  CeBatch b = tiny_batch ();
+  st = ce_model_train_step (model, &b, NULL, NULL, msg);
+  g_assert_cmpint (st, ==, CE_ERR_NUMERIC);
+  g_assert_nonnull (strstr (msg, "not finite"));
+  g_assert_true (memcmp (before, model->params, model->table.total * sizeof (float)) == 0);
+  g_free (before);
+  ce_model_free (model);
+}
+
+/* ---- optimiser ----------------------------------------------------------------------- */
+
+static void
+test_adam (void)
+{
+  float p[3] = { 1.0f, -2.0f, 0.5f }, g[3] = { 0.1f, -0.2f, 0.0f };
+  float m[3] = { 0 }, v[3] = { 0 };
+  /* first step of Adam moves every weight with a gradient by ~lr */
+  ce_adam_update (p, g, m, v, 0, 3, 1, 0.01f, 0.9f, 0.999f, 1e-8f, 0.0f);
+  g_assert_cmpfloat_with_epsilon (p[0], 1.0f - 0.01f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (p[1], -2.0f + 0.01f, 1e-6);
+  g_assert_cmpfloat (p[2], ==, 0.5f);
+  /* second step by hand */
+  double m0 = 0.9 * 0.01 + 0.1 * 0.1, v0 = 0.999 * 0.00001 + 0.001 * 0.01;
+  double expect = p[0] - 0.01 * (m0 / (1 - 0.81)) / (sqrt (v0 / (1 - 0.999 * 0.999)) + 1e-8);
+  ce_adam_update (p, g, m, v, 0, 3, 2, 0.01f, 0.9f, 0.999f, 1e-8f, 0.0f);
+  g_assert_cmpfloat_with_epsilon (p[0], expect, 1e-6);
+  /* decoupled weight decay shrinks a weight without gradient */
+  ce_adam_update (p, g, m, v, 2, 3, 3, 0.1f, 0.9f, 0.999f, 1e-8f, 0.5f);
+  g_assert_cmpfloat_with_epsilon (p[2], 0.5f * (1.0f - 0.05f), 1e-6);
+
+  float gc[4] = { 3.0f, 4.0f, 0.0f, 0.0f };
+  g_assert_cmpfloat_with_epsilon (ce_grad_clip (gc, 0, 4, 1.0f), 5.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gc[0], 0.6f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (ce_grad_norm (gc, 0, 4), 1.0, 1e-6);
+  gc[2] = NAN;
+  g_assert_false (ce_all_finite (gc, 0, 4));
+  g_assert_true (ce_all_finite (gc, 0, 2));
+
+  g_assert_cmpfloat_with_epsilon (ce_lr_schedule (1.0f, 0, 10, 110), 0.1f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (ce_lr_schedule (1.0f, 9, 10, 110), 1.0f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (ce_lr_schedule (1.0f, 60, 10, 110), 0.55f, 1e-5);
+  g_assert_cmpfloat_with_epsilon (ce_lr_schedule (1.0f, 110, 10, 110), 0.1f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (ce_lr_schedule (1.0f, 500, 10, 110), 0.1f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (ce_lr_schedule (2.0f, 50, 0, 0), 2.0f, 1e-6);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  ce_blas_set_threads (1);
+  g_test_add_func ("/engine/model/gradcheck/s2s-copy", test_gradcheck_s2s_copy);
+  g_test_add_func ("/engine/model/gradcheck/s2s-label-smoothing", test_gradcheck_s2s_smoothing);
+  g_test_add_func ("/engine/model/gradcheck/cvae", test_gradcheck_cvae);
+  g_test_add_func ("/engine/model/gradcheck/arae", test_gradcheck_arae);
+  g_test_add_func ("/engine/model/overfit/s2s", test_overfit_s2s);
+  g_test_add_func ("/engine/model/overfit/cvae", test_overfit_cvae);
+  g_test_add_func ("/engine/model/arae/trains", test_arae_trains);
+  g_test_add_func ("/engine/model/same-seed", test_same_seed);
+  g_test_add_func ("/engine/model/two-threads", test_two_threads);
+  g_test_add_func ("/engine/model/decoder/matches-training", test_decoder_matches_training);
+  g_test_add_func ("/engine/model/decoder/reorder", test_decoder_reorder);
+  g_test_add_func ("/engine/model/file/round-trip", test_save_load);
+  g_test_add_func ("/engine/model/file/rejects", test_load_rejects);
+  g_test_add_func ("/engine/model/bad-batch", test_bad_batch);
+  g_test_add_func ("/engine/model/numeric-error", test_numeric_error);
+  g_test_add_func ("/engine/optim/adam", test_adam);
+  return g_test_run ();
+}

@@ -76,7 +76,8 @@ void ce_dense_backward (float *dx, float *dW, float *db,
  * projection of all T steps is one GEMM when inputs are known in advance
  * (gates fused: Wx is (3H, I), Wh is (3H, H), bx and bh are (3H)).
  * cache (B, 4H) receives r, z, n and hn = h Wh_n^T + bh_n for the backward.
- * scratch (B, 3H).
+ * scratch (B, 3H). h_prev NULL means a zero state (then dWh gets nothing
+ * from this step); bh NULL means no recurrent bias. h_out may alias h_prev.
  */
 void ce_gru_step_forward  (float *h_out, float *cache,
                            const float *gx, const float *h_prev,
@@ -114,6 +115,8 @@ void ce_gru_backward (float *dxs, float *dh0, float *dWx, float *dbx, float *dWh
  *                        ctx (B, D) = Σ_s a(b,s) enc(b,s)
  * enc is (B, S, D). cache_pre (B, S, A) keeps tanh(...) for the backward;
  * attn (B, S) receives the weights. scratch (B, A).
+ * mask NULL means every position is valid; a row with every position
+ * masked gets zero weights and a zero context (and no gradient), never NaN.
  */
 void ce_attention_forward  (float *ctx, float *attn, float *cache_pre,
                             const float *q, const float *keys, const float *enc,

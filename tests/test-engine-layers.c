@@ -586,6 +586,47 @@ test_attention_backward (void)
   run_attention (TRUE, attn_mask); /* the copy path's extra gradient on the weights */
 }
 
+/* A row whose positions are all padding: zero weights, zero context, no
+ * gradient, nothing NaN; the other rows are unaffected. */
+static void
+test_attention_all_masked (void)
+{
+  const int B = 2, S = 3, H = 4, A = 5, D = 3;
+  static const uint8_t mask[] = { 1, 1, 0,
+                                  0, 0, 0 };
+  CeRng rng;
+
+  ce_rng_seed (&rng, 202);
+  float *q = rnd (&rng, (size_t) B * H, 1.0f), *keys = rnd (&rng, (size_t) B * S * A, 1.0f);
+  float *enc = rnd (&rng, (size_t) B * S * D, 1.0f), *Wq = rnd (&rng, (size_t) A * H, 0.5f);
+  float *v = rnd (&rng, A, 1.0f), *dctx = rnd (&rng, (size_t) B * D, 1.0f), *dextra = rnd (&rng, (size_t) B * S, 1.0f);
+  float ctx[6], attn[6], pre[30], scratch[2 * (3 + 5)];
+  float *dq = grad_buf ((size_t) B * H), *dkeys = grad_buf ((size_t) B * S * A), *denc = grad_buf ((size_t) B * S * D);
+  float *dWq = grad_buf ((size_t) A * H), *dv = grad_buf (A);
+
+  ce_attention_forward (ctx, attn, pre, q, keys, enc, mask, Wq, v, B, S, H, A, D, scratch);
+  for (int s = 0; s < S; s++)
+    g_assert_cmpfloat (attn[S + s], ==, 0.0f);
+  for (int d = 0; d < D; d++)
+    g_assert_cmpfloat (ctx[D + d], ==, 0.0f);
+  g_assert_cmpfloat_with_epsilon (attn[0] + attn[1], 1.0, 1e-6);
+
+  ce_attention_backward (dq, dkeys, denc, dWq, dv, dctx, dextra, attn, pre, q, enc, mask, Wq, v,
+                         B, S, H, A, D, scratch);
+  for (int h = 0; h < H; h++)
+    g_assert_cmpfloat (dq[H + h], ==, FILL);
+  for (int i = 0; i < S * A; i++)
+    g_assert_cmpfloat (dkeys[S * A + i], ==, FILL);
+  for (int i = 0; i < S * D; i++)
+    g_assert_cmpfloat (denc[S * D + i], ==, FILL);
+  for (int i = 0; i < A * H; i++)
+    g_assert_true (isfinite (dWq[i]));
+  assert_nonzero ("attention (one row masked) dq", dq, H);
+
+  g_free (q); g_free (keys); g_free (enc); g_free (Wq); g_free (v); g_free (dctx); g_free (dextra);
+  g_free (dq); g_free (dkeys); g_free (denc); g_free (dWq); g_free (dv);
+}
+
 static void
 naive_attention (float *ctx, float *attn, const float *q, const float *keys, const float *enc,
                  const uint8_t *mask, const float *Wq, const float *v, int B, int S, int H, int A, int D)
@@ -1089,6 +1130,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/gru/backward", test_gru_backward);
   g_test_add_func ("/engine/gru/step-reference", test_gru_step_reference);
   g_test_add_func ("/engine/attention/backward", test_attention_backward);
+  g_test_add_func ("/engine/attention/all-masked", test_attention_all_masked);
   g_test_add_func ("/engine/attention/reference", test_attention_reference);
   g_test_add_func ("/engine/softmax/rows", test_softmax_rows);
   g_test_add_func ("/engine/softmax-xent/backward", test_softmax_xent_backward);

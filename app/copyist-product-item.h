@@ -17,7 +17,7 @@ G_DECLARE_FINAL_TYPE (CopyistProductItem, copyist_product_item, COPYIST, PRODUCT
 /* Properties (read-only after construction): "id" (gint64), "title", "sku",
  * "category", "status" (the string: "new" …), "description-preview"
  * (the first ~120 characters of the description on one line), "edited"
- * (gboolean: some field is a hand edit). */
+ * (gboolean: the status is "edited"). */
 CopyistProductItem  *copyist_product_item_new (gint64 id, const char *title, const char *sku,
                                                const char *category, CopyistProductStatus status,
                                                const char *description_preview);

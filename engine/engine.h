@@ -149,7 +149,8 @@ typedef struct {
   CeTokenInfo *info;      /* (n) */
   /* private */
   char *buf_;
-  size_t buf_cap_;
+  size_t buf_len_, buf_cap_;
+  size_t *off_;
   int cap_;
 } CeTokens;
 
@@ -326,7 +327,8 @@ void       ce_lexicon_free (CeLexicon *lex);
 /* SURFACE realises KEY=VALUE (NULL: VALUE itself). Keys compare
  * case-insensitively (ASCII). */
 CeStatus   ce_lexicon_add  (CeLexicon *lex, const char *key, const char *value, const char *surface, char *msg);
-/* Every value of ROW as its own surface (from the training data). */
+/* Every value of ROW as its own surface (from the training data). Add the
+ * built-ins and aliases first, so that data keys resolve through them. */
 CeStatus   ce_lexicon_add_attrs (CeLexicon *lex, const CeAttrs *row, char *msg);
 CeStatus   ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg);
 /* Row key ALIAS means lexicon key KEY ("colour", "颜色" -> "color"). */
@@ -352,6 +354,7 @@ typedef struct {
   int n_invented;        /* spans of values the row does not have */
   CeMention *invented;
   int cap_m_, cap_miss_, cap_i_;   /* private */
+  void *priv_;                      /* private scratch */
 } CeCheck;
 
 void     ce_check_init  (CeCheck *c);

@@ -1,0 +1,21 @@
+/* ce-lexicon-private.h — the built-in lexicon tables (ce-lexicon-tables.c)
+ * as the lexicon (ce-lexicon.c) reads them. */
+#pragma once
+
+#include "engine.h"
+
+typedef struct {
+  const char *key, *value, *surface;
+} CeLexRow;
+
+typedef struct {
+  const CeLexRow *rows;
+  int n_rows;
+  const char *const *aliases;   /* row keys that mean ALIAS_TARGET */
+  int n_aliases;
+  const char *alias_target;
+  const char *const *strict;    /* keys flagged CE_LEX_STRICT */
+  int n_strict;
+} CeLexTable;
+
+extern const CeLexTable ce__lex_tables[3];

@@ -1,0 +1,235 @@
+/* ce-lexicon-tables.c — built-in lexicons for the fact check: the E2E value
+ * sets with the ways people realise them, and colours and materials in
+ * English and Chinese. Each row is "key", "value", "surface"; a surface
+ * listed for several values realises any of them (a synonym such as
+ * "cheap" for priceRange "less than £20"). */
+#include "ce-lexicon-private.h"
+
+#include <stddef.h>
+
+static const CeLexRow e2e_rows[] = {
+  /* eatType */
+  { "eatType", "pub", "pub" }, { "eatType", "pub", "tavern" },
+  { "eatType", "coffee shop", "coffee shop" }, { "eatType", "coffee shop", "coffee house" },
+  { "eatType", "coffee shop", "coffeehouse" }, { "eatType", "coffee shop", "coffee-shop" },
+  { "eatType", "coffee shop", "cafe" }, { "eatType", "coffee shop", "caf\xC3\xA9" },
+  { "eatType", "restaurant", "restaurant" },
+  /* food */
+  { "food", "English", "English" }, { "food", "English", "British" },
+  { "food", "Japanese", "Japanese" }, { "food", "Japanese", "sushi" },
+  { "food", "French", "French" }, { "food", "Fast food", "fast food" }, { "food", "Fast food", "fast-food" },
+  { "food", "Fast food", "burgers" }, { "food", "Fast food", "fries" },
+  { "food", "Italian", "Italian" }, { "food", "Italian", "pasta" }, { "food", "Italian", "pizza" },
+  { "food", "Indian", "Indian" }, { "food", "Indian", "curry" }, { "food", "Indian", "curries" },
+  { "food", "Chinese", "Chinese" },
+  /* priceRange: cheap ~ less than £20, moderate ~ £20-25, high ~ more than £30 */
+#define CHEAP(s) { "priceRange", "cheap", s }, { "priceRange", "less than \xC2\xA3" "20", s }
+#define MODERATE(s) { "priceRange", "moderate", s }, { "priceRange", "\xC2\xA3" "20-25", s }
+#define HIGH_PRICE(s) { "priceRange", "high", s }, { "priceRange", "more than \xC2\xA3" "30", s }
+  CHEAP ("cheap"), CHEAP ("inexpensive"), CHEAP ("low price"), CHEAP ("low priced"), CHEAP ("low cost"),
+  CHEAP ("low-cost"), CHEAP ("affordable"), CHEAP ("budget"), CHEAP ("cheaply"), CHEAP ("cheaper"),
+  CHEAP ("low price range"), CHEAP ("low-priced"), CHEAP ("less than \xC2\xA3" "20"),
+  CHEAP ("under \xC2\xA3" "20"), CHEAP ("below \xC2\xA3" "20"), CHEAP ("less than 20 pounds"),
+  CHEAP ("under 20 pounds"), CHEAP ("\xC2\xA3" "20 or less"), CHEAP ("lower than \xC2\xA3" "20"),
+  CHEAP ("less than 20"), CHEAP ("under 20"), CHEAP ("price range is low"),
+  MODERATE ("moderate"), MODERATE ("moderately"), MODERATE ("moderately priced"), MODERATE ("moderate price"),
+  MODERATE ("average price"), MODERATE ("average priced"), MODERATE ("average prices"), MODERATE ("mid price"),
+  MODERATE ("mid priced"), MODERATE ("mid range"), MODERATE ("medium price"), MODERATE ("medium priced"),
+  MODERATE ("reasonably priced"), MODERATE ("reasonable price"), MODERATE ("reasonable prices"),
+  MODERATE ("fairly priced"), MODERATE ("fair price"),
+  MODERATE ("\xC2\xA3" "20-25"), MODERATE ("\xC2\xA3" "20 - \xC2\xA3" "25"), MODERATE ("\xC2\xA3" "20-\xC2\xA3" "25"),
+  MODERATE ("\xC2\xA3" "20 to \xC2\xA3" "25"), MODERATE ("20 to 25 pounds"), MODERATE ("20-25 pounds"),
+  MODERATE ("between \xC2\xA3" "20 and \xC2\xA3" "25"), MODERATE ("between 20 and 25"), MODERATE ("20-25"),
+  MODERATE ("\xC2\xA3" "20 and \xC2\xA3" "25"), MODERATE ("twenty to twenty-five"),
+  HIGH_PRICE ("high price"), HIGH_PRICE ("high priced"), HIGH_PRICE ("high-priced"), HIGH_PRICE ("highly priced"),
+  HIGH_PRICE ("high prices"), HIGH_PRICE ("expensive"), HIGH_PRICE ("pricey"), HIGH_PRICE ("pricy"),
+  HIGH_PRICE ("high end"), HIGH_PRICE ("high cost"), HIGH_PRICE ("costly"), HIGH_PRICE ("high price range"),
+  HIGH_PRICE ("price range is high"), HIGH_PRICE ("prices are high"), HIGH_PRICE ("more than \xC2\xA3" "30"),
+  HIGH_PRICE ("over \xC2\xA3" "30"), HIGH_PRICE ("above \xC2\xA3" "30"), HIGH_PRICE ("\xC2\xA3" "30 or more"),
+  HIGH_PRICE ("more than 30 pounds"), HIGH_PRICE ("over 30 pounds"), HIGH_PRICE ("\xC2\xA3" "30 and up"),
+  HIGH_PRICE ("\xC2\xA3" "30 plus"), HIGH_PRICE ("more than 30"), HIGH_PRICE ("over 30"),
+  HIGH_PRICE ("higher than \xC2\xA3" "30"), HIGH_PRICE ("greater than \xC2\xA3" "30"),
+#undef CHEAP
+#undef MODERATE
+#undef HIGH_PRICE
+  /* customer rating: low ~ 1 out of 5, average ~ 3 out of 5, high ~ 5 out of 5 */
+#define LOW(s) { "customer rating", "low", s }, { "customer rating", "1 out of 5", s }
+#define AVERAGE(s) { "customer rating", "average", s }, { "customer rating", "3 out of 5", s }
+#define HIGH(s) { "customer rating", "high", s }, { "customer rating", "5 out of 5", s }
+  LOW ("low rating"), LOW ("low ratings"), LOW ("low rated"), LOW ("low-rated"), LOW ("lowly rated"),
+  LOW ("poorly rated"), LOW ("poor rating"), LOW ("low customer rating"), LOW ("rated low"), LOW ("rating is low"),
+  LOW ("1 out of 5"), LOW ("one out of five"), LOW ("1 star"), LOW ("one star"), LOW ("one-star"), LOW ("rated 1"),
+  LOW ("rating of 1"), LOW ("1 of 5"), LOW ("1/5"), LOW ("badly rated"), LOW ("bad rating"), LOW ("bad reviews"),
+  LOW ("poor reviews"), LOW ("low reviews"), LOW ("rating of one"), LOW ("rated one"),
+  AVERAGE ("average rating"), AVERAGE ("average ratings"), AVERAGE ("average rated"), AVERAGE ("rated average"),
+  AVERAGE ("average customer rating"), AVERAGE ("rating is average"), AVERAGE ("averagely rated"),
+  AVERAGE ("3 out of 5"), AVERAGE ("three out of five"), AVERAGE ("3 star"), AVERAGE ("three star"),
+  AVERAGE ("three-star"), AVERAGE ("rated 3"), AVERAGE ("rating of 3"), AVERAGE ("3 of 5"), AVERAGE ("3/5"),
+  AVERAGE ("mediocre"), AVERAGE ("moderately rated"), AVERAGE ("moderate rating"), AVERAGE ("average reviews"),
+  AVERAGE ("rating of three"), AVERAGE ("rated three"), AVERAGE ("decent rating"), AVERAGE ("ok rating"),
+  HIGH ("high rating"), HIGH ("high ratings"), HIGH ("highly rated"), HIGH ("high rated"), HIGH ("high-rated"),
+  HIGH ("rated highly"), HIGH ("rated high"), HIGH ("high customer rating"), HIGH ("rating is high"),
+  HIGH ("well rated"), HIGH ("excellent rating"), HIGH ("top rated"), HIGH ("5 out of 5"), HIGH ("five out of five"),
+  HIGH ("5 star"), HIGH ("five star"), HIGH ("five-star"), HIGH ("rated 5"), HIGH ("rating of 5"), HIGH ("5 of 5"),
+  HIGH ("5/5"), HIGH ("great reviews"), HIGH ("good reviews"), HIGH ("excellent reviews"), HIGH ("rating of five"),
+  HIGH ("rated five"), HIGH ("great rating"), HIGH ("good rating"), HIGH ("excellent customer rating"),
+  HIGH ("best rated"), HIGH ("highly-rated"),
+#undef LOW
+#undef AVERAGE
+#undef HIGH
+  /* area */
+  { "area", "riverside", "riverside" }, { "area", "riverside", "river side" }, { "area", "riverside", "river" },
+  { "area", "riverside", "riverfront" }, { "area", "riverside", "waterfront" },
+  { "area", "city centre", "city centre" }, { "area", "city centre", "city center" },
+  { "area", "city centre", "centre of the city" }, { "area", "city centre", "center of the city" },
+  { "area", "city centre", "centre of town" }, { "area", "city centre", "center of town" },
+  { "area", "city centre", "town centre" }, { "area", "city centre", "town center" },
+  { "area", "city centre", "downtown" }, { "area", "city centre", "centre" }, { "area", "city centre", "center" },
+  { "area", "city centre", "city" },
+  /* familyFriendly */
+  { "familyFriendly", "yes", "family friendly" }, { "familyFriendly", "yes", "family-friendly" },
+  { "familyFriendly", "yes", "kid friendly" }, { "familyFriendly", "yes", "kids friendly" },
+  { "familyFriendly", "yes", "child friendly" }, { "familyFriendly", "yes", "children friendly" },
+  { "familyFriendly", "yes", "family oriented" }, { "familyFriendly", "yes", "family orientated" },
+  { "familyFriendly", "yes", "for families" }, { "familyFriendly", "yes", "for the whole family" },
+  { "familyFriendly", "yes", "for all the family" }, { "familyFriendly", "yes", "welcomes children" },
+  { "familyFriendly", "yes", "welcome children" }, { "familyFriendly", "yes", "children are welcome" },
+  { "familyFriendly", "yes", "kids are welcome" }, { "familyFriendly", "yes", "families are welcome" },
+  { "familyFriendly", "yes", "suitable for children" }, { "familyFriendly", "yes", "suitable for families" },
+  { "familyFriendly", "yes", "allows children" }, { "familyFriendly", "yes", "child-friendly" },
+  { "familyFriendly", "yes", "family restaurant" }, { "familyFriendly", "yes", "family place" },
+  { "familyFriendly", "yes", "welcoming to families" }, { "familyFriendly", "yes", "good for families" },
+  { "familyFriendly", "yes", "great for families" }, { "familyFriendly", "yes", "good for kids" },
+  { "familyFriendly", "no", "not family friendly" }, { "familyFriendly", "no", "not a family friendly" },
+  { "familyFriendly", "no", "non family friendly" }, { "familyFriendly", "no", "non-family-friendly" },
+  { "familyFriendly", "no", "isn't family friendly" }, { "familyFriendly", "no", "is not family friendly" },
+  { "familyFriendly", "no", "not kid friendly" }, { "familyFriendly", "no", "not kids friendly" },
+  { "familyFriendly", "no", "isn't kid friendly" }, { "familyFriendly", "no", "not child friendly" },
+  { "familyFriendly", "no", "not children friendly" }, { "familyFriendly", "no", "isn't child friendly" },
+  { "familyFriendly", "no", "not family oriented" }, { "familyFriendly", "no", "not for families" },
+  { "familyFriendly", "no", "not for children" }, { "familyFriendly", "no", "not for kids" },
+  { "familyFriendly", "no", "not suitable for children" }, { "familyFriendly", "no", "not suitable for families" },
+  { "familyFriendly", "no", "no children" }, { "familyFriendly", "no", "no kids" },
+  { "familyFriendly", "no", "adults only" }, { "familyFriendly", "no", "adult only" },
+  { "familyFriendly", "no", "not family-friendly" }, { "familyFriendly", "no", "not a family-friendly" },
+  { "familyFriendly", "no", "doesn't allow children" }, { "familyFriendly", "no", "does not allow children" },
+  { "familyFriendly", "no", "not good for families" }, { "familyFriendly", "no", "not recommended for families" },
+  { "familyFriendly", "no", "not a family restaurant" }, { "familyFriendly", "no", "not family oriented" },
+  { "familyFriendly", "no", "not welcome children" }, { "familyFriendly", "no", "not welcoming to families" },
+  { "familyFriendly", "no", "no families" }, { "familyFriendly", "no", "not kid-friendly" },
+  { "familyFriendly", "no", "isn't family-friendly" }, { "familyFriendly", "no", "aren't family friendly" },
+  { "familyFriendly", "no", "not family" },
+};
+
+static const char *const e2e_strict[] = { "food", "priceRange", "customer rating", "area", "familyFriendly" };
+
+/* Colours: several names of one colour are rows of one value. */
+static const CeLexRow color_rows[] = {
+  { "color", "red", "red" }, { "color", "blue", "blue" }, { "color", "green", "green" },
+  { "color", "yellow", "yellow" }, { "color", "black", "black" }, { "color", "white", "white" },
+  { "color", "grey", "grey" }, { "color", "grey", "gray" }, { "color", "pink", "pink" },
+  { "color", "purple", "purple" }, { "color", "orange", "orange" }, { "color", "brown", "brown" },
+  { "color", "beige", "beige" }, { "color", "navy", "navy" }, { "color", "navy", "navy blue" },
+  { "color", "khaki", "khaki" }, { "color", "burgundy", "burgundy" }, { "color", "maroon", "maroon" },
+  { "color", "teal", "teal" }, { "color", "turquoise", "turquoise" }, { "color", "ivory", "ivory" },
+  { "color", "charcoal", "charcoal" }, { "color", "lavender", "lavender" }, { "color", "coral", "coral" },
+  { "color", "light blue", "light blue" }, { "color", "dark blue", "dark blue" }, { "color", "sky blue", "sky blue" },
+  { "color", "dark green", "dark green" }, { "color", "olive green", "olive green" }, { "color", "violet", "violet" },
+  { "color", "magenta", "magenta" }, { "color", "cyan", "cyan" }, { "color", "off-white", "off-white" },
+  { "color", "multicolor", "multicolor" }, { "color", "multicolor", "multicolour" },
+  /* Chinese */
+  { "color", "\xE7\xBA\xA2\xE8\x89\xB2", "\xE7\xBA\xA2\xE8\x89\xB2" },                 /* 红色 */
+  { "color", "\xE8\x93\x9D\xE8\x89\xB2", "\xE8\x93\x9D\xE8\x89\xB2" },                 /* 蓝色 */
+  { "color", "\xE7\xBB\xBF\xE8\x89\xB2", "\xE7\xBB\xBF\xE8\x89\xB2" },                 /* 绿色 */
+  { "color", "\xE9\xBB\x84\xE8\x89\xB2", "\xE9\xBB\x84\xE8\x89\xB2" },                 /* 黄色 */
+  { "color", "\xE9\xBB\x91\xE8\x89\xB2", "\xE9\xBB\x91\xE8\x89\xB2" },                 /* 黑色 */
+  { "color", "\xE7\x99\xBD\xE8\x89\xB2", "\xE7\x99\xBD\xE8\x89\xB2" },                 /* 白色 */
+  { "color", "\xE7\x81\xB0\xE8\x89\xB2", "\xE7\x81\xB0\xE8\x89\xB2" },                 /* 灰色 */
+  { "color", "\xE7\xB2\x89\xE8\x89\xB2", "\xE7\xB2\x89\xE8\x89\xB2" },                 /* 粉色 */
+  { "color", "\xE7\xB2\x89\xE8\x89\xB2", "\xE7\xB2\x89\xE7\xBA\xA2\xE8\x89\xB2" },     /* 粉红色 */
+  { "color", "\xE7\xB2\x89\xE7\xBA\xA2\xE8\x89\xB2", "\xE7\xB2\x89\xE7\xBA\xA2\xE8\x89\xB2" },
+  { "color", "\xE7\xB4\xAB\xE8\x89\xB2", "\xE7\xB4\xAB\xE8\x89\xB2" },                 /* 紫色 */
+  { "color", "\xE6\xA9\x99\xE8\x89\xB2", "\xE6\xA9\x99\xE8\x89\xB2" },                 /* 橙色 */
+  { "color", "\xE6\xA3\x95\xE8\x89\xB2", "\xE6\xA3\x95\xE8\x89\xB2" },                 /* 棕色 */
+  { "color", "\xE5\x92\x96\xE5\x95\xA1\xE8\x89\xB2", "\xE5\x92\x96\xE5\x95\xA1\xE8\x89\xB2" }, /* 咖啡色 */
+  { "color", "\xE7\xB1\xB3\xE8\x89\xB2", "\xE7\xB1\xB3\xE8\x89\xB2" },                 /* 米色 */
+  { "color", "\xE7\xB1\xB3\xE7\x99\xBD\xE8\x89\xB2", "\xE7\xB1\xB3\xE7\x99\xBD\xE8\x89\xB2" }, /* 米白色 */
+  { "color", "\xE8\x97\x8F\xE9\x9D\x92\xE8\x89\xB2", "\xE8\x97\x8F\xE9\x9D\x92\xE8\x89\xB2" }, /* 藏青色 */
+  { "color", "\xE8\x97\x8F\xE8\x93\x9D\xE8\x89\xB2", "\xE8\x97\x8F\xE8\x93\x9D\xE8\x89\xB2" }, /* 藏蓝色 */
+  { "color", "\xE5\x8D\xA1\xE5\x85\xB6\xE8\x89\xB2", "\xE5\x8D\xA1\xE5\x85\xB6\xE8\x89\xB2" }, /* 卡其色 */
+  { "color", "\xE9\x85\x92\xE7\xBA\xA2\xE8\x89\xB2", "\xE9\x85\x92\xE7\xBA\xA2\xE8\x89\xB2" }, /* 酒红色 */
+  { "color", "\xE6\xB7\xB1\xE8\x93\x9D\xE8\x89\xB2", "\xE6\xB7\xB1\xE8\x93\x9D\xE8\x89\xB2" }, /* 深蓝色 */
+  { "color", "\xE6\xB5\x85\xE8\x93\x9D\xE8\x89\xB2", "\xE6\xB5\x85\xE8\x93\x9D\xE8\x89\xB2" }, /* 浅蓝色 */
+  { "color", "\xE6\xB7\xA1\xE8\x93\x9D\xE8\x89\xB2", "\xE6\xB7\xA1\xE8\x93\x9D\xE8\x89\xB2" }, /* 淡蓝色 */
+  { "color", "\xE5\xA4\xA9\xE8\x93\x9D\xE8\x89\xB2", "\xE5\xA4\xA9\xE8\x93\x9D\xE8\x89\xB2" }, /* 天蓝色 */
+  { "color", "\xE5\xAE\x9D\xE8\x93\x9D\xE8\x89\xB2", "\xE5\xAE\x9D\xE8\x93\x9D\xE8\x89\xB2" }, /* 宝蓝色 */
+  { "color", "\xE5\xA2\xA8\xE7\xBB\xBF\xE8\x89\xB2", "\xE5\xA2\xA8\xE7\xBB\xBF\xE8\x89\xB2" }, /* 墨绿色 */
+  { "color", "\xE5\x86\x9B\xE7\xBB\xBF\xE8\x89\xB2", "\xE5\x86\x9B\xE7\xBB\xBF\xE8\x89\xB2" }, /* 军绿色 */
+  { "color", "\xE5\xA7\x9C\xE9\xBB\x84\xE8\x89\xB2", "\xE5\xA7\x9C\xE9\xBB\x84\xE8\x89\xB2" }, /* 姜黄色 */
+  { "color", "\xE6\x9D\x8F\xE8\x89\xB2", "\xE6\x9D\x8F\xE8\x89\xB2" },                 /* 杏色 */
+  { "color", "\xE9\xA9\xBC\xE8\x89\xB2", "\xE9\xA9\xBC\xE8\x89\xB2" },                 /* 驼色 */
+  { "color", "\xE9\x87\x91\xE8\x89\xB2", "\xE9\x87\x91\xE8\x89\xB2" },                 /* 金色 */
+  { "color", "\xE9\x93\xB6\xE8\x89\xB2", "\xE9\x93\xB6\xE8\x89\xB2" },                 /* 银色 */
+  { "color", "\xE8\xA3\xB8\xE8\x89\xB2", "\xE8\xA3\xB8\xE8\x89\xB2" },                 /* 裸色 */
+};
+
+static const char *const color_aliases[] = {
+  "colour", "colors", "colours", "\xE9\xA2\x9C\xE8\x89\xB2" /* 颜色 */, "\xE8\x89\xB2\xE5\xBD\xA9" /* 色彩 */,
+};
+
+static const CeLexRow material_rows[] = {
+  { "material", "cotton", "cotton" }, { "material", "linen", "linen" }, { "material", "silk", "silk" },
+  { "material", "wool", "wool" }, { "material", "wool", "woollen" }, { "material", "wool", "woolen" },
+  { "material", "cashmere", "cashmere" }, { "material", "polyester", "polyester" }, { "material", "nylon", "nylon" },
+  { "material", "spandex", "spandex" }, { "material", "elastane", "elastane" }, { "material", "denim", "denim" },
+  { "material", "leather", "leather" }, { "material", "suede", "suede" }, { "material", "velvet", "velvet" },
+  { "material", "chiffon", "chiffon" }, { "material", "lace", "lace" }, { "material", "satin", "satin" },
+  { "material", "rayon", "rayon" }, { "material", "viscose", "viscose" }, { "material", "fleece", "fleece" },
+  { "material", "acrylic", "acrylic" }, { "material", "corduroy", "corduroy" }, { "material", "tweed", "tweed" },
+  { "material", "canvas", "canvas" }, { "material", "modal", "modal" }, { "material", "bamboo", "bamboo fabric" },
+  /* Chinese */
+  { "material", "\xE6\xA3\x89", "\xE6\xA3\x89" },                                     /* 棉 */
+  { "material", "\xE6\xA3\x89", "\xE7\xBA\xAF\xE6\xA3\x89" },                         /* 纯棉 */
+  { "material", "\xE6\xA3\x89", "\xE5\x85\xA8\xE6\xA3\x89" },                         /* 全棉 */
+  { "material", "\xE6\xA3\x89", "\xE6\xA3\x89\xE8\xB4\xA8" },                         /* 棉质 */
+  { "material", "\xE4\xBA\x9A\xE9\xBA\xBB", "\xE4\xBA\x9A\xE9\xBA\xBB" },             /* 亚麻 */
+  { "material", "\xE6\xA3\x89\xE9\xBA\xBB", "\xE6\xA3\x89\xE9\xBA\xBB" },             /* 棉麻 */
+  { "material", "\xE7\x9C\x9F\xE4\xB8\x9D", "\xE7\x9C\x9F\xE4\xB8\x9D" },             /* 真丝 */
+  { "material", "\xE8\x9A\x95\xE4\xB8\x9D", "\xE8\x9A\x95\xE4\xB8\x9D" },             /* 蚕丝 */
+  { "material", "\xE4\xB8\x9D\xE7\xBB\xB8", "\xE4\xB8\x9D\xE7\xBB\xB8" },             /* 丝绸 */
+  { "material", "\xE7\xBE\x8A\xE6\xAF\x9B", "\xE7\xBE\x8A\xE6\xAF\x9B" },             /* 羊毛 */
+  { "material", "\xE7\xBE\x8A\xE7\xBB\x92", "\xE7\xBE\x8A\xE7\xBB\x92" },             /* 羊绒 */
+  { "material", "\xE6\xB6\xA4\xE7\xBA\xB6", "\xE6\xB6\xA4\xE7\xBA\xB6" },             /* 涤纶 */
+  { "material", "\xE9\x94\xA6\xE7\xBA\xB6", "\xE9\x94\xA6\xE7\xBA\xB6" },             /* 锦纶 */
+  { "material", "\xE5\xB0\xBC\xE9\xBE\x99", "\xE5\xB0\xBC\xE9\xBE\x99" },             /* 尼龙 */
+  { "material", "\xE6\xB0\xA8\xE7\xBA\xB6", "\xE6\xB0\xA8\xE7\xBA\xB6" },             /* 氨纶 */
+  { "material", "\xE7\x89\x9B\xE4\xBB\x94\xE5\xB8\x83", "\xE7\x89\x9B\xE4\xBB\x94\xE5\xB8\x83" }, /* 牛仔布 */
+  { "material", "\xE7\x89\x9B\xE4\xBB\x94\xE5\xB8\x83", "\xE7\x89\x9B\xE4\xBB\x94" }, /* 牛仔 */
+  { "material", "\xE7\x9A\xAE\xE9\x9D\xA9", "\xE7\x9A\xAE\xE9\x9D\xA9" },             /* 皮革 */
+  { "material", "\xE7\x9C\x9F\xE7\x9A\xAE", "\xE7\x9C\x9F\xE7\x9A\xAE" },             /* 真皮 */
+  { "material", "\xE9\x9B\xAA\xE7\xBA\xBA", "\xE9\x9B\xAA\xE7\xBA\xBA" },             /* 雪纺 */
+  { "material", "\xE8\x95\xBE\xE4\xB8\x9D", "\xE8\x95\xBE\xE4\xB8\x9D" },             /* 蕾丝 */
+  { "material", "\xE4\xB8\x9D\xE7\xBB\x92", "\xE4\xB8\x9D\xE7\xBB\x92" },             /* 丝绒 */
+  { "material", "\xE7\xBD\x91\xE7\xBA\xB1", "\xE7\xBD\x91\xE7\xBA\xB1" },             /* 网纱 */
+  { "material", "\xE9\x92\x88\xE7\xBB\x87", "\xE9\x92\x88\xE7\xBB\x87" },             /* 针织 */
+  { "material", "\xE5\xA4\xA9\xE4\xB8\x9D", "\xE5\xA4\xA9\xE4\xB8\x9D" },             /* 天丝 */
+  { "material", "\xE7\x81\xAF\xE8\x8A\xAF\xE7\xBB\x92", "\xE7\x81\xAF\xE8\x8A\xAF\xE7\xBB\x92" }, /* 灯芯绒 */
+};
+
+static const char *const material_aliases[] = {
+  "materials", "fabric", "\xE6\x9D\x90\xE8\xB4\xA8" /* 材质 */, "\xE9\x9D\xA2\xE6\x96\x99" /* 面料 */,
+  "\xE6\x9D\x90\xE6\x96\x99" /* 材料 */,
+};
+
+static const char *const strict_color[] = { "color" };
+static const char *const strict_material[] = { "material" };
+
+#define N(a) (int) (sizeof (a) / sizeof *(a))
+
+const CeLexTable ce__lex_tables[3] = {
+  [CE_LEXICON_E2E] = { e2e_rows, N (e2e_rows), NULL, 0, NULL, e2e_strict, N (e2e_strict) },
+  [CE_LEXICON_COLORS] = { color_rows, N (color_rows), color_aliases, N (color_aliases), "color",
+                          strict_color, N (strict_color) },
+  [CE_LEXICON_MATERIALS] = { material_rows, N (material_rows), material_aliases, N (material_aliases), "material",
+                             strict_material, N (strict_material) },
+};

@@ -158,17 +158,32 @@ read_name (Reader *r, char out[CE_CKPT_NAME_MAX + 1], const char *what)
   return 1;
 }
 
+/* Reads the u32 count of WHAT; each entry needs at least MIN_ENTRY bytes,
+ * so a count the remaining bytes cannot hold is rejected before anything is
+ * allocated for it. */
+static int
+read_count (Reader *r, const char *what, size_t min_entry, uint32_t *count)
+{
+  char desc[64];
+  snprintf (desc, sizeof desc, "the number of %s", what);
+  const uint8_t *p = take (r, 4, desc);
+  if (!p)
+    return 0;
+  *count = get_u32 (p);
+  if (*count > declared_left (r) / min_entry)
+    return fail (r, CE_ERR_FORMAT, "checkpoint declares %u %s, more than its %zu remaining bytes can hold",
+                 *count, what, declared_left (r));
+  return 1;
+}
+
 static int
 read_lists (Reader *r, CeCheckpoint *ck)
 {
-  const uint8_t *p = take (r, 4, "the number of string lists");
-  if (!p)
-    return 0;
-  uint32_t n_lists = get_u32 (p);
+  const uint8_t *p;
+  uint32_t n_lists;
   /* each list takes at least 4 + 1 + 4 bytes */
-  if (n_lists > declared_left (r) / 9)
-    return fail (r, CE_ERR_FORMAT, "checkpoint declares %u string lists, more than its %zu remaining bytes can hold",
-                 n_lists, declared_left (r));
+  if (!read_count (r, "string lists", 9, &n_lists))
+    return 0;
   if (ck && n_lists > 0)
     {
       ck->lists = calloc (n_lists, sizeof *ck->lists);
@@ -262,14 +277,11 @@ format_shape (char *buf, size_t size, int ndim, const int64_t *shape)
 static int
 read_tensors (Reader *r, CeCheckpoint *ck, Tensor *scratch_one)
 {
-  const uint8_t *p = take (r, 4, "the number of tensors");
-  if (!p)
-    return 0;
-  uint32_t n_tensors = get_u32 (p);
+  const uint8_t *p;
+  uint32_t n_tensors;
   /* each entry takes at least 4 + 1 + 4 + 8 + 8 bytes */
-  if (n_tensors > declared_left (r) / 25)
-    return fail (r, CE_ERR_FORMAT, "checkpoint declares %u tensors, more than its %zu remaining bytes can hold",
-                 n_tensors, declared_left (r));
+  if (!read_count (r, "tensors", 25, &n_tensors))
+    return 0;
   if (ck && n_tensors > 0)
     {
       ck->tensors = calloc (n_tensors, sizeof *ck->tensors);

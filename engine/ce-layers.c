@@ -202,18 +202,9 @@ ce_softmax_rows (float *y, const float *x, int N, int C)
     {
       const float *xr = x + (size_t) n * C;
       float *yr = y + (size_t) n * C;
-      float mx = -INFINITY;
-      double sum = 0.0;
+      float mx = ce_vmax (xr, (size_t) C);
+      float inv = (float) (1.0 / ce_vexp_sum (yr, xr, (size_t) C, mx));
 
-      for (int c = 0; c < C; c++)
-        if (xr[c] > mx)
-          mx = xr[c];
-      for (int c = 0; c < C; c++)
-        {
-          yr[c] = expf (xr[c] - mx);
-          sum += yr[c];
-        }
-      float inv = (float) (1.0 / sum);
       for (int c = 0; c < C; c++)
         yr[c] *= inv;
     }
@@ -226,14 +217,14 @@ ce_log_softmax_rows (float *y, const float *x, int N, int C)
     {
       const float *xr = x + (size_t) n * C;
       float *yr = y + (size_t) n * C;
-      float mx = -INFINITY;
+      float mx = ce_vmax (xr, (size_t) C);
       double sum = 0.0;
 
-      for (int c = 0; c < C; c++)
-        if (xr[c] > mx)
-          mx = xr[c];
-      for (int c = 0; c < C; c++)
-        sum += exp ((double) xr[c] - mx);
+      if (yr != xr) /* the exponentials go through Y before it is written */
+        sum = ce_vexp_sum (yr, xr, (size_t) C, mx);
+      else
+        for (int c = 0; c < C; c++)
+          sum += exp ((double) xr[c] - mx);
       /* (x − max) − log Σ: subtracting the max first keeps precision when
        * the logits are large */
       float ls = (float) log (sum);

@@ -33,6 +33,12 @@ void ce_gemm (int trans_a, int trans_b, int M, int N, int K,
  * (ce-vmath.c); Y may alias X. Absolute error < 1.2e-7; NaN stays NaN. */
 void ce_vtanh    (float *y, const float *x, size_t n);
 void ce_vsigmoid (float *y, const float *x, size_t n);
+/* y = exp(x − shift) over N floats, returning Σ y (in double); meant for
+ * softmax with shift = max(x) (x − shift must stay <= 88). Values below
+ * shift − 87 give 0. Relative error < 2e-7. */
+double ce_vexp_sum (float *y, const float *x, size_t n, float shift);
+/* max over N >= 1 floats (-INFINITY for N == 0). */
+float  ce_vmax     (const float *x, size_t n);
 
 /* ---- linear: y(N,O) = x(N,I) W(O,I)^T + b(O) ------------------------- */
 void ce_linear_forward  (float *y, const float *x, const float *W, const float *b,

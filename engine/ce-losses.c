@@ -32,38 +32,28 @@ ce_softmax_xent_forward_backward (float *dlogits, const float *logits, const int
 
       const float *x = logits + (size_t) n * C;
       float *p = probs_scratch + (size_t) n * C;
-      float mx = -INFINITY;
-      double sum = 0.0;
-
-      for (int c = 0; c < C; c++)
-        if (x[c] > mx)
-          mx = x[c];
-      for (int c = 0; c < C; c++)
-        sum += exp ((double) x[c] - mx);
+      float mx = ce_vmax (x, (size_t) C);
+      double sum = ce_vexp_sum (p, x, (size_t) C, mx);
       double lse = mx + log (sum);
 
       /* loss = -sum_c q_c log p_c = lse - sum_c q_c x_c */
-      double qx = 0.0;
+      double qx = (1.0 - eps) * x[tgt[n]];
       if (eps > 0.0)
         {
           double sx = 0.0;
           for (int c = 0; c < C; c++)
             sx += x[c];
-          qx = off * sx + (1.0 - eps) * x[tgt[n]];
+          qx += off * sx;
         }
-      else
-        qx = x[tgt[n]];
       total += lse - qx;
 
       if (dlogits)
         {
           float *d = dlogits + (size_t) n * C;
+          float inv = (float) (1.0 / sum);
           for (int c = 0; c < C; c++)
-            {
-              p[c] = (float) exp ((double) x[c] - lse);
-              double q = c == tgt[n] ? on : off;
-              d[c] += weight * (float) (p[c] - q);
-            }
+            d[c] += weight * (p[c] * inv - (float) off);
+          d[tgt[n]] -= weight * (float) (on - off);
         }
     }
   return total * weight;

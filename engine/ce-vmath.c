@@ -13,6 +13,8 @@
  * reduction and the degree-6 polynomial of Cephes' expf. Absolute error
  * below 1.2e-7 over all floats (tested against double tanh); NaN stays NaN.
  * sigmoid(x) = 0.5 + 0.5 tanh(x / 2).
+ * The same exp serves softmax rows (ce_vexp_sum), where V = 4000 logits per
+ * row made expf the other scalar hot spot.
  */
 #include "ce-layers.h"
 
@@ -102,6 +104,70 @@ ce_vsigmoid (float *y, const float *x, size_t n)
   map4 (y, x, n, 1);
 }
 
+#define EXP_CAP_BITS 0x42AE0000 /* 87.0f: e^-87 is still a normal float */
+
+/* exp(x − shift) per lane: 0 where x − shift < −87, NaN stays NaN. */
+static inline v4f
+exp_shift4 (v4f x, float shift)
+{
+  v4f a = shift - x;
+  v4i ai = (v4i) a;
+  v4i nan = (ai & ABS_MASK) > INF_BITS;
+  v4i big = ai > EXP_CAP_BITS;        /* negative a compares as negative */
+  v4i ac = (ai & ~big) | (EXP_CAP_BITS & big);
+  v4i res = (v4i) exp_neg4 ((v4f) ac) & ~big;
+  return (v4f) ((res & ~nan) | (ai & nan));
+}
+
+double
+ce_vexp_sum (float *y, const float *x, size_t n, float shift)
+{
+  double sum = 0.0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    {
+      v4f v;
+      memcpy (&v, x + i, sizeof v);
+      v = exp_shift4 (v, shift);
+      memcpy (y + i, &v, sizeof v);
+      sum += (double) ((v[0] + v[1]) + (v[2] + v[3]));
+    }
+  if (i < n)
+    {
+      v4f v = { shift, shift, shift, shift };
+      memcpy (&v, x + i, (n - i) * sizeof (float));
+      v = exp_shift4 (v, shift);
+      memcpy (y + i, &v, (n - i) * sizeof (float));
+      for (size_t k = 0; k < n - i; k++)
+        sum += v[k];
+    }
+  return sum;
+}
+
+float
+ce_vmax (const float *x, size_t n)
+{
+  float mx = -INFINITY;
+  size_t i = 0;
+  if (n >= 4)
+    {
+      v4f m;
+      memcpy (&m, x, sizeof m);
+      for (i = 4; i + 4 <= n; i += 4)
+        {
+          v4f v;
+          memcpy (&v, x + i, sizeof v);
+          v4i gt = v > m;
+          m = (v4f) (((v4i) v & gt) | ((v4i) m & ~gt));
+        }
+      for (int k = 0; k < 4; k++)
+        mx = m[k] > mx ? m[k] : mx;
+    }
+  for (; i < n; i++)
+    mx = x[i] > mx ? x[i] : mx;
+  return mx;
+}
+
 #else /* no vector extensions: libm */
 
 void
@@ -116,6 +182,27 @@ ce_vsigmoid (float *y, const float *x, size_t n)
 {
   for (size_t i = 0; i < n; i++)
     y[i] = 1.0f / (1.0f + expf (-x[i]));
+}
+
+double
+ce_vexp_sum (float *y, const float *x, size_t n, float shift)
+{
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i++)
+    {
+      y[i] = expf (x[i] - shift);
+      sum += y[i];
+    }
+  return sum;
+}
+
+float
+ce_vmax (const float *x, size_t n)
+{
+  float mx = -INFINITY;
+  for (size_t i = 0; i < n; i++)
+    mx = x[i] > mx ? x[i] : mx;
+  return mx;
 }
 
 #endif

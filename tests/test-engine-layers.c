@@ -1073,6 +1073,29 @@ test_vmath (void)
   g_assert_cmpfloat (t[4], ==, 1.0f);
   g_assert_cmpfloat (t[5], ==, -1.0f);
 
+  /* exp(x − shift) and its sum, as softmax uses them */
+  double sum = ce_vexp_sum (t, x + 8, n - 8, 25.0f), ref = 0.0, max_e = 0.0;
+  for (size_t i = 8; i < n; i++)
+    {
+      double e = exp ((double) (x[i] - 25.0f)); /* the float difference is the input */
+      ref += e;
+      max_e = fmax (max_e, fabs (t[i - 8] - e) / e);
+    }
+  g_test_message ("vexp max relative error %.3g", max_e);
+  g_assert_cmpfloat (max_e, <, 2e-7);
+  g_assert_cmpfloat (fabs (sum - ref) / ref, <, 1e-6);
+  const float far[] = { -200.0f, -INFINITY, 0.0f, 3.0f, -83.0f };
+  float ef[5];
+  ce_vexp_sum (ef, far, 5, 3.0f);
+  g_assert_cmpfloat (ef[0], ==, 0.0f);
+  g_assert_cmpfloat (ef[1], ==, 0.0f);
+  g_assert_cmpfloat (ef[3], ==, 1.0f);
+  g_assert_cmpfloat (fabs (ef[4] - exp (-86.0)) / exp (-86.0), <, 1e-6);
+  g_assert_cmpfloat (ce_vmax (x, n), ==, INFINITY);
+  g_assert_cmpfloat (ce_vmax (x + 5, n - 5), ==, 1e30f);
+  g_assert_cmpfloat (ce_vmax (far, 5), ==, 3.0f);
+  g_assert_cmpfloat (ce_vmax (far, 3), ==, 0.0f);
+
   /* NaN propagates (a diverging model must not be hidden), in place works */
   x[10] = NAN;
   ce_vtanh (x, x, 13);

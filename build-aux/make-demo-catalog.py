@@ -89,7 +89,7 @@ CATEGORIES = [
       "A single chest pocket adds a useful spot for a pen or sunglasses."],
      ["贝壳质感纽扣搭配微挺领型，精致有范儿。", "弧形下摆设计，扎进去或散着穿都好看。", "左胸贴袋实用又有细节感。"],
      size=APPAREL_SIZES, fit=APPAREL_FITS),
-   T("chinos", "chinos", "休闲长裤", [("stretch cotton twill", "弹力棉斜纹布"), ("organic cotton", "有机棉")],
+   T("chinos", "chino", "休闲长裤", [("stretch cotton twill", "弹力棉斜纹布"), ("organic cotton", "有机棉")],
      "navy oat black slate forest tan", (42, 70),
      ["A touch of stretch lets you sit, cycle and crouch without thinking about it.",
       "Deep front pockets are lined so keys do not wear through.",
@@ -118,42 +118,42 @@ CATEGORIES = [
  dict(key="shoes", en="Shoes", zh="鞋靴", code="SH",
   brands_en=["Cobbleway", "Stride & Co", "Fernmoor"], brands_zh=["步履", "青石鞋履", "行止"],
   types=[
-   T("trainers", "low-top trainers", "低帮板鞋", [("full-grain leather", "头层牛皮"), ("suede", "麂皮绒"), ("recycled canvas", "再生帆布")],
+   T("trainers", "low-top sneaker", "低帮板鞋", [("full-grain leather", "头层牛皮"), ("suede", "麂皮绒"), ("recycled canvas", "再生帆布")],
      "white black navy oat sage tan", (55, 95),
      ["A cupsole with a stitched welt gives it a long, resoleable life.",
       "The padded collar and tongue mean no break-in blisters.",
-      "A removable cork footbed moulds to your foot over the first few weeks."],
-     ["缝线大底结实耐穿，不易开胶。", "鞋口和鞋舌加厚填充，新鞋也不磨脚。", "可拆卸软木鞋垫，越穿越贴合脚型。"],
+      "A removable cushioned footbed moulds to your foot over the first few weeks."],
+     ["缝线大底结实耐穿，不易开胶。", "鞋口和鞋舌加厚填充，新鞋也不磨脚。", "可拆卸缓震鞋垫，越穿越贴合脚型。"],
      size=SHOE_SIZES, fit=SHOE_FITS),
-   T("boots", "Chelsea boots", "切尔西靴", [("full-grain leather", "头层牛皮"), ("suede", "麂皮绒"), ("oiled nubuck", "油蜡磨砂皮")],
+   T("boots", "Chelsea boot", "切尔西靴", [("full-grain leather", "头层牛皮"), ("suede", "麂皮绒"), ("oiled nubuck", "油蜡磨砂皮")],
      "black tan walnut burgundy slate", (95, 160),
-     ["Elastic side panels and a heel pull make them easy to get on and off.",
-      "A lugged rubber sole grips on wet pavements and gravel paths.",
-      "The leather lining breathes, so your feet stay comfortable all day."],
-     ["两侧弹力松紧带配后跟提环，穿脱方便。", "防滑橡胶大底，雨天石板路也走得稳。", "内里采用透气皮革，久穿不闷脚。"],
+     ["Elastic side panels and a heel pull make it easy to get on and off.",
+      "A lugged sole grips on wet pavements and gravel paths.",
+      "The breathable lining keeps your feet comfortable all day."],
+     ["两侧弹力松紧带配后跟提环，穿脱方便。", "防滑耐磨大底，雨天石板路也走得稳。", "内里透气，久穿不闷脚。"],
      size=SHOE_SIZES, fit=SHOE_FITS),
-   T("loafers", "penny loafers", "乐福鞋", [("full-grain leather", "头层牛皮"), ("suede", "麂皮绒")],
+   T("loafers", "penny loafer", "乐福鞋", [("full-grain leather", "头层牛皮"), ("suede", "麂皮绒")],
      "black tan walnut burgundy navy", (80, 130),
-     ["They are Blake-stitched for a sleek, flexible feel from the first wear.",
+     ["It is Blake-stitched for a sleek, flexible feel from the first wear.",
       "A stacked heel adds a little height and a lot of polish.",
       "The classic strap across the vamp keeps the look sharp."],
      ["采用布雷克缝法，鞋身轻巧柔软，第一次穿就舒服。", "叠层鞋跟，微微增高更显精神。", "经典横带设计，简洁干练。"],
      size=SHOE_SIZES, fit=SHOE_FITS),
-   T("runners", "running shoes", "缓震跑鞋", [("knit mesh", "飞织网面"), ("recycled polyester mesh", "再生涤纶网布")],
+   T("runners", "running shoe", "缓震跑鞋", [("knit mesh", "飞织网面"), ("recycled polyester mesh", "再生涤纶网布")],
      "black white coral sky slate teal", (70, 120),
-     ["A springy foam midsole softens every landing on long runs.",
+     ["A springy midsole softens every landing on long runs.",
       "The knit upper flexes with your foot and lets heat escape.",
       "Reflective details help you stay visible on evening runs."],
      ["高回弹中底，长距离跑步也能有效缓震。", "鞋面随脚弯折，透气散热不闷汗。", "反光细节设计，夜跑更安全。"],
      size=SHOE_SIZES, fit=SHOE_FITS),
   ],
-  use_en=["From the commute to a long walk on the weekend, they keep up.",
-          "They look just as right with a suit as with shorts.",
+  use_en=["From the commute to a long walk on the weekend, it keeps up.",
+          "It looks just as right with a suit as with shorts.",
           "Ideal for days when you are on your feet from morning to night."],
   use_zh=["通勤、逛街、周末出游，一双就够。", "搭西装、配短裤都不违和。", "适合需要久站久走的日子，从早穿到晚也舒服。"],
   care_en=["Brush off dirt once dry and store with shoe trees to keep the shape.",
            "Treat with a protector spray before the first wear.",
-           "Let them rest a day between wears and they will last for years."],
+           "Give it a day off between wears and it will last for years."],
   care_zh=["泥污晾干后用软毛刷轻刷即可，建议搭配鞋撑存放。", "初次穿着前建议喷一层防水喷雾。", "两双换着穿，让鞋子休息一天，寿命更长。"]),
 
  dict(key="bags", en="Bags", zh="箱包", code="BG",
@@ -234,7 +234,7 @@ CATEGORIES = [
   use_zh=["放在卧室或客厅，家里立刻多了几分温馨。", "和家里现有软装都好搭，不挑风格。", "花小钱换新家，从一件软装开始。"],
   care_en=["Machine wash at 40 degrees and tumble dry on low.",
            "Wash before first use to bring out the softness.",
-           "Line dry in the shade to keep the shade rich."],
+           "Dry out of direct sun to keep the colour rich."],
   care_zh=["可40度机洗，低温烘干。", "首次使用前建议先洗一遍，手感更柔软。", "阴凉处晾干，颜色更持久。"]),
 
  dict(key="kitchen", en="Kitchen", zh="厨房用品", code="KT",
@@ -261,11 +261,11 @@ CATEGORIES = [
       "It glides through onions, herbs and crusty bread alike."],
      ["刀刃经手工开锋，锋利持久。", "全龙骨设计，重心平衡，握感稳。", "切菜、剁肉、切面包，一把全搞定。"],
      size=("blade", [("20 cm", "20cm"), ("18 cm", "18cm")])),
-   T("containers", "food storage containers", "保鲜盒", [("borosilicate glass", "高硼硅玻璃"), ("food-grade silicone", "食品级硅胶")],
+   T("containers", "food storage set", "保鲜盒套装", [("borosilicate glass", "高硼硅玻璃"), ("food-grade silicone", "食品级硅胶")],
      "sky sage white slate", (18, 40),
      ["The lids lock on four sides and are fully leak-proof.",
-      "They go from freezer to microwave to dishwasher.",
-      "They stack neatly, so your fridge stays organised."],
+      "Every box goes from freezer to microwave to dishwasher.",
+      "The boxes stack neatly, so your fridge stays organised."],
      ["四边锁扣密封，汤汤水水也不漏。", "冷冻、微波、洗碗机都能用。", "可叠放收纳，冰箱整齐又省空间。"],
      capacity=("container", [("3 x 640 ml", "3×640ml"), ("4 x 400 ml", "4×400ml"), ("1 L", "1L")])),
   ],
@@ -305,8 +305,8 @@ CATEGORIES = [
      "silver spacegrey black", (29, 60),
      ["Raise your screen to eye level and your neck will thank you.",
       "It folds flat to slip into a laptop bag.",
-      "Silicone pads keep the laptop from sliding and scratching."],
-     ["屏幕抬高到视线高度，告别低头伤颈。", "可折叠收纳，轻松放进电脑包。", "硅胶防滑垫，稳稳托住不刮花。"],
+      "Soft pads keep the laptop from sliding and scratching."],
+     ["屏幕抬高到视线高度，告别低头伤颈。", "可折叠收纳，轻松放进电脑包。", "防滑软垫，稳稳托住不刮花。"],
      size=("screen", [("11-16 inch laptops", "11-16英寸")])),
   ],
   use_en=["Keep one at your desk and one in your bag.",
@@ -320,33 +320,33 @@ CATEGORIES = [
  dict(key="beauty", en="Beauty", zh="美妆个护", code="BT",
   brands_en=["Marlow Skin", "Petal & Pine", "Oriel"], brands_zh=["植萃", "晨露", "素肌"],
   types=[
-   T("serum", "hydrating face serum", "补水精华液", [("glass dropper bottle", "玻璃滴管瓶")],
+   T("serum", "hydrating face serum", "补水精华液", [("hyaluronic acid", "玻尿酸"), ("niacinamide", "烟酰胺")],
      "amber white", (18, 42),
-     ["Hyaluronic acid draws in moisture for plump, comfortable skin.",
-      "It sinks in within seconds and leaves no sticky film.",
-      "It is fragrance-free and suitable for sensitive skin."],
-     ["含玻尿酸成分，深层补水，肌肤水润饱满。", "质地轻薄，几秒吸收，不黏腻。", "无香精配方，敏感肌也能用。"],
+     ["It sinks in within seconds and leaves no sticky film.",
+      "It is fragrance-free and gentle enough for sensitive skin.",
+      "Three drops morning and night are all you need."],
+     ["质地轻薄，几秒吸收，不黏腻。", "无香精配方，敏感肌也能用。", "早晚各取三滴，轻拍至吸收即可。"],
      capacity=("beauty", [("30 ml", "30ml"), ("50 ml", "50ml")])),
-   T("handcream", "hand cream", "护手霜", [("recyclable aluminium tube", "可回收铝管")],
+   T("handcream", "hand cream", "护手霜", [("shea butter", "乳木果油"), ("sweet almond oil", "甜杏仁油")],
      "sage ivory blush lavender", (8, 18),
-     ["Shea butter softens dry knuckles without leaving greasy fingerprints.",
+     ["It softens dry knuckles without leaving greasy fingerprints.",
       "A light herbal scent fades after a few minutes.",
       "Small enough to live in a coat pocket."],
-     ["乳木果油滋润干裂指节，不留油腻指纹。", "淡淡草本香，几分钟后自然散去。", "小巧一支，放口袋随时涂。"],
+     ["滋润干裂指节，不留油腻指纹。", "淡淡草本香，几分钟后自然散去。", "小巧一支，放口袋随时涂。"],
      capacity=("beauty", [("50 ml", "50ml"), ("75 ml", "75ml")])),
-   T("brushes", "makeup brush set", "化妆刷套装", [("synthetic fibre", "人造纤维毛")],
-     "rosegold black blush", (24, 55),
-     ["The set covers foundation, powder, blush, contour and eyes.",
-      "Dense, soft bristles blend without streaks and shed nothing.",
-      "A roll-up case keeps the brushes clean when you travel."],
-     ["底妆、散粉、腮红、修容、眼影一套全包。", "刷毛细密柔软，上妆服帖不掉毛。", "附带收纳袋，出门旅行也干净卫生。"],
-     size=("set", [("8-piece", "8支装"), ("12-piece", "12支装")])),
-   T("lipbalm", "tinted lip balm", "有色润唇膏", [("recyclable paper tube", "可回收纸管")],
+   T("lotion", "body lotion", "身体乳", [("shea butter", "乳木果油"), ("ceramides", "神经酰胺")],
+     "ivory sage lavender oat", (12, 28),
+     ["A pump bottle makes it easy to use with one hand.",
+      "It absorbs quickly, so you can get dressed straight away.",
+      "Skin stays soft all day, even in winter."],
+     ["按压瓶设计，单手就能取用。", "吸收很快，涂完马上就能穿衣服。", "一整天肌肤都柔软，冬天也不干痒。"],
+     capacity=("beauty", [("250 ml", "250ml"), ("400 ml", "400ml")])),
+   T("lipbalm", "tinted lip balm", "有色润唇膏", [("shea butter", "乳木果油"), ("jojoba oil", "荷荷巴油")],
      "coral blush red", (6, 14),
      ["A sheer tint gives a natural flush of colour.",
-      "Plant waxes lock in moisture for hours.",
+      "It keeps lips moisturised for hours.",
       "It glides on smoothly, no mirror needed."],
-     ["淡淡一抹，自然好气色。", "植物蜡配方，持久锁水滋润。", "顺滑好涂，不照镜子也不出错。"],
+     ["淡淡一抹，自然好气色。", "持久锁水，双唇一整天都滋润。", "顺滑好涂，不照镜子也不出错。"],
      capacity=("beauty", [("4.5 g", "4.5g")])),
   ],
   use_en=["Keep it by the sink, in your bag, or on your desk.",
@@ -356,19 +356,43 @@ CATEGORIES = [
   care_en=["Cruelty-free and never tested on animals.",
            "Store away from direct sunlight.",
            "Patch test before first use."],
-  care_zh=["零动物测试，安心使用。", "请避光阴凉处保存。", "初次使用前建议先在耳后试用。"]),
+  care_zh=["零动物测试，安心使用。", "请避光阴凉处保存。", "初次使用前建议先在耳后试用。"],
+  # For cosmetics the "material" is the key ingredient of the formula.
+  colour_en=["Shown in {colour}.", "This is the {colour} edition.", "{colour} is a favourite with our customers.",
+             "The {colour} version looks lovely on a bathroom shelf.", "Choose the {colour} one, our most gifted shade."],
+  material_en=["The formula is built around {material}.", "{material} is the star ingredient here.",
+               "With {material} to keep skin comfortable.", "We chose {material} for how kind it is to skin.",
+               "Its key ingredient is {material}, at a level that actually makes a difference."],
+  both_en=["The {colour} edition, made with {material}.", "Made with {material}; shown in {colour}.",
+           "{colour} outside, {material} inside."],
+  colour_zh=["图中为{colour}款。", "这款是{colour}，很多顾客回购。", "{colour}款，颜值很高。", "{colour}这一款，送人很有面子。"],
+  material_zh=["核心成分是{material}。", "添加{material}，温和不刺激。", "{material}配方，用起来很安心。",
+               "主打{material}成分，效果看得见。", "我们选择{material}，因为它对肌肤足够温柔。"],
+  both_zh=["{colour}款，添加{material}。", "{material}配方，{colour}款。", "这款{colour}，主打{material}成分。"],
+  headlines_en=["Meet the {brand} {type}", "New: {colour} {type}", "{type} with {material}", "Your new favourite {type}",
+                "Soft skin, every day", "The {brand} {type}", "Back in stock: {type}"],
+  bodies_en=["{type} with {material}, in {colour}. Gentle, effective, cruelty-free.",
+             "Meet the {brand} {type}: {material} for soft, happy skin. Shop now.",
+             "Our {colour} {type} with {material}. Free returns for 30 days.",
+             "Soft skin starts here: {brand} {type} with {material}, now in {colour}."],
+  headlines_zh=["{material}配方{type}", "{brand}{type}，{colour}上新", "好用不贵的{type}", "这款{type}，真的值",
+                "{brand}好物推荐", "天天都想用的{type}"],
+  bodies_zh=["{brand}{type}，添加{material}，{colour}款，温和好用，点击选购。",
+             "{material}配方的{type}，{colour}款上新，敏感肌也能用。",
+             "天天都在用的{type}，{material}成分，{brand}出品，{colour}款放心入手。",
+             "{colour}款{type}回归！主打{material}，库存有限，喜欢就加购吧。"]),
 
  dict(key="toys", en="Toys", zh="玩具", code="TY",
   brands_en=["Little Acre", "Pip & Puffin", "Woodhollow"], brands_zh=["童趣岛", "小树苗", "乐小木"],
   types=[
-   T("blocks", "wooden building blocks", "木质积木", [("beech wood", "榉木"), ("FSC-certified pine", "FSC认证松木")],
+   T("blocks", "wooden block set", "木质积木", [("beech wood", "榉木"), ("FSC-certified pine", "FSC认证松木")],
      "ivory sky coral sage mustard", (22, 48),
-     ["Smooth, rounded edges make them safe for small hands.",
+     ["Smooth, rounded edges make every piece safe for small hands.",
       "The set includes arches, cylinders and bridges for endless builds.",
       "Everything packs back into a sturdy storage box."],
      ["边角打磨圆润，小手抓握更安全。", "拱门、圆柱、桥梁等多种形状，搭法无穷。", "附带收纳箱，玩完收起来整整齐齐。"],
      age=("toy", AGES[:3]), size=("count", [("50 pieces", "50粒"), ("100 pieces", "100粒")])),
-   T("plush", "plush bunny", "毛绒兔子", [("organic cotton plush", "有机棉毛绒"), ("recycled polyester plush", "再生涤纶毛绒")],
+   T("plush", "plush bunny", "毛绒兔子", [("organic cotton", "有机棉"), ("recycled polyester", "再生涤纶")],
      "oat blush lavender sky ivory", (15, 32),
      ["Embroidered eyes mean there are no small parts to pull off.",
       "Floppy ears and a soft tummy make it perfect for cuddles.",
@@ -416,14 +440,14 @@ CATEGORIES = [
       "The wide mouth takes ice cubes and is easy to clean."],
      ["双层真空，保冷24小时、保温12小时。", "杯盖密封防漏，横放包里也不怕。", "大口径设计，放冰块、清洗都方便。"],
      capacity=("bottle", [("500 ml", "500ml"), ("750 ml", "750ml"), ("1 L", "1L")])),
-   T("poles", "trekking poles", "登山杖", [("carbon fibre", "碳纤维"), ("lightweight aluminium", "轻量铝合金")],
+   T("poles", "trekking pole pair", "登山杖", [("carbon fibre", "碳纤维"), ("lightweight aluminium", "轻量铝合金")],
      "black slate forest red", (45, 95),
      ["Flick locks adjust the length in seconds, even with gloves on.",
-      "Cork grips stay comfortable in warm and cold weather.",
-      "They fold down small enough to strap to a daypack."],
-     ["快锁设计，戴着手套也能几秒调节长度。", "软木握把冷暖天气都舒适。", "收起来很短，可挂在背包上。"],
+      "Padded grips stay comfortable in warm and cold weather.",
+      "Both poles fold down small enough to strap to a daypack."],
+     ["快锁设计，戴着手套也能几秒调节长度。", "防滑握把冷暖天气都舒适。", "收起来很短，可挂在背包上。"],
      size=("length", [("105-135 cm", "105-135cm"), ("110-140 cm", "110-140cm")])),
-   T("rope", "speed skipping rope", "计数跳绳", [("steel cable with PVC coating", "包胶钢丝")],
+   T("rope", "speed skipping rope", "计数跳绳", [("PVC-coated steel cable", "包胶钢丝")],
      "black coral sky mustard", (9, 22),
      ["Ball-bearing handles spin smoothly at any speed.",
       "The length is easy to adjust to your height.",
@@ -451,10 +475,10 @@ CATEGORIES = [
      size=("paper", [("A5", "A5"), ("B5", "B5"), ("A6", "A6")])),
    T("pen", "fountain pen", "钢笔", [("brass", "黄铜"), ("acrylic resin", "亚克力树脂")],
      "black navy burgundy teal silver", (25, 80),
-     ["A steel nib writes smoothly straight out of the box.",
+     ["The nib writes smoothly straight out of the box.",
       "It takes standard ink cartridges or the included converter.",
       "Its weight sits nicely in the hand for long writing sessions."],
-     ["钢制笔尖，开箱即写，出水顺滑。", "兼容通用墨囊，附赠吸墨器。", "配重均衡，长时间书写也不累手。"],
+     ["笔尖顺滑，开箱即写，出水流畅。", "兼容通用墨囊，附赠吸墨器。", "配重均衡，长时间书写也不累手。"],
      size=("nib", [("fine nib", "细尖"), ("medium nib", "中尖")])),
    T("organiser", "desk organiser", "桌面收纳盒", [("walnut wood", "胡桃木"), ("powder-coated steel", "烤漆钢板")],
      "walnut black white sage", (24, 55),
@@ -613,7 +637,7 @@ CLOSERS_EN = [
  "Pair it with other pieces from {brand} for a matching set.",
  "A reliable choice at a fair price.",
  "Great on its own and even better as a gift.",
- "Free delivery on orders over 40.",
+ "Free delivery on every order this month.",
 ]
 
 OPENERS_ZH = [
@@ -623,15 +647,15 @@ OPENERS_ZH = [
  "简约不简单，{brand}{type}把细节做到位。",
  "这是一款日常离不开的{type}，出自{brand}。",
  "{brand}经典款{type}，老顾客回购率超高。",
- "好物不用多，一件好{type}就能用很久。",
+ "好物不用多，一{cl}好{type}就能用很久。",
  "为日常而设计的{brand}{type}，用料扎实，做工讲究。",
  "颜值和实用兼得的{type}，来自{brand}。",
  "{colour}的{type}，一眼就心动。",
  "{brand}用心打磨的一款{type}。",
  "这款{material}{type}，是我们店里的人气单品。",
  "{brand}{type}全新升级，细节更用心。",
- "想要一件经得起天天用的{type}？选它准没错。",
- "把生活过得讲究一点，从一件好{type}开始。",
+ "想要一{cl}经得起天天用的{type}？选它准没错。",
+ "把生活过得讲究一点，从一{cl}好{type}开始。",
  "{brand}出品，{type}里的实力派。",
  "不跟风、不花哨，{brand}{type}只把基础做好。",
  "每天都想用的{type}，{brand}做到了。",
@@ -640,7 +664,7 @@ OPENERS_ZH = [
  "很多顾客点名要的{type}，这次{brand}带来了{colour}款。",
  "第一眼就被这款{colour}{type}圈粉了。",
  "{brand}家的{type}，用过的都说好。",
- "认真做好一件{type}，是{brand}的坚持。",
+ "认真做好一{cl}{type}，是{brand}的坚持。",
 ]
 
 COLOUR_ZH = [
@@ -745,7 +769,7 @@ ATTR_ZH = {
  ("size", "paper"): ["{size}尺寸，放进包里刚好。", "规格为{size}。", "开本：{size}。"],
  ("size", "nib"): ["本款为{size}。", "{size}笔尖，日常书写刚刚好。"],
  ("size", "pet"): ["本链接为{size}码，下单前请先量一下胸围。", "当前尺码：{size}码。", "{size}码，按胸围最宽处选择。"],
- ("fit", "apparel"): ["{fit}，上身利落有型。", "版型是{fit}，活动自如。", "采用{fit}，叠穿也不臃肿。", "{fit}设计，对身材很友好。"],
+ ("fit", "apparel"): ["{fit}，上身利落有型。", "采用{fit}，活动自如。", "这款是{fit}，叠穿也不臃肿。", "{fit}设计，对身材很友好。"],
  ("fit", "shoe"): ["采用{fit}，穿着不挤脚。", "{fit}设计，上脚舒适。"],
  ("capacity", "bag"): ["{capacity}大容量，一天的装备都能装下。", "容量{capacity}，电脑、外套、午饭都放得下。", "容量：{capacity}。"],
  ("capacity", "kettle"): ["{capacity}容量，一次烧一壶茶刚刚好。", "容量：{capacity}。", "{capacity}大容量，全家够用。"],
@@ -786,7 +810,7 @@ BODIES_ZH = [
  "{material}材质，{colour}配色，{brand}{type}日常百搭，点击选购。",
  "{brand}{type}，{material}打造，{colour}上新，七天无理由退换。",
  "{colour}的{type}，选用{material}，经久耐用，现在下单立享优惠。",
- "一件好{type}能用好几年。{material}，{colour}，就选{brand}。",
+ "一{cl}好{type}能用好几年。{material}，{colour}，就选{brand}。",
  "{colour}{type}上新！{material}用料扎实，喜欢就加购吧。",
  "{brand}经典{type}，{colour}款，{material}材质，品质看得见。",
  "用料实在的{material}{type}，{colour}配色，自用送礼都合适。",
@@ -794,6 +818,32 @@ BODIES_ZH = [
 ]
 
 # --------------------------------------------------------------------------
+
+# Chinese measure words (量词) of each product type: 一条浴巾, 一双靴子 …
+MEASURE_WORDS = {
+    "tee": "件", "hoodie": "件", "shirt": "件", "chinos": "条", "dress": "条",
+    "trainers": "双", "boots": "双", "loafers": "双", "runners": "双",
+    "backpack": "个", "tote": "个", "crossbody": "个", "weekender": "个",
+    "duvet": "套", "throw": "条", "towel": "条", "cushion": "个",
+    "kettle": "个", "pan": "口", "knife": "把", "containers": "套",
+    "powerbank": "个", "charger": "个", "cable": "根", "stand": "个",
+    "serum": "瓶", "handcream": "支", "lotion": "瓶", "lipbalm": "支",
+    "blocks": "套", "plush": "只", "bike": "辆", "puzzle": "盒",
+    "yogamat": "张", "bottle": "个", "poles": "副", "rope": "根",
+    "notebook": "本", "pen": "支", "organiser": "个", "pencilcase": "个",
+    "harness": "条", "bed": "个", "bowl": "个", "scratcher": "块",
+}
+
+
+def fix_articles(text):
+    """a -> an before a vowel sound ("an Ivory", "an 18-month", but "a USB-C")."""
+    def repl(m):
+        word = m.group(2)
+        vowel = word[:1].lower() in "aeiou" and not word.startswith(("U", "Eu", "eu", "one"))
+        vowel = vowel or re.match(r"(8|11|18)(\b|\d{2}\b|[^0-9])", word) is not None
+        return m.group(1) + ("n " if vowel else " ") + word
+    return re.sub(r"\b([Aa]) ([\w-]+)", repl, text)
+
 
 FIELD_RE = re.compile(r"\{(\w+)\}")
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -826,9 +876,10 @@ def pick(rng, pool, values, avoid=()):
 def compose_description(rng, cat, typ, values, lang):
     zh = lang == "zh"
     openers = OPENERS_ZH if zh else OPENERS_EN
-    colour_pool = COLOUR_ZH if zh else COLOUR_EN
-    material_pool = MATERIAL_ZH if zh else MATERIAL_EN
-    both_pool = COLOUR_MATERIAL_ZH if zh else COLOUR_MATERIAL_EN
+    lang_key = "_zh" if zh else "_en"
+    colour_pool = cat.get("colour" + lang_key, COLOUR_ZH if zh else COLOUR_EN)
+    material_pool = cat.get("material" + lang_key, MATERIAL_ZH if zh else MATERIAL_EN)
+    both_pool = cat.get("both" + lang_key, COLOUR_MATERIAL_ZH if zh else COLOUR_MATERIAL_EN)
     closers = CLOSERS_ZH if zh else CLOSERS_EN
     attr_pool = ATTR_ZH if zh else ATTR_EN
     feats = list(typ["feats_zh" if zh else "feats_en"])
@@ -887,21 +938,25 @@ def compose_description(rng, cat, typ, values, lang):
     out = [fill(t, values) for t in sentences]
     if zh:
         return "".join(out)
-    return " ".join(cap_first(s) for s in out)
+    return " ".join(fix_articles(cap_first(s)) for s in out)
 
 
 def ad_len(text):
     return len(text)   # one code point each; a CJK character counts as one
 
 
-def compose_ad(rng, values, lang):
+def compose_ad(rng, cat, values, lang):
     zh = lang == "zh"
-    heads = HEADLINES_ZH if zh else HEADLINES_EN
-    bodies = BODIES_ZH if zh else BODIES_EN
+    heads = cat.get("headlines_" + lang, HEADLINES_ZH if zh else HEADLINES_EN)
+    bodies = cat.get("bodies_" + lang, BODIES_ZH if zh else BODIES_EN)
     head_opts = [fill(t, values) for t in applicable(heads, values)]
-    head_opts = [cap_first(h) for h in head_opts if ad_len(h) <= HEADLINE_BUDGET]
+    if not zh:
+        head_opts = [fix_articles(cap_first(h)) for h in head_opts]
+    head_opts = [h for h in head_opts if ad_len(h) <= HEADLINE_BUDGET]
     body_opts = [fill(t, values) for t in applicable(bodies, values)]
-    body_opts = [cap_first(b) for b in body_opts if ad_len(b) <= BODY_BUDGET]
+    if not zh:
+        body_opts = [fix_articles(cap_first(b)) for b in body_opts]
+    body_opts = [b for b in body_opts if ad_len(b) <= BODY_BUDGET]
     if not head_opts or not body_opts:
         raise SystemExit("no ad template fits the budget for %r" % (values,))
     return rng.choice(head_opts), rng.choice(body_opts)
@@ -913,20 +968,22 @@ def mentions(text, value):
     return re.search(r"(?<![A-Za-z0-9])" + re.escape(value.lower()) + r"(?![A-Za-z0-9])", text.lower()) is not None
 
 
-def foreign_colours(text, own, palette):
-    """Colours from the palette named in text, other than the row's own."""
+def foreign_values(text, own, palette):
+    """Values from the palette (colours, materials) named in text, other than
+    the row's own."""
     stripped = text.replace(own, " ") if CJK_RE.search(own) else re.sub(re.escape(own), " ", text, flags=re.I)
     return [c for c in palette if c != own and mentions(stripped, c)]
 
 
-def check_row(row, lang, palette):
+def check_row(row, colours, materials):
     for col in ("Description", "Ad headline", "Ad copy"):
         text = row[col]
         if not text:
             continue
-        bad = foreign_colours(text, row["Colour"], palette)
-        if bad:
-            raise SystemExit("%s: %s names colours %s it does not have" % (row["SKU"], col, bad))
+        for what, own, palette in (("colours", row["Colour"], colours), ("materials", row["Material"], materials)):
+            bad = foreign_values(text, own, palette)
+            if bad:
+                raise SystemExit("%s: %s names %s %s it does not have: %s" % (row["SKU"], col, what, bad, text))
     if row["Description"]:
         for col in ("Colour", "Material", "Size", "Fit", "Capacity", "Power", "Age range"):
             if row[col] and not mentions(row["Description"], row[col]):
@@ -971,7 +1028,8 @@ def build(seed):
                     brand = rng.choice(cat["brands_" + lang])
                     colour = COLOURS[rng.choice(typ["colours"])][li]
                     material = rng.choice(typ["materials"])[li]
-                    values = {"brand": brand, "type": typ[lang], "colour": colour, "material": material}
+                    values = {"brand": brand, "type": typ[lang], "colour": colour, "material": material,
+                              "cl": MEASURE_WORDS[typ["key"]]}
                     for attr in ATTRS:
                         spec = typ["attrs"].get(attr)
                         values[attr] = rng.choice(spec[1])[li] if spec else ""
@@ -989,7 +1047,7 @@ def build(seed):
                     "Price": price(rng, typ["price"][0], typ["price"][1], lang),
                     "Description": compose_description(rng, cat, typ, values, lang),
                 }
-                row["Ad headline"], row["Ad copy"] = compose_ad(rng, values, lang)
+                row["Ad headline"], row["Ad copy"] = compose_ad(rng, cat, values, lang)
                 row["_lang"] = lang
                 rows.append(row)
     # About two thirds keep their description and about half their ad copy:
@@ -1004,7 +1062,9 @@ def build(seed):
             if i not in keep_ad:
                 rows[i]["Ad headline"] = rows[i]["Ad copy"] = ""
     for r in rows:
-        check_row(r, r["_lang"], palette_zh if r["_lang"] == "zh" else palette_en)
+        li = 0 if r["_lang"] == "en" else 1
+        materials = sorted({m[li] for cat in CATEGORIES for t in cat["types"] for m in t["materials"]})
+        check_row(r, palette_zh if li else palette_en, materials)
     return rows
 
 

@@ -256,8 +256,9 @@ row_values (GStrv row, const int *cols, gsize n)
   return values;
 }
 
+/* Every distinct value of a column, over both languages. */
 static GPtrArray *
-colour_palette (void)
+column_palette (int col)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *palette = g_ptr_array_new ();
@@ -265,8 +266,8 @@ colour_palette (void)
   for (guint i = 0; i < catalog.rows->len; i++)
     {
       GStrv row = catalog.rows->pdata[i];
-      if (g_hash_table_add (seen, row[COL_COLOUR]))
-        g_ptr_array_add (palette, row[COL_COLOUR]);
+      if (*row[col] && g_hash_table_add (seen, row[col]))
+        g_ptr_array_add (palette, row[col]);
     }
   return palette;
 }
@@ -403,9 +404,25 @@ test_proportions (void)
 }
 
 static void
+assert_no_foreign_value (GStrv row, int text_col, int value_col, GPtrArray *palette)
+{
+  g_autoptr(GPtrArray) own = g_ptr_array_new ();
+  g_autofree char *rest = NULL;
+
+  g_ptr_array_add (own, row[value_col]);
+  rest = replace_values (row[text_col], own, " ");
+  for (guint p = 0; p < palette->len; p++)
+    if (g_strcmp0 (palette->pdata[p], row[value_col]) != 0 && mentions (rest, palette->pdata[p]))
+      g_error ("%s: %s names the %s \"%s\" but the row's is \"%s\": %s", row[COL_SKU],
+               expected_header[text_col], expected_header[value_col], (char *) palette->pdata[p],
+               row[value_col], row[text_col]);
+}
+
+static void
 test_facts (void)
 {
-  g_autoptr(GPtrArray) palette = NULL;
+  g_autoptr(GPtrArray) colours = NULL;
+  g_autoptr(GPtrArray) materials = NULL;
   const int text_cols[] = { COL_DESCRIPTION, COL_AD_HEADLINE, COL_AD_COPY };
   guint checked = 0;
 
@@ -414,8 +431,10 @@ test_facts (void)
       g_test_skip ("python3 is not installed");
       return;
     }
-  palette = colour_palette ();
-  g_assert_cmpuint (palette->len, >=, 20);   /* both languages' colour names */
+  colours = column_palette (COL_COLOUR);
+  materials = column_palette (COL_MATERIAL);
+  g_assert_cmpuint (colours->len, >=, 20);   /* both languages' names */
+  g_assert_cmpuint (materials->len, >=, 20);
 
   for (guint i = 0; i < catalog.rows->len; i++)
     {
@@ -433,21 +452,14 @@ test_facts (void)
                          expected_header[stated_cols[c]], value, desc);
             }
         }
-      /* No text names a colour from the catalogue's palette that the row
-       * does not have: blank out the row's own colour, then look. */
+      /* No text names a colour or a material of the catalogue that the row
+       * does not have: blank out the row's own value, then look. */
       for (gsize t = 0; t < G_N_ELEMENTS (text_cols); t++)
         {
-          g_autoptr(GPtrArray) own = g_ptr_array_new ();
-          g_autofree char *rest = NULL;
           if (!*row[text_cols[t]])
             continue;
-          g_ptr_array_add (own, row[COL_COLOUR]);
-          rest = replace_values (row[text_cols[t]], own, " ");
-          for (guint p = 0; p < palette->len; p++)
-            if (g_strcmp0 (palette->pdata[p], row[COL_COLOUR]) != 0 && mentions (rest, palette->pdata[p]))
-              g_error ("%s: %s names the colour \"%s\" but the row is \"%s\": %s", row[COL_SKU],
-                       expected_header[text_cols[t]], (char *) palette->pdata[p], row[COL_COLOUR],
-                       row[text_cols[t]]);
+          assert_no_foreign_value (row, text_cols[t], COL_COLOUR, colours);
+          assert_no_foreign_value (row, text_cols[t], COL_MATERIAL, materials);
         }
     }
   g_assert_cmpuint (checked, >, 0);

@@ -16,6 +16,12 @@ typedef struct {
   const char *alias_target;
   const char *const *strict;    /* keys flagged CE_LEX_STRICT */
   int n_strict;
+  int closed;                   /* 1: the rows are the key's whole value set, so
+                                   data values are not added as bare surfaces
+                                   (E2E's "high", "low", "average" are ambiguous) */
 } CeLexTable;
+
+/* Internal key flag (beside CE_LEX_STRICT, CE_LEX_IGNORE) for closed keys. */
+#define CE_LEX_CLOSED_ (1u << 8)
 
 extern const CeLexTable ce__lex_tables[3];

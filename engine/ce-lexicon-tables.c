@@ -13,7 +13,8 @@ static const CeLexRow e2e_rows[] = {
   { "eatType", "coffee shop", "coffee shop" }, { "eatType", "coffee shop", "coffee house" },
   { "eatType", "coffee shop", "coffeehouse" }, { "eatType", "coffee shop", "coffee-shop" },
   { "eatType", "coffee shop", "cafe" }, { "eatType", "coffee shop", "caf\xC3\xA9" },
-  { "eatType", "restaurant", "restaurant" },
+  /* "restaurant" is not listed: people call any eatType a restaurant; the
+   * row's own value still matches when the row is a restaurant */
   /* food */
   { "food", "English", "English" }, { "food", "English", "British" },
   { "food", "Japanese", "Japanese" }, { "food", "Japanese", "sushi" },
@@ -21,7 +22,7 @@ static const CeLexRow e2e_rows[] = {
   { "food", "Fast food", "burgers" }, { "food", "Fast food", "fries" },
   { "food", "Italian", "Italian" }, { "food", "Italian", "pasta" }, { "food", "Italian", "pizza" },
   { "food", "Indian", "Indian" }, { "food", "Indian", "curry" }, { "food", "Indian", "curries" },
-  { "food", "Chinese", "Chinese" },
+  { "food", "Chinese", "Chinese" }, { "food", "English", "breakfast" },
   /* priceRange: cheap ~ less than £20, moderate ~ £20-25, high ~ more than £30 */
 #define CHEAP(s) { "priceRange", "cheap", s }, { "priceRange", "less than \xC2\xA3" "20", s }
 #define MODERATE(s) { "priceRange", "moderate", s }, { "priceRange", "\xC2\xA3" "20-25", s }
@@ -31,12 +32,14 @@ static const CeLexRow e2e_rows[] = {
   CHEAP ("low price range"), CHEAP ("low-priced"), CHEAP ("less than \xC2\xA3" "20"),
   CHEAP ("under \xC2\xA3" "20"), CHEAP ("below \xC2\xA3" "20"), CHEAP ("less than 20 pounds"),
   CHEAP ("under 20 pounds"), CHEAP ("\xC2\xA3" "20 or less"), CHEAP ("lower than \xC2\xA3" "20"),
-  CHEAP ("less than 20"), CHEAP ("under 20"), CHEAP ("price range is low"),
+  CHEAP ("less than 20"), CHEAP ("under 20"), CHEAP ("price range is low"), CHEAP ("low prices"),
+  CHEAP ("bargain"), CHEAP ("lower price range"), CHEAP ("low-price"),
   MODERATE ("moderate"), MODERATE ("moderately"), MODERATE ("moderately priced"), MODERATE ("moderate price"),
   MODERATE ("average price"), MODERATE ("average priced"), MODERATE ("average prices"), MODERATE ("mid price"),
   MODERATE ("mid priced"), MODERATE ("mid range"), MODERATE ("medium price"), MODERATE ("medium priced"),
   MODERATE ("reasonably priced"), MODERATE ("reasonable price"), MODERATE ("reasonable prices"),
-  MODERATE ("fairly priced"), MODERATE ("fair price"),
+  MODERATE ("fairly priced"), MODERATE ("fair price"), MODERATE ("mid cost"), MODERATE ("medium cost"),
+  MODERATE ("moderate cost"), MODERATE ("average cost"), MODERATE ("mid-priced"), MODERATE ("medium-priced"),
   MODERATE ("\xC2\xA3" "20-25"), MODERATE ("\xC2\xA3" "20 - \xC2\xA3" "25"), MODERATE ("\xC2\xA3" "20-\xC2\xA3" "25"),
   MODERATE ("\xC2\xA3" "20 to \xC2\xA3" "25"), MODERATE ("20 to 25 pounds"), MODERATE ("20-25 pounds"),
   MODERATE ("between \xC2\xA3" "20 and \xC2\xA3" "25"), MODERATE ("between 20 and 25"), MODERATE ("20-25"),
@@ -49,6 +52,8 @@ static const CeLexRow e2e_rows[] = {
   HIGH_PRICE ("more than 30 pounds"), HIGH_PRICE ("over 30 pounds"), HIGH_PRICE ("\xC2\xA3" "30 and up"),
   HIGH_PRICE ("\xC2\xA3" "30 plus"), HIGH_PRICE ("more than 30"), HIGH_PRICE ("over 30"),
   HIGH_PRICE ("higher than \xC2\xA3" "30"), HIGH_PRICE ("greater than \xC2\xA3" "30"),
+  HIGH_PRICE ("higher price range"), HIGH_PRICE ("higher priced"), HIGH_PRICE ("upscale"), HIGH_PRICE ("luxury"),
+  HIGH_PRICE ("higher than average price"), HIGH_PRICE ("above average price"), HIGH_PRICE ("expensively"),
 #undef CHEAP
 #undef MODERATE
 #undef HIGH_PRICE
@@ -60,20 +65,22 @@ static const CeLexRow e2e_rows[] = {
   LOW ("poorly rated"), LOW ("poor rating"), LOW ("low customer rating"), LOW ("rated low"), LOW ("rating is low"),
   LOW ("1 out of 5"), LOW ("one out of five"), LOW ("1 star"), LOW ("one star"), LOW ("one-star"), LOW ("rated 1"),
   LOW ("rating of 1"), LOW ("1 of 5"), LOW ("1/5"), LOW ("badly rated"), LOW ("bad rating"), LOW ("bad reviews"),
-  LOW ("poor reviews"), LOW ("low reviews"), LOW ("rating of one"), LOW ("rated one"),
+  LOW ("poor reviews"), LOW ("low reviews"), LOW ("rating of one"), LOW ("rated one"), LOW ("1 out 5"),
+  LOW ("one out of 5"), LOW ("poorly reviewed"), LOW ("poor customer rating"), LOW ("low ranking"),
   AVERAGE ("average rating"), AVERAGE ("average ratings"), AVERAGE ("average rated"), AVERAGE ("rated average"),
   AVERAGE ("average customer rating"), AVERAGE ("rating is average"), AVERAGE ("averagely rated"),
   AVERAGE ("3 out of 5"), AVERAGE ("three out of five"), AVERAGE ("3 star"), AVERAGE ("three star"),
   AVERAGE ("three-star"), AVERAGE ("rated 3"), AVERAGE ("rating of 3"), AVERAGE ("3 of 5"), AVERAGE ("3/5"),
   AVERAGE ("mediocre"), AVERAGE ("moderately rated"), AVERAGE ("moderate rating"), AVERAGE ("average reviews"),
   AVERAGE ("rating of three"), AVERAGE ("rated three"), AVERAGE ("decent rating"), AVERAGE ("ok rating"),
+  AVERAGE ("three out of 5"), AVERAGE ("3 out 5"), AVERAGE ("three stars"), AVERAGE ("3 stars"),
   HIGH ("high rating"), HIGH ("high ratings"), HIGH ("highly rated"), HIGH ("high rated"), HIGH ("high-rated"),
   HIGH ("rated highly"), HIGH ("rated high"), HIGH ("high customer rating"), HIGH ("rating is high"),
   HIGH ("well rated"), HIGH ("excellent rating"), HIGH ("top rated"), HIGH ("5 out of 5"), HIGH ("five out of five"),
   HIGH ("5 star"), HIGH ("five star"), HIGH ("five-star"), HIGH ("rated 5"), HIGH ("rating of 5"), HIGH ("5 of 5"),
   HIGH ("5/5"), HIGH ("great reviews"), HIGH ("good reviews"), HIGH ("excellent reviews"), HIGH ("rating of five"),
   HIGH ("rated five"), HIGH ("great rating"), HIGH ("good rating"), HIGH ("excellent customer rating"),
-  HIGH ("best rated"), HIGH ("highly-rated"),
+  HIGH ("best rated"), HIGH ("highly-rated"), HIGH ("5 out 5"), HIGH ("five out of 5"), HIGH ("high ranking"),
 #undef LOW
 #undef AVERAGE
 #undef HIGH
@@ -100,9 +107,15 @@ static const CeLexRow e2e_rows[] = {
   { "familyFriendly", "yes", "family restaurant" }, { "familyFriendly", "yes", "family place" },
   { "familyFriendly", "yes", "welcoming to families" }, { "familyFriendly", "yes", "good for families" },
   { "familyFriendly", "yes", "great for families" }, { "familyFriendly", "yes", "good for kids" },
+  { "familyFriendly", "yes", "welcomes families" }, { "familyFriendly", "yes", "family atmosphere" },
+  { "familyFriendly", "yes", "bring your kids" }, { "familyFriendly", "yes", "bring the kids" },
+  { "familyFriendly", "yes", "bring your children" }, { "familyFriendly", "yes", "whole family" },
+  { "familyFriendly", "yes", "friendly with kids" }, { "familyFriendly", "yes", "friendly with kid" },
+  { "familyFriendly", "yes", "friendly to families" }, { "familyFriendly", "yes", "caters to families" },
+  { "familyFriendly", "yes", "with the family" }, { "familyFriendly", "yes", "family-oriented" },
   { "familyFriendly", "no", "not family friendly" }, { "familyFriendly", "no", "not a family friendly" },
   { "familyFriendly", "no", "non family friendly" }, { "familyFriendly", "no", "non-family-friendly" },
-  { "familyFriendly", "no", "isn't family friendly" }, { "familyFriendly", "no", "is not family friendly" },
+  { "familyFriendly", "no", "isn't family friendly" },
   { "familyFriendly", "no", "not kid friendly" }, { "familyFriendly", "no", "not kids friendly" },
   { "familyFriendly", "no", "isn't kid friendly" }, { "familyFriendly", "no", "not child friendly" },
   { "familyFriendly", "no", "not children friendly" }, { "familyFriendly", "no", "isn't child friendly" },
@@ -118,7 +131,14 @@ static const CeLexRow e2e_rows[] = {
   { "familyFriendly", "no", "not welcome children" }, { "familyFriendly", "no", "not welcoming to families" },
   { "familyFriendly", "no", "no families" }, { "familyFriendly", "no", "not kid-friendly" },
   { "familyFriendly", "no", "isn't family-friendly" }, { "familyFriendly", "no", "aren't family friendly" },
-  { "familyFriendly", "no", "not family" },
+  { "familyFriendly", "no", "not family" }, { "familyFriendly", "no", "non child friendly" },
+  { "familyFriendly", "no", "non kid friendly" }, { "familyFriendly", "no", "non children friendly" },
+  { "familyFriendly", "no", "non kids friendly" }, { "familyFriendly", "no", "does not cater to children" },
+  { "familyFriendly", "no", "doesn't cater to children" }, { "familyFriendly", "no", "does not allow families" },
+  { "familyFriendly", "no", "not really family friendly" }, { "familyFriendly", "no", "not very family friendly" },
+  { "familyFriendly", "no", "not a kid friendly" }, { "familyFriendly", "no", "not a child friendly" },
+  { "familyFriendly", "no", "not kid" }, { "familyFriendly", "no", "not child" }, { "familyFriendly", "no", "adults" },
+  { "familyFriendly", "no", "adult" }, { "familyFriendly", "no", "not children" },
 };
 
 static const char *const e2e_strict[] = { "food", "priceRange", "customer rating", "area", "familyFriendly" };
@@ -227,9 +247,9 @@ static const char *const strict_material[] = { "material" };
 #define N(a) (int) (sizeof (a) / sizeof *(a))
 
 const CeLexTable ce__lex_tables[3] = {
-  [CE_LEXICON_E2E] = { e2e_rows, N (e2e_rows), NULL, 0, NULL, e2e_strict, N (e2e_strict) },
+  [CE_LEXICON_E2E] = { e2e_rows, N (e2e_rows), NULL, 0, NULL, e2e_strict, N (e2e_strict), 1 },
   [CE_LEXICON_COLORS] = { color_rows, N (color_rows), color_aliases, N (color_aliases), "color",
-                          strict_color, N (strict_color) },
+                          strict_color, N (strict_color), 0 },
   [CE_LEXICON_MATERIALS] = { material_rows, N (material_rows), material_aliases, N (material_aliases), "material",
-                             strict_material, N (strict_material) },
+                             strict_material, N (strict_material), 0 },
 };

@@ -250,6 +250,9 @@ ce_lexicon_add_attrs (CeLexicon *lex, const CeAttrs *row, char *msg)
 {
   for (int i = 0; i < row->n; i++)
     {
+      int k = find_key (lex, row->items[i].key);
+      if (k >= 0 && (lex->keys[k].flags & CE_LEX_CLOSED_))
+        continue;
       CeStatus st = ce_lexicon_add (lex, row->items[i].key, row->items[i].value, NULL, msg);
       if (st != CE_OK && st != CE_ERR_INVALID_ARG)
         return st;
@@ -292,7 +295,7 @@ ce_lexicon_set_flags (CeLexicon *lex, const char *key, unsigned flags, char *msg
       ce__msg (msg, "lexicon: out of memory");
       return CE_ERR_NOMEM;
     }
-  lex->keys[k].flags = flags;
+  lex->keys[k].flags = (lex->keys[k].flags & CE_LEX_CLOSED_) | flags;
   return CE_OK;
 }
 
@@ -309,7 +312,12 @@ ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg)
   for (int i = 0; i < t->n_aliases && st == CE_OK; i++)
     st = ce_lexicon_add_alias (lex, t->aliases[i], t->alias_target, msg);
   for (int i = 0; i < t->n_rows && st == CE_OK; i++)
-    st = ce_lexicon_add (lex, t->rows[i].key, t->rows[i].value, t->rows[i].surface, msg);
+    {
+      st = ce_lexicon_add (lex, t->rows[i].key, t->rows[i].value, t->rows[i].surface, msg);
+      int k = st == CE_OK && t->closed ? find_key (lex, t->rows[i].key) : -1;
+      if (k >= 0)
+        lex->keys[k].flags |= CE_LEX_CLOSED_;
+    }
   for (int i = 0; i < t->n_strict && st == CE_OK; i++)
     {
       int k = get_key (lex, t->strict[i]);

@@ -1,0 +1,567 @@
+/* test-engine-slots.c — delexicalisation, relexicalisation and the fact
+ * check (engine/ce-slots.c, ce-lexicon.c, ce-lexicon-tables.c). */
+#include <glib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "test-engine-text-data.h"
+
+static void
+parse (CeAttrs *a, const char *text)
+{
+  char msg[CE_MSG_SIZE];
+  ce_attrs_init (a);
+  if (ce_attrs_parse (a, text, CE_ATTRS_AUTO, msg) != CE_OK)
+    g_error ("%s: %s", text, msg);
+}
+
+static char *
+delex (const CeAttrs *row, const CeDelexKeys *keys, const char *text, int *n)
+{
+  CeStatus st;
+  char msg[CE_MSG_SIZE];
+  char *out = ce_delexicalise (row, keys, text, n, &st, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  g_assert_nonnull (out);
+  return out;
+}
+
+static const char *const e2e_keys[] = { "name", "near" };
+static const CeDelexKeys e2e_delex = { 0, e2e_keys, 2 };
+static const CeDelexKeys all_delex = { 1, NULL, 0 };
+
+static void
+test_delex_basic (void)
+{
+  CeAttrs a;
+  int n;
+  parse (&a, "name[The Vaults], eatType[pub], near[Café Adriatic]");
+  char *out = delex (&a, &e2e_delex, "The Vaults pub near Café Adriatic has a 5 star rating. the vaults!", &n);
+  g_assert_cmpstr (out, ==, "<name> pub near <near> has a 5 star rating. <name>!");
+  g_assert_cmpint (n, ==, 3);
+  free (out);
+  /* whole words only; eatType is not delexicalised */
+  out = delex (&a, &e2e_delex, "The Vaultsmith pub, not TheVaults.", &n);
+  g_assert_cmpstr (out, ==, "The Vaultsmith pub, not TheVaults.");
+  g_assert_cmpint (n, ==, 0);
+  free (out);
+  ce_attrs_clear (&a);
+
+  /* longest value first; hyphens and spaces match; plurals */
+  parse (&a, "name[Blue], near[Blue Spice], type[T-shirt], feature[family friendly]");
+  out = delex (&a, &all_delex, "Blue is near blue  spice. Family-friendly t shirts and T-Shirt.", &n);
+  g_assert_cmpstr (out, ==, "<name> is near <near>. <feature> <type> and <type>.");
+  g_assert_cmpint (n, ==, 5);
+  free (out);
+  ce_attrs_clear (&a);
+
+  /* CJK: substrings, repeated keys get ranked slots */
+  parse (&a, "类型#上衣*颜色#白色*图案#卡通*图案#印花");
+  out = delex (&a, &all_delex, "白色的上衣，卡通印花设计，白色百搭", &n);
+  g_assert_cmpstr (out, ==, "<颜色>的<类型>，<图案><图案_2>设计，<颜色>百搭");
+  g_assert_cmpint (n, ==, 5);
+  free (out);
+  CeStatus st;
+  char msg[CE_MSG_SIZE];
+  g_assert_null (ce_delexicalise (&a, &all_delex, "bad \xff", NULL, &st, msg));
+  g_assert_cmpint (st, ==, CE_ERR_FORMAT);
+  g_assert_nonnull (strstr (msg, "byte 4"));
+  ce_attrs_clear (&a);
+}
+
+static char *
+relex_text (const CeAttrs *row, const char *delexed, CeRelexReport *rep)
+{
+  CeTokens t;
+  ce_tokens_init (&t);
+  g_assert_cmpint (ce_tokenize (delexed, -1, CE_TOKENIZE_SLOTS, &t, NULL), ==, CE_OK);
+  CeStatus st;
+  char *out = ce_relexicalise (row, t.text, t.n, rep, &st, NULL);
+  g_assert_cmpint (st, ==, CE_OK);
+  ce_tokens_clear (&t);
+  return out;
+}
+
+static void
+test_relex_unseen_value (void)
+{
+  /* a value no training data had comes out verbatim: it is copied */
+  CeAttrs a;
+  CeRelexReport rep;
+  parse (&a, "name[Zanzibar Qx-9 Ünïcode], near[Café Adriatic], eatType[pub]");
+  char *out = relex_text (&a, "<name> is a pub near <near>'s park.", &rep);
+  g_assert_cmpstr (out, ==, "Zanzibar Qx-9 Ünïcode is a pub near Café Adriatic's park.");
+  g_assert_cmpint (rep.n_filled, ==, 2);
+  g_assert_cmpint (rep.n_unfilled, ==, 0);
+  g_assert_false (rep.broken);
+  free (out);
+  ce_attrs_clear (&a);
+  parse (&a, "类型#连衣裙*颜色#雾霾蓝");
+  out = relex_text (&a, "这款<颜色>的<类型>，清新。", &rep);
+  g_assert_cmpstr (out, ==, "这款雾霾蓝的连衣裙，清新。");
+  free (out);
+  ce_attrs_clear (&a);
+}
+
+static void
+test_relex_leak (void)
+{
+  /* The prototype leaked a raw BRAND slot: a slot the row cannot fill is
+   * dropped, counted, and the broken phrase reported. */
+  CeAttrs a;
+  CeRelexReport rep;
+  parse (&a, "name[The Eagle], eatType[pub]");
+  char *out = relex_text (&a, "<name> by <brand> is near <near>. <unk> It serves <food> <pad> food.", &rep);
+  g_assert_null (strchr (out, '<'));
+  g_assert_null (strchr (out, '>'));
+  g_assert_cmpstr (out, ==, "The Eagle by is near. It serves food.");
+  g_assert_cmpint (rep.n_filled, ==, 1);
+  g_assert_cmpint (rep.n_unfilled, ==, 3);
+  g_assert_cmpint (rep.n_unknown, ==, 2);
+  g_assert_true (rep.broken);
+  free (out);
+  /* a drop that leaves a sound phrase is not broken */
+  out = relex_text (&a, "<name> is a pub <brand>.", &rep);
+  g_assert_cmpstr (out, ==, "The Eagle is a pub.");
+  g_assert_cmpint (rep.n_unfilled, ==, 1);
+  g_assert_false (rep.broken);
+  free (out);
+  out = relex_text (&a, "<food>", &rep);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_true (rep.broken);
+  free (out);
+  ce_attrs_clear (&a);
+  /* a second value the row does not have */
+  parse (&a, "图案#卡通*类型#上衣");
+  out = relex_text (&a, "<图案>和<图案_2>的<类型>", &rep);
+  g_assert_cmpstr (out, ==, "卡通和的上衣");
+  g_assert_cmpint (rep.n_unfilled, ==, 1);
+  g_assert_true (rep.broken);
+  free (out);
+  ce_attrs_clear (&a);
+}
+
+/* relexicalise(tokenize(delexicalise(ref))) == detokenize(tokenize(ref)),
+ * case-folded (values come back as the row spells them). */
+static int
+roundtrip_ok (const CeAttrs *row, const CeDelexKeys *keys, const char *ref, int *slots)
+{
+  char *d = delex (row, keys, ref, slots);
+  CeRelexReport rep;
+  char *back = relex_text (row, d, &rep);
+  CeTokens t;
+  ce_tokens_init (&t);
+  g_assert_cmpint (ce_tokenize (ref, -1, 0, &t, NULL), ==, CE_OK);
+  char *plain = ce_detokenize (t.text, t.n);
+  char *a = g_utf8_casefold (back, -1), *b = g_utf8_casefold (plain, -1);
+  int ok = strcmp (a, b) == 0 && rep.n_unfilled == 0 && rep.n_filled == *slots;
+  if (!ok && g_test_verbose ())
+    g_test_message ("round trip differs:\n  %s\n  %s", plain, back);
+  g_free (a);
+  g_free (b);
+  free (plain);
+  free (back);
+  free (d);
+  ce_tokens_clear (&t);
+  return ok;
+}
+
+static void
+test_roundtrip_e2e (void)
+{
+  char *path = text_data_path ("e2e/trainset.csv");
+  if (!path)
+    return;
+  GPtrArray *rows = text_data_read_csv (path);
+  int ok = 0, total = 0, slots = 0, with_name = 0;
+  for (guint r = 1; r < rows->len && r <= 5000; r++)
+    {
+      char **row = rows->pdata[r];
+      CeAttrs a;
+      int s;
+      parse (&a, row[0]);
+      ok += roundtrip_ok (&a, &e2e_delex, row[1], &s);
+      slots += s;
+      total++;
+      /* the name is in most references */
+      char *d = delex (&a, &e2e_delex, row[1], NULL);
+      with_name += strstr (d, "<name>") != NULL;
+      free (d);
+      ce_attrs_clear (&a);
+    }
+  g_test_message ("E2E train rows 1-5000: round trip exact %d/%d, %d slots, <name> in %d", ok, total, slots,
+                  with_name);
+  g_assert_cmpint (total, ==, 5000);
+  g_assert_cmpint (ok, >=, total * 98 / 100);
+  g_assert_cmpint (with_name, >=, total * 90 / 100);
+  g_ptr_array_unref (rows);
+  g_free (path);
+}
+
+static void
+test_roundtrip_shop (void)
+{
+  char *path = text_data_path ("advertisegen/shop.json");
+  if (!path)
+    return;
+  GPtrArray *content, *summary;
+  text_data_read_shop (path, &content, &summary);
+  int ok = 0, slots = 0, values = 0, tried = 0;
+  for (guint i = 0; i < content->len; i++)
+    {
+      CeAttrs a;
+      int s;
+      /* the data set marks characters it lost as a literal "<UNK>": such a
+       * text cannot come back verbatim (the slot-shaped token is dropped) */
+      if (strstr (summary->pdata[i], "<UNK>"))
+        continue;
+      tried++;
+      parse (&a, content->pdata[i]);
+      ok += roundtrip_ok (&a, &all_delex, summary->pdata[i], &s);
+      slots += s;
+      values += a.n;
+      ce_attrs_clear (&a);
+    }
+  g_test_message ("shop.json: round trip exact %d/%d (of %u rows; the rest hold \"<UNK>\"), %d slots for %d "
+                  "attribute values", ok, tried, content->len, slots, values);
+  g_assert_cmpint (tried, >=, 350);
+  g_assert_cmpint (ok, >=, tried * 98 / 100);
+  g_assert_cmpint (slots, >=, values / 2);
+  g_ptr_array_unref (content);
+  g_ptr_array_unref (summary);
+  g_free (path);
+}
+
+/* ---- fact check ---- */
+
+static CeLexicon *
+lexicon_with (const CeLexiconBuiltin *which, int n)
+{
+  CeLexicon *lex = ce_lexicon_new ();
+  char msg[CE_MSG_SIZE];
+  for (int i = 0; i < n; i++)
+    if (ce_lexicon_add_builtin (lex, which[i], msg) != CE_OK)
+      g_error ("built-in %d: %s", which[i], msg);
+  return lex;
+}
+
+static void
+assert_mention (const CeMention *m, const char *value, size_t c0, size_t c1, size_t b0, size_t b1)
+{
+  g_assert_cmpstr (m->value, ==, value);
+  g_assert_cmpuint (m->char_start, ==, c0);
+  g_assert_cmpuint (m->char_end, ==, c1);
+  g_assert_cmpuint (m->byte_start, ==, b0);
+  g_assert_cmpuint (m->byte_end, ==, b1);
+}
+
+static void
+test_check_english (void)
+{
+  const CeLexiconBuiltin b[] = { CE_LEXICON_COLORS, CE_LEXICON_MATERIALS };
+  CeLexicon *lex = lexicon_with (b, 2);
+  CeAttrs a;
+  CeCheck c;
+  char msg[CE_MSG_SIZE];
+  parse (&a, "Colour[Blue], Material[Linen], Type[shirt]");
+  ce_check_init (&c);
+  const char *text = "A red linen Shirt, cotton-soft.";
+  g_assert_cmpint (ce_fact_check (lex, &a, text, -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_values, ==, 3);
+  g_assert_cmpint (c.n_mentioned, ==, 2);
+  assert_mention (&c.mentioned[0], "Linen", 6, 11, 6, 11);
+  g_assert_cmpint (c.mentioned[0].attr, ==, ce_attrs_find (&a, "Material"));
+  assert_mention (&c.mentioned[1], "shirt", 12, 17, 12, 17);
+  g_assert_cmpint (c.n_invented, ==, 2);
+  assert_mention (&c.invented[0], "red", 2, 5, 2, 5);
+  g_assert_cmpstr (c.invented[0].key, ==, "color");
+  g_assert_cmpint (c.invented[0].attr, ==, -1);
+  assert_mention (&c.invented[1], "cotton", 19, 25, 19, 25);
+  g_assert_cmpint (c.n_missing, ==, 1);
+  g_assert_cmpint (c.missing[0], ==, ce_attrs_find (&a, "Colour"));
+  g_assert_cmpfloat_with_epsilon (ce_check_slot_error_rate (&c), 1.0, 1e-12);   /* (1 + 2) / 3 */
+
+  /* the same result object, a faithful text; plural and case */
+  g_assert_cmpint (ce_fact_check (lex, &a, "BLUE linen shirts", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 3);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  assert_mention (&c.mentioned[2], "shirt", 11, 17, 11, 17);
+  g_assert_cmpfloat (ce_check_slot_error_rate (&c), ==, 0.0);
+
+  /* a colour when the row has no colour at all is invented (strict key) */
+  CeAttrs plain;
+  parse (&plain, "Type[mug]");
+  g_assert_cmpint (ce_fact_check (lex, &plain, "A green mug.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_invented, ==, 1);
+  assert_mention (&c.invented[0], "green", 2, 7, 2, 7);
+  /* ignored keys are not checked */
+  g_assert_cmpint (ce_lexicon_set_flags (lex, "Type", CE_LEX_IGNORE, msg), ==, CE_OK);
+  g_assert_cmpint (ce_fact_check (lex, &plain, "A cup.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_values, ==, 0);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  g_assert_cmpint (ce_fact_check (lex, &plain, "bad \xc3", -1, &c, msg), ==, CE_ERR_FORMAT);
+  g_assert_nonnull (strstr (msg, "byte 4"));
+  ce_attrs_clear (&plain);
+  ce_attrs_clear (&a);
+  ce_check_clear (&c);
+  ce_lexicon_free (lex);
+}
+
+static void
+test_check_cjk (void)
+{
+  const CeLexiconBuiltin b[] = { CE_LEXICON_COLORS, CE_LEXICON_MATERIALS };
+  CeLexicon *lex = lexicon_with (b, 2);
+  CeAttrs a;
+  CeCheck c;
+  char msg[CE_MSG_SIZE];
+  parse (&a, "类型#上衣*颜色#白色*材质#牛仔布");
+  ce_check_init (&c);
+  const char *text = "这款黑色牛仔外套，白色的衣身";
+  g_assert_cmpint (ce_fact_check (lex, &a, text, -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_values, ==, 3);
+  g_assert_cmpint (c.n_invented, ==, 1);
+  assert_mention (&c.invented[0], "黑色", 2, 4, 6, 12);
+  g_assert_cmpint (c.n_mentioned, ==, 2);
+  assert_mention (&c.mentioned[0], "牛仔布", 4, 6, 12, 18);   /* "牛仔" realises 牛仔布 */
+  assert_mention (&c.mentioned[1], "白色", 9, 11, 27, 33);
+  g_assert_cmpint (c.n_missing, ==, 1);
+  g_assert_cmpstr (a.items[c.missing[0]].key, ==, "类型");
+  /* a longer colour is one span: 米白色 is not 白色 */
+  g_assert_cmpint (ce_fact_check (lex, &a, "米白色上衣", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_invented, ==, 1);
+  assert_mention (&c.invented[0], "米白色", 0, 3, 0, 9);
+  g_assert_cmpint (c.n_mentioned, ==, 1);
+  ce_attrs_clear (&a);
+  ce_check_clear (&c);
+  ce_lexicon_free (lex);
+}
+
+static void
+test_check_e2e_rules (void)
+{
+  const CeLexiconBuiltin b[] = { CE_LEXICON_E2E };
+  CeLexicon *lex = lexicon_with (b, 1);
+  char msg[CE_MSG_SIZE];
+  CeAttrs known;
+  parse (&known, "name[The Eagle], near[Burger King]");
+  g_assert_cmpint (ce_lexicon_add_attrs (lex, &known, msg), ==, CE_OK);
+  ce_attrs_clear (&known);
+  parse (&known, "name[Fitzbillies], near[Café Rouge]");
+  g_assert_cmpint (ce_lexicon_add_attrs (lex, &known, msg), ==, CE_OK);
+  ce_attrs_clear (&known);
+
+  CeAttrs a;
+  CeCheck c;
+  ce_check_init (&c);
+  parse (&a, "name[The Eagle], eatType[coffee shop], priceRange[cheap], customer rating[5 out of 5], "
+             "area[riverside], familyFriendly[no], near[Burger King]");
+  const char *good = "The Eagle is a low-priced coffee shop by the river near Burger King. It is not "
+                     "family-friendly and has a rating of 5 out of 5.";
+  g_assert_cmpint (ce_fact_check (lex, &a, good, -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_values, ==, 7);
+  g_assert_cmpint (c.n_mentioned, ==, 7);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  /* "not family-friendly" is one span realising familyFriendly=no */
+  const CeMention *ff = NULL;
+  for (int i = 0; i < c.n_mentioned; i++)
+    if (strcmp (c.mentioned[i].key, "familyFriendly") == 0)
+      ff = &c.mentioned[i];
+  g_assert_nonnull (ff);
+  g_assert_cmpstr (ff->value, ==, "no");
+  g_assert_cmpint (strncmp (good + ff->byte_start, "not family-friendly", ff->byte_end - ff->byte_start), ==, 0);
+  g_assert_cmpuint (ff->byte_end - ff->byte_start, ==, strlen ("not family-friendly"));
+
+  const char *bad = "Fitzbillies is an expensive kid friendly pub in the city centre near Café Rouge serving Italian food.";
+  g_assert_cmpint (ce_fact_check (lex, &a, bad, -1, &c, msg), ==, CE_OK);
+  /* invented: Fitzbillies (name), expensive (price), kid friendly, pub (eatType),
+   * city centre (area), Café Rouge (near), Italian (food: strict) */
+  g_assert_cmpint (c.n_invented, ==, 7);
+  const char *inv_keys[] = { "name", "priceRange", "familyFriendly", "eatType", "area", "near", "food" };
+  for (int i = 0; i < 7; i++)
+    g_assert_cmpstr (c.invented[i].key, ==, inv_keys[i]);
+  g_assert_cmpint (c.n_mentioned, ==, 0);
+  g_assert_cmpint (c.n_missing, ==, 7);
+  g_assert_cmpfloat_with_epsilon (ce_check_slot_error_rate (&c), 2.0, 1e-12);
+  CeSlotErrors acc = { 0 };
+  ce_slot_errors_add (&acc, &c);
+  g_assert_cmpint (ce_fact_check (lex, &a, good, -1, &c, msg), ==, CE_OK);
+  ce_slot_errors_add (&acc, &c);
+  g_assert_cmpint (acc.values, ==, 14);
+  g_assert_cmpfloat_with_epsilon (ce_slot_errors_rate (&acc), 14.0 / 14.0, 1e-12);
+
+  /* synonyms: "cheap" realises "less than £20"; high rating realises 5 out of 5 */
+  ce_attrs_clear (&a);
+  parse (&a, "name[The Eagle], priceRange[less than £20], customer rating[high]");
+  g_assert_cmpint (ce_fact_check (lex, &a, "The Eagle is cheap and highly rated.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 3);
+  g_assert_cmpint (c.n_invented + c.n_missing, ==, 0);
+  ce_attrs_clear (&a);
+  ce_check_clear (&c);
+  ce_lexicon_free (lex);
+}
+
+static void
+test_check_lexicon_errors (void)
+{
+  CeLexicon *lex = ce_lexicon_new ();
+  char msg[CE_MSG_SIZE];
+  g_assert_cmpint (ce_lexicon_add (lex, "", "x", NULL, msg), ==, CE_ERR_INVALID_ARG);
+  g_assert_cmpint (ce_lexicon_add (lex, "k", "\xff", NULL, msg), ==, CE_ERR_FORMAT);
+  g_assert_cmpint (ce_lexicon_add (lex, "k", "v", " - ", msg), ==, CE_ERR_INVALID_ARG);
+  g_assert_cmpint (ce_lexicon_add (lex, "colour", "red", NULL, msg), ==, CE_OK);
+  /* an alias after data for that key would split it: refused */
+  g_assert_cmpint (ce_lexicon_add_alias (lex, "colour", "color", msg), ==, CE_ERR_INVALID_ARG);
+  g_assert_nonnull (strstr (msg, "add aliases before data"));
+  g_assert_cmpint (ce_lexicon_add_builtin (lex, (CeLexiconBuiltin) 7, msg), ==, CE_ERR_INVALID_ARG);
+  ce_lexicon_free (lex);
+}
+
+/* The checker on the E2E dev references: humans omit and paraphrase, so
+ * their slot error rate is not 0. The lexicon is built from the training
+ * MRs only. */
+static void
+test_check_e2e_dev_refs (void)
+{
+  char *train = text_data_path ("e2e/trainset.csv");
+  if (!train)
+    return;
+  char *dev = text_data_path ("e2e/devset.csv");
+  if (!dev)
+    {
+      g_free (train);
+      return;
+    }
+  const CeLexiconBuiltin b[] = { CE_LEXICON_E2E };
+  CeLexicon *lex = lexicon_with (b, 1);
+  char msg[CE_MSG_SIZE];
+  GPtrArray *rows = text_data_read_csv (train);
+  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint r = 1; r < rows->len; r++)
+    {
+      char **row = rows->pdata[r];
+      if (!g_hash_table_add (seen, row[0]))
+        continue;
+      CeAttrs a;
+      parse (&a, row[0]);
+      g_assert_cmpint (ce_lexicon_add_attrs (lex, &a, msg), ==, CE_OK);
+      ce_attrs_clear (&a);
+    }
+  g_hash_table_unref (seen);
+  GPtrArray *drows = text_data_read_csv (dev);
+  CeSlotErrors acc = { 0 };
+  CeCheck c;
+  ce_check_init (&c);
+  long by_key_missing[16] = { 0 }, by_key_invented[16] = { 0 };
+  const char *keys[] = { "name", "eatType", "food", "priceRange", "customer rating", "area", "familyFriendly", "near" };
+  gint64 t0 = g_get_monotonic_time ();
+  for (guint r = 1; r < drows->len; r++)
+    {
+      char **row = drows->pdata[r];
+      CeAttrs a;
+      parse (&a, row[0]);
+      g_assert_cmpint (ce_fact_check (lex, &a, row[1], -1, &c, msg), ==, CE_OK);
+      ce_slot_errors_add (&acc, &c);
+      for (int k = 0; k < 8; k++)
+        {
+          for (int i = 0; i < c.n_missing; i++)
+            by_key_missing[k] += strcmp (a.items[c.missing[i]].key, keys[k]) == 0;
+          for (int i = 0; i < c.n_invented; i++)
+            by_key_invented[k] += strcmp (c.invented[i].key, keys[k]) == 0;
+        }
+      ce_attrs_clear (&a);
+    }
+  gint64 t1 = g_get_monotonic_time ();
+  double ser = ce_slot_errors_rate (&acc);
+  g_test_message ("E2E dev references (%u): %ld values, %ld missing, %ld invented, SER %.4f; %.1f us per check",
+                  drows->len - 1, acc.values, acc.missing, acc.invented, ser,
+                  (double) (t1 - t0) / (drows->len - 1));
+  for (int k = 0; k < 8; k++)
+    g_test_message ("  %-16s missing %ld, invented %ld", keys[k], by_key_missing[k], by_key_invented[k]);
+  g_assert_cmpint (acc.values, >, 4000 * 5);
+  /* human references are not perfect, and the checker is not a parser:
+   * the rate is well above 0 and well below what a random text scores */
+  g_assert_cmpfloat (ser, >, 0.005);
+  g_assert_cmpfloat (ser, <, 0.15);
+  /* a shuffled pairing (each ref checked against the next MR) scores far worse */
+  CeSlotErrors shuffled = { 0 };
+  for (guint r = 1; r + 1 < drows->len; r += 7)
+    {
+      char **row = drows->pdata[r], **next = drows->pdata[r + 1];
+      if (strcmp (row[0], next[0]) == 0)
+        continue;
+      CeAttrs a;
+      parse (&a, next[0]);
+      g_assert_cmpint (ce_fact_check (lex, &a, row[1], -1, &c, msg), ==, CE_OK);
+      ce_slot_errors_add (&shuffled, &c);
+      ce_attrs_clear (&a);
+    }
+  g_test_message ("E2E dev references against another MR: SER %.4f", ce_slot_errors_rate (&shuffled));
+  g_assert_cmpfloat (ce_slot_errors_rate (&shuffled), >, 3 * ser);
+  ce_check_clear (&c);
+  g_ptr_array_unref (rows);
+  g_ptr_array_unref (drows);
+  ce_lexicon_free (lex);
+  g_free (train);
+  g_free (dev);
+}
+
+static void
+test_check_shop_refs (void)
+{
+  char *path = text_data_path ("advertisegen/shop.json");
+  if (!path)
+    return;
+  GPtrArray *content, *summary;
+  text_data_read_shop (path, &content, &summary);
+  const CeLexiconBuiltin b[] = { CE_LEXICON_COLORS, CE_LEXICON_MATERIALS };
+  CeLexicon *lex = lexicon_with (b, 2);
+  char msg[CE_MSG_SIZE];
+  for (guint i = 0; i < content->len; i++)
+    {
+      CeAttrs a;
+      parse (&a, content->pdata[i]);
+      g_assert_cmpint (ce_lexicon_add_attrs (lex, &a, msg), ==, CE_OK);
+      ce_attrs_clear (&a);
+    }
+  CeSlotErrors acc = { 0 };
+  CeCheck c;
+  ce_check_init (&c);
+  for (guint i = 0; i < content->len; i++)
+    {
+      CeAttrs a;
+      parse (&a, content->pdata[i]);
+      g_assert_cmpint (ce_fact_check (lex, &a, summary->pdata[i], -1, &c, msg), ==, CE_OK);
+      ce_slot_errors_add (&acc, &c);
+      ce_attrs_clear (&a);
+    }
+  g_test_message ("shop.json references (%u): %ld values, %ld missing, %ld invented, SER %.4f", content->len,
+                  acc.values, acc.missing, acc.invented, ce_slot_errors_rate (&acc));
+  g_assert_cmpfloat (ce_slot_errors_rate (&acc), >, 0.0);
+  g_assert_cmpfloat (ce_slot_errors_rate (&acc), <, 0.5);
+  ce_check_clear (&c);
+  ce_lexicon_free (lex);
+  g_ptr_array_unref (content);
+  g_ptr_array_unref (summary);
+  g_free (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/slots/delex/basic", test_delex_basic);
+  g_test_add_func ("/engine/slots/relex/unseen-value", test_relex_unseen_value);
+  g_test_add_func ("/engine/slots/relex/leak", test_relex_leak);
+  g_test_add_func ("/engine/slots/roundtrip/e2e", test_roundtrip_e2e);
+  g_test_add_func ("/engine/slots/roundtrip/shop", test_roundtrip_shop);
+  g_test_add_func ("/engine/slots/check/english", test_check_english);
+  g_test_add_func ("/engine/slots/check/cjk", test_check_cjk);
+  g_test_add_func ("/engine/slots/check/e2e-rules", test_check_e2e_rules);
+  g_test_add_func ("/engine/slots/check/lexicon-errors", test_check_lexicon_errors);
+  g_test_add_func ("/engine/slots/check/e2e-dev-refs", test_check_e2e_dev_refs);
+  g_test_add_func ("/engine/slots/check/shop-refs", test_check_shop_refs);
+  return g_test_run ();
+}

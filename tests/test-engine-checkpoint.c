@@ -43,38 +43,44 @@ sample_init (Sample *s)
     s->config[i] = (uint8_t) (i * 37 + 11);
 }
 
+/* The sample's lists and tensors, as a writer takes them. */
+typedef struct {
+  CeStringList lists[3];
+  CeCkptTensor tensors[3];
+} SampleParts;
+
+static void
+sample_parts (const Sample *s, SampleParts *p)
+{
+  const SampleParts parts = {
+    .lists = {
+      { "vocab", G_N_ELEMENTS (vocab_items), vocab_items },
+      { "fields", G_N_ELEMENTS (field_items), field_items },
+      { "meta", 0, NULL },
+    },
+    .tensors = {
+      { "enc.emb", 2, { 5, 3 }, s->emb },
+      { "dec.Wh", 3, { 6, 2, 2 }, s->wh },
+      { "dec.b", 1, { 7 }, s->bias },
+    },
+  };
+  *p = parts;
+}
+
 static CeStatus
 sample_write_buffer (const Sample *s, uint8_t **buf, size_t *size, char *msg)
 {
-  CeStringList lists[] = {
-    { "vocab", G_N_ELEMENTS (vocab_items), vocab_items },
-    { "fields", G_N_ELEMENTS (field_items), field_items },
-    { "meta", 0, NULL },
-  };
-  CeCkptTensor tensors[] = {
-    { "enc.emb", 2, { 5, 3 }, s->emb },
-    { "dec.Wh", 3, { 6, 2, 2 }, s->wh },
-    { "dec.b", 1, { 7 }, s->bias },
-  };
-  return ce_checkpoint_write_buffer (buf, size, 7u, s->config, sizeof s->config,
-                                     lists, G_N_ELEMENTS (lists), tensors, G_N_ELEMENTS (tensors), msg);
+  SampleParts p;
+  sample_parts (s, &p);
+  return ce_checkpoint_write_buffer (buf, size, 7u, s->config, sizeof s->config, p.lists, 3, p.tensors, 3, msg);
 }
 
 static CeStatus
 sample_write_file (const Sample *s, const char *path, char *msg)
 {
-  CeStringList lists[] = {
-    { "vocab", G_N_ELEMENTS (vocab_items), vocab_items },
-    { "fields", G_N_ELEMENTS (field_items), field_items },
-    { "meta", 0, NULL },
-  };
-  CeCkptTensor tensors[] = {
-    { "enc.emb", 2, { 5, 3 }, s->emb },
-    { "dec.Wh", 3, { 6, 2, 2 }, s->wh },
-    { "dec.b", 1, { 7 }, s->bias },
-  };
-  return ce_checkpoint_write (path, 7u, s->config, sizeof s->config,
-                              lists, G_N_ELEMENTS (lists), tensors, G_N_ELEMENTS (tensors), msg);
+  SampleParts p;
+  sample_parts (s, &p);
+  return ce_checkpoint_write (path, 7u, s->config, sizeof s->config, p.lists, 3, p.tensors, 3, msg);
 }
 
 /* Everything read back equals the sample, bit for bit. */

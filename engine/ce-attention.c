@@ -114,24 +114,35 @@ ce_attention_backward (float *dq, float *dkeys, float *denc, float *dWq, float *
               dst[d] += a * dcb[d];
           }
 
-      float *dqpb = dqp + (size_t) b * A;
+      float *restrict dqpb = dqp + (size_t) b * A;
       for (int s = 0; s < S; s++)
         {
           size_t bs = (size_t) b * S + s;
-          const float *pre = cache_pre + bs * A;
+          const float *restrict pre = cache_pre + bs * A;
           float e = deb[s];
 
           if (!is_valid (mask, bs) || e == 0.0f)
             continue;
-          for (int i = 0; i < A; i++)
+          if (dv)
             {
-              if (dv)
-                dv[i] += e * pre[i];
-              float g = e * v[i] * (1.0f - pre[i] * pre[i]);
-              dqpb[i] += g;
-              if (dkeys)
-                dkeys[bs * A + i] += g;
+              float *restrict dvr = dv;
+              for (int i = 0; i < A; i++)
+                dvr[i] += e * pre[i];
             }
+          /* the gradient reaching tanh's input goes to the key and the query */
+          if (dkeys)
+            {
+              float *restrict dk = dkeys + bs * A;
+              for (int i = 0; i < A; i++)
+                {
+                  float g = e * v[i] * (1.0f - pre[i] * pre[i]);
+                  dqpb[i] += g;
+                  dk[i] += g;
+                }
+            }
+          else
+            for (int i = 0; i < A; i++)
+              dqpb[i] += e * v[i] * (1.0f - pre[i] * pre[i]);
         }
     }
 

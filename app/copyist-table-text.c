@@ -236,6 +236,12 @@ text_decode (const guint8 *data, gsize len, gsize base_offset, const char *encod
   gsize read = 0, written = 0;
   g_autoptr(GError) local = NULL;
   char *conv = g_convert ((const char *) data, (gssize) len, "UTF-8", encoding, &read, &written, &local);
+  if (conv != NULL && read < len)
+    {
+      /* Converted, but a partial character was left at the end. */
+      g_clear_pointer (&conv, g_free);
+      g_set_error_literal (&local, G_CONVERT_ERROR, G_CONVERT_ERROR_PARTIAL_INPUT, "partial input");
+    }
   if (conv == NULL)
     {
       if (g_error_matches (local, G_CONVERT_ERROR, G_CONVERT_ERROR_NO_CONVERSION))

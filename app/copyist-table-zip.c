@@ -287,8 +287,10 @@ quiet_cb (void *ctx, const char *msg, ...)
 void
 xml_sax_make_safe (xmlSAXHandler *sax)
 {
+  /* Only our handlers: libxml2's default SAX2 ones expect the parser
+   * context as their user data, and ours is the reader's state. */
   memset (sax, 0, sizeof *sax);
-  xmlSAXVersion (sax, 2);
+  sax->initialized = XML_SAX2_MAGIC;
   sax->internalSubset = refuse_dtd_cb;
   sax->externalSubset = refuse_dtd_cb;
   sax->entityDecl = refuse_entity_cb;

@@ -340,3 +340,27 @@ done:
   free (slots);
   return out;
 }
+
+int
+ce_vocab_unfillable_slots (const CeVocab *vocab, const CeAttrs *row, uint8_t *mask)
+{
+  int V = ce_vocab_size (vocab), banned = 0;
+  char slot[300];
+  for (int id = 0; id < V; id++)
+    {
+      mask[id] = 0;
+      if (!ce_vocab_is_slot (vocab, id))
+        continue;
+      const char *tok = ce_vocab_token (vocab, id);
+      bool fillable = false;
+      for (int a = 0; a < row->n && !fillable; a++)
+        fillable = ce_slot_token (row->items[a].key, row->items[a].rank, slot, sizeof slot) > 0
+                   && strcmp (slot, tok) == 0;
+      if (!fillable)
+        {
+          mask[id] = 1;
+          banned++;
+        }
+    }
+  return banned;
+}

@@ -307,6 +307,12 @@ typedef struct {
 char    *ce_relexicalise (const CeAttrs *row, const char *const *tokens, int n,
                           CeRelexReport *report, CeStatus *status, char *msg);
 
+/* Sets MASK[id] (V = ce_vocab_size entries, OUT) to 1 for every slot token of
+ * VOCAB that ROW cannot fill (no value of that key and rank), else 0: the
+ * decoder's per-source ban list (CeDecodeOptions.source_banned). Returns the
+ * number of banned slot tokens. */
+int      ce_vocab_unfillable_slots (const CeVocab *vocab, const CeAttrs *row, uint8_t *mask);
+
 /* Fact check. A lexicon knows, for each key, its values and their surface
  * forms ("cheap" for priceRange=cheap, "inexpensive", …). */
 typedef struct CeLexicon CeLexicon;

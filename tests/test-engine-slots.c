@@ -141,6 +141,25 @@ test_relex_leak (void)
   ce_attrs_clear (&a);
 }
 
+static void
+test_unfillable_slots (void)
+{
+  const char *items[] = { "<pad>", "<unk>", "<s>", "</s>", "<name>", "<near>", "<图案>", "<图案_2>", "pub", "<food>" };
+  CeStatus st;
+  CeVocab *v = ce_vocab_new_from_list (items, G_N_ELEMENTS (items), &st, NULL);
+  g_assert_nonnull (v);
+  CeAttrs a;
+  parse (&a, "name[The Eagle], eatType[pub], 图案[卡通]");
+  uint8_t mask[G_N_ELEMENTS (items)];
+  memset (mask, 7, sizeof mask);
+  g_assert_cmpint (ce_vocab_unfillable_slots (v, &a, mask), ==, 3);
+  const uint8_t expect[] = { 0, 0, 0, 0, 0, 1, 0, 1, 0, 1 };
+  for (gsize i = 0; i < G_N_ELEMENTS (items); i++)
+    g_assert_cmpint (mask[i], ==, expect[i]);
+  ce_attrs_clear (&a);
+  ce_vocab_free (v);
+}
+
 /* relexicalise(tokenize(delexicalise(ref))) == detokenize(tokenize(ref)),
  * case-folded (values come back as the row spells them). */
 static int
@@ -555,6 +574,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/slots/delex/basic", test_delex_basic);
   g_test_add_func ("/engine/slots/relex/unseen-value", test_relex_unseen_value);
   g_test_add_func ("/engine/slots/relex/leak", test_relex_leak);
+  g_test_add_func ("/engine/slots/unfillable", test_unfillable_slots);
   g_test_add_func ("/engine/slots/roundtrip/e2e", test_roundtrip_e2e);
   g_test_add_func ("/engine/slots/roundtrip/shop", test_roundtrip_shop);
   g_test_add_func ("/engine/slots/check/english", test_check_english);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Engine benchmark: our engine and the PyTorch reference on the reference
+# text workload (../shared/bench/REFERENCE.md), one after the other in the
+# same run, then the ratios. Never fails because a machine is slow.
+#
+#   bash build-aux/bench-engine.sh [BUILD_DIR] [--steps N]
+#
+# BUILD_DIR defaults to _build-bench (configured here with the project's
+# default buildtype, debugoptimized = -O2 -g: the flags we ship).
+# PyTorch runs as /usr/bin/python3 with OMP_WAIT_POLICY=PASSIVE, 2 threads
+# (install with: apt-get install -y python3-torch).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+build=${1:-_build-bench}
+shift || true
+steps=15
+if [ "${1:-}" = "--steps" ]; then steps=$2; fi
+
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" -Dui=false >/dev/null || exit 1
+fi
+ninja -C "$build" tests/bench-engine >/dev/null || exit 1
+
+ref=../shared/bench/torch_seq2seq_bench.py
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+echo "== copyist engine (OpenBLAS, 2 threads)"
+"$build/tests/bench-engine" --threads 2 --steps "$steps" | tee -a "$out"
+
+if /usr/bin/python3 -c 'import torch' 2>/dev/null && [ -f "$ref" ]; then
+  for variant in stepwise fused; do
+    echo "== PyTorch reference, $variant (OMP_WAIT_POLICY=PASSIVE, 2 threads)"
+    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$ref" --variant "$variant" --threads 2 \
+      --steps "$steps" | sed 's/^{/{"engine": "torch", /' | tee -a "$out"
+  done
+else
+  echo "== PyTorch reference skipped: /usr/bin/python3 cannot import torch or $ref is missing"
+fi
+
+python3 - "$out" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+def pick(engine, what, **kw):
+    for r in rows:
+        if r.get("engine") == engine and r.get("what") == what and all(r.get(k) == v for k, v in kw.items()):
+            return r
+    return None
+ours = pick("copyist", "train_step")
+print("\n== summary")
+if ours:
+    print(f"copyist training: {ours['tgt_tokens_per_s_median']:.0f} target tokens/s "
+          f"({ours['sec_per_step_median']*1e3:.0f} ms/step, GEMM {ours['gemm_share']*100:.0f} % of step time)")
+for variant, target in (("stepwise", 2.5), ("fused", 1.3)):
+    ref = pick("torch", "train_step", variant=variant)
+    if ours and ref:
+        ratio = ours["tgt_tokens_per_s_median"] / ref["tgt_tokens_per_s_median"]
+        print(f"PyTorch {variant}: {ref['tgt_tokens_per_s_median']:.0f} tokens/s -> ratio {ratio:.2f}x "
+              f"(target >= {target}x: {'met' if ratio >= target else 'NOT met'})")
+for r in rows:
+    if r.get("engine") == "copyist" and r.get("what") == "greedy_decode_batch1":
+        print(f"copyist greedy batch 1, 40 tokens, {r['threads']} BLAS thread(s): {r['ms_median']:.1f} ms "
+              f"(target < 5 ms: {'met' if r['ms_median'] < 5 else 'NOT met'})")
+ref1 = pick("torch", "greedy_decode_batch1", variant="stepwise")
+if ref1:
+    print(f"PyTorch stepwise greedy batch 1: {ref1['ms_median']:.1f} ms")
+for bs in (64, 512):
+    o = pick("copyist", "greedy_decode_batched", batch=bs)
+    t = pick("torch", "greedy_decode_batched", batch=bs, variant="stepwise")
+    if o:
+        line = f"greedy batch {bs}: copyist {o['tokens_per_s']:.0f} tokens/s"
+        if t:
+            line += f", PyTorch stepwise {t['tokens_per_s']:.0f} ({o['tokens_per_s']/t['tokens_per_s']:.2f}x)"
+        print(line)
+PY

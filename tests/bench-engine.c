@@ -1,0 +1,285 @@
+/* bench-engine.c — the engine on the reference text workload of
+ * ../shared/bench/REFERENCE.md (not a test: prints numbers, never fails on
+ * a slow machine). build-aux/bench-engine.sh runs it next to the PyTorch
+ * reference and prints the ratios.
+ *
+ * Workload: S2S kind (no latent), vocabulary 4000, embedding 128, hidden
+ * 256, attention 256, batch 64, source 12, target 40, copy off, dropout 0,
+ * Adam lr 1e-3, teacher forcing. Differences from the reference: our
+ * encoder is bidirectional (128 + 128) with a 1-wide field embedding, and
+ * h0 = tanh(W pool) instead of the encoder's last state.
+ *
+ * GEMM share: this program defines cblas_sgemm / cblas_sgemv itself, so the
+ * engine's calls bind here; each call is timed and forwarded to OpenBLAS
+ * through dlsym(RTLD_NEXT).
+ *
+ * Output: one JSON line per measurement, like the reference script.
+ */
+#define _GNU_SOURCE
+#include <cblas.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+
+enum { V = 4000, E = 128, H = 256, B = 64, S = 12, T = 40 };
+
+/* ---- GEMM timing by interposition ---------------------------------------- */
+
+static double gemm_seconds, gemv_seconds;
+static long gemm_calls, gemv_calls;
+static int counting;
+
+static double
+now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+typedef void (*SgemmFn) (const enum CBLAS_ORDER, const enum CBLAS_TRANSPOSE,
+                         const enum CBLAS_TRANSPOSE, const blasint, const blasint, const blasint,
+                         const float, const float *, const blasint, const float *, const blasint,
+                         const float, float *, const blasint);
+typedef void (*SgemvFn) (const enum CBLAS_ORDER, const enum CBLAS_TRANSPOSE, const blasint,
+                         const blasint, const float, const float *, const blasint, const float *,
+                         const blasint, const float, float *, const blasint);
+
+void
+cblas_sgemm (const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE ta,
+             const enum CBLAS_TRANSPOSE tb, const blasint M, const blasint N, const blasint K,
+             const float alpha, const float *A, const blasint lda, const float *Bm,
+             const blasint ldb, const float beta, float *C, const blasint ldc)
+{
+  static SgemmFn real;
+  if (!real)
+    {
+      void *sym = dlsym (RTLD_NEXT, "cblas_sgemm");
+      memcpy (&real, &sym, sizeof real);
+    }
+  double t0 = counting ? now () : 0.0;
+  real (order, ta, tb, M, N, K, alpha, A, lda, Bm, ldb, beta, C, ldc);
+  if (counting)
+    {
+      gemm_seconds += now () - t0;
+      gemm_calls++;
+    }
+}
+
+void
+cblas_sgemv (const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE trans, const blasint M,
+             const blasint N, const float alpha, const float *A, const blasint lda,
+             const float *x, const blasint incx, const float beta, float *y, const blasint incy)
+{
+  static SgemvFn real;
+  if (!real)
+    {
+      void *sym = dlsym (RTLD_NEXT, "cblas_sgemv");
+      memcpy (&real, &sym, sizeof real);
+    }
+  double t0 = counting ? now () : 0.0;
+  real (order, trans, M, N, alpha, A, lda, x, incx, beta, y, incy);
+  if (counting)
+    {
+      gemv_seconds += now () - t0;
+      gemv_calls++;
+    }
+}
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *v, int n)
+{
+  qsort (v, (size_t) n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static void
+fill_tokens (int32_t *ids, size_t n, CeRng *rng)
+{
+  for (size_t i = 0; i < n; i++)
+    ids[i] = CE_TOK_FIRST_REGULAR + (int32_t) ce_rng_below (rng, V - CE_TOK_FIRST_REGULAR);
+}
+
+static void
+die (const char *what, const char *msg)
+{
+  fprintf (stderr, "bench-engine: %s: %s\n", what, msg);
+  exit (1);
+}
+
+/* greedy decoding of N sources for T tokens; returns seconds */
+static double
+greedy (CeModel *model, CeDecoder *dec, const CeBatch *src, int n, float *lp, int32_t *prev,
+        int32_t *rows)
+{
+  char msg[CE_MSG_SIZE];
+  double t0 = now ();
+  for (int r = 0; r < n; r++)
+    {
+      rows[r] = r;
+      prev[r] = CE_TOK_BOS;
+    }
+  if (ce_decoder_start (dec, src, rows, n, CE_LATENT_MEAN, NULL, msg) != CE_OK)
+    die ("decoder start", msg);
+  for (int t = 0; t < T; t++)
+    {
+      if (ce_decoder_step (dec, prev, lp, msg) != CE_OK)
+        die ("decoder step", msg);
+      for (int r = 0; r < n; r++)
+        {
+          const float *row = lp + (size_t) r * V;
+          int best = 0;
+          for (int w = 1; w < V; w++)
+            if (row[w] > row[best])
+              best = w;
+          prev[r] = best;
+        }
+    }
+  (void) model;
+  return now () - t0;
+}
+
+int
+main (int argc, char **argv)
+{
+  int threads = 2, steps = 15, warmup = 3, decode = 1;
+  for (int i = 1; i < argc; i++)
+    {
+      if (strcmp (argv[i], "--threads") == 0 && i + 1 < argc)
+        threads = atoi (argv[++i]);
+      else if (strcmp (argv[i], "--steps") == 0 && i + 1 < argc)
+        steps = atoi (argv[++i]);
+      else if (strcmp (argv[i], "--train-only") == 0)
+        decode = 0;
+    }
+  if (steps < 1 || steps > 1000)
+    steps = 15;
+  ce_blas_set_threads (threads);
+
+  CeModelConfig cfg;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  ce_model_config_default (&cfg, CE_MODEL_S2S, V, 1);
+  cfg.emb = E;
+  cfg.field_emb = 1;
+  cfg.hidden = H;
+  cfg.attn = H;
+  cfg.copy = 0;
+  cfg.dropout = 0.0f;
+  cfg.word_dropout = 0.0f;
+  cfg.max_src = S;
+  cfg.max_tgt = T;
+  CeModel *model = ce_model_new (&cfg, 0, &st, msg);
+  if (!model)
+    die ("model", msg);
+
+  CeRng rng;
+  ce_rng_seed (&rng, 1);
+  static int32_t src[512 * S], fld[512 * S], tgt[B * T];
+  fill_tokens (src, 512 * S, &rng);
+  fill_tokens (tgt, B * T, &rng);
+  memset (fld, 0, sizeof fld);
+  CeBatch batch = { B, S, T, src, fld, tgt };
+  CeTrainParams tp;
+  ce_train_params_default (&tp);
+  tp.lr = 1e-3f;
+  tp.clip_norm = 0.0f;   /* the reference does not clip */
+
+  for (int i = 0; i < warmup; i++)
+    if (ce_model_train_step (model, &batch, &tp, NULL, msg) != CE_OK)
+      die ("train step", msg);
+  double *times = calloc ((size_t) steps, sizeof *times);
+  double total = 0.0;
+  counting = 1;
+  gemm_seconds = gemv_seconds = 0.0;
+  for (int i = 0; i < steps; i++)
+    {
+      double t0 = now ();
+      if (ce_model_train_step (model, &batch, &tp, NULL, msg) != CE_OK)
+        die ("train step", msg);
+      times[i] = now () - t0;
+      total += times[i];
+    }
+  counting = 0;
+  double best = times[0];
+  for (int i = 1; i < steps; i++)
+    best = times[i] < best ? times[i] : best;
+  double med = median (times, steps);
+  printf ("{\"engine\": \"copyist\", \"what\": \"train_step\", \"threads\": %d, \"params\": %zu, "
+          "\"batch\": %d, \"tgt_len\": %d, \"sec_per_step_median\": %.5f, \"sec_per_step_best\": %.5f, "
+          "\"tgt_tokens_per_s_median\": %.1f, \"gemm_share\": %.3f, \"gemm_calls_per_step\": %.0f}\n",
+          threads, ce_model_n_params (model), B, T, med, best, B * T / med,
+          gemm_seconds / total, (double) gemm_calls / steps);
+  fflush (stdout);
+
+  if (!decode)
+    {
+      free (times);
+      ce_model_free (model);
+      return 0;
+    }
+
+  /* batch-1 greedy decoding of 40 tokens */
+  float *lp = malloc ((size_t) 512 * V * sizeof (float));
+  int32_t prev[512], rows[512];
+  CeDecoder *dec = ce_decoder_new (model, 512, &st, msg);
+  if (!dec)
+    die ("decoder", msg);
+  CeBatch one = { 1, S, 0, src, fld, NULL };
+  for (int pass = 0; pass < 2; pass++)
+    {
+      const int bt = pass == 0 ? 1 : threads;
+      ce_blas_set_threads (bt);
+      double dt[20];
+      for (int i = 0; i < 3; i++)
+        greedy (model, dec, &one, 1, lp, prev, rows);
+      gemv_seconds = gemm_seconds = 0.0;
+      counting = 1;
+      double sum = 0.0;
+      for (int i = 0; i < 20; i++)
+        sum += dt[i] = greedy (model, dec, &one, 1, lp, prev, rows);
+      counting = 0;
+      double m = median (dt, 20);
+      printf ("{\"engine\": \"copyist\", \"what\": \"greedy_decode_batch1\", \"threads\": %d, "
+              "\"tokens\": %d, \"ms_median\": %.3f, \"ms_best\": %.3f, \"tokens_per_s\": %.1f, "
+              "\"blas_share\": %.3f}\n",
+              bt, T, m * 1e3, dt[0] * 1e3, T / m, (gemv_seconds + gemm_seconds) / sum);
+      fflush (stdout);
+    }
+  ce_blas_set_threads (threads);
+
+  for (int k = 0; k < 2; k++)
+    {
+      const int bs = k == 0 ? 64 : 512;
+      CeBatch many = { bs, S, 0, src, fld, NULL };
+      double dt[5];
+      greedy (model, dec, &many, bs, lp, prev, rows);
+      for (int i = 0; i < 5; i++)
+        dt[i] = greedy (model, dec, &many, bs, lp, prev, rows);
+      double m = median (dt, 5);
+      printf ("{\"engine\": \"copyist\", \"what\": \"greedy_decode_batched\", \"threads\": %d, "
+              "\"batch\": %d, \"tokens\": %d, \"ms_median\": %.2f, \"tokens_per_s\": %.1f, "
+              "\"sequences_per_s\": %.1f}\n",
+              threads, bs, T, m * 1e3, bs * T / m, bs / m);
+      fflush (stdout);
+    }
+
+  ce_decoder_free (dec);
+  free (lp);
+  free (times);
+  ce_model_free (model);
+  return 0;
+}

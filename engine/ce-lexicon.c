@@ -147,7 +147,7 @@ check_text (const char *s, const char *what, char *msg)
 }
 
 static int
-get_value (CeLexicon *lex, int key, const char *value)
+get_value (CeLexicon *lex, int key, const char *value, bool *is_new)
 {
   /* the map key: key index, a separator, the folded value */
   size_t vl = strlen (value);
@@ -167,6 +167,7 @@ get_value (CeLexicon *lex, int key, const char *value)
     free (buf);
   if (!slot)
     return -1;
+  *is_new = added;
   if (added)
     {
       char *copy = strdup (value);
@@ -231,12 +232,17 @@ ce_lexicon_add (CeLexicon *lex, const char *key, const char *value, const char *
       || (surface && (st = check_text (surface, "surface", msg)) != CE_OK))
     return st;
   int k = get_key (lex, key);
-  int v = k >= 0 ? get_value (lex, k, value) : -1;
+  bool is_new = false;
+  int v = k >= 0 ? get_value (lex, k, value, &is_new) : -1;
   if (v < 0)
     {
       ce__msg (msg, "lexicon: out of memory");
       return CE_ERR_NOMEM;
     }
+  /* A known value of a closed key (E2E's "high", "average" …) keeps only
+   * its built-in realisations: the bare word is ambiguous. */
+  if (!surface && !is_new && (lex->keys[k].flags & CE_LEX_CLOSED_))
+    return CE_OK;
   st = add_surface (lex, v, surface ? surface : value);
   if (st == CE_ERR_INVALID_ARG)
     ce__msg (msg, "lexicon: surface of %.64s=%.64s is only separators", key, value);
@@ -250,9 +256,6 @@ ce_lexicon_add_attrs (CeLexicon *lex, const CeAttrs *row, char *msg)
 {
   for (int i = 0; i < row->n; i++)
     {
-      int k = find_key (lex, row->items[i].key);
-      if (k >= 0 && (lex->keys[k].flags & CE_LEX_CLOSED_))
-        continue;
       CeStatus st = ce_lexicon_add (lex, row->items[i].key, row->items[i].value, NULL, msg);
       if (st != CE_OK && st != CE_ERR_INVALID_ARG)
         return st;
@@ -313,7 +316,15 @@ ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg)
     st = ce_lexicon_add_alias (lex, t->aliases[i], t->alias_target, msg);
   for (int i = 0; i < t->n_rows && st == CE_OK; i++)
     {
-      st = ce_lexicon_add (lex, t->rows[i].key, t->rows[i].value, t->rows[i].surface, msg);
+      if (t->rows[i].surface)
+        st = ce_lexicon_add (lex, t->rows[i].key, t->rows[i].value, t->rows[i].surface, msg);
+      else
+        {
+          bool is_new;
+          int kk = get_key (lex, t->rows[i].key);
+          if (kk < 0 || get_value (lex, kk, t->rows[i].value, &is_new) < 0)
+            st = CE_ERR_NOMEM;
+        }
       int k = st == CE_OK && t->closed ? find_key (lex, t->rows[i].key) : -1;
       if (k >= 0)
         lex->keys[k].flags |= CE_LEX_CLOSED_;

@@ -411,6 +411,20 @@ test_check_e2e_rules (void)
   g_assert_cmpint (acc.values, ==, 14);
   g_assert_cmpfloat_with_epsilon (ce_slot_errors_rate (&acc), 14.0 / 14.0, 1e-12);
 
+  /* data values of closed keys do not add their bare, ambiguous word */
+  g_assert_cmpint (ce_lexicon_add (lex, "customer rating", "high", NULL, msg), ==, CE_OK);
+  g_assert_cmpint (ce_lexicon_add (lex, "priceRange", "high", NULL, msg), ==, CE_OK);
+  ce_attrs_clear (&a);
+  parse (&a, "priceRange[cheap], customer rating[low]");
+  g_assert_cmpint (ce_fact_check (lex, &a, "Cheap, with a low rating, and high ceilings.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 2);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  /* …but a new value of a closed key is its own surface */
+  g_assert_cmpint (ce_lexicon_add (lex, "priceRange", "£30-40", NULL, msg), ==, CE_OK);
+  g_assert_cmpint (ce_fact_check (lex, &a, "Cheap at £30-40, low rating.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_invented, ==, 1);
+  g_assert_cmpstr (c.invented[0].value, ==, "£30-40");
+
   /* synonyms: "cheap" realises "less than £20"; high rating realises 5 out of 5 */
   ce_attrs_clear (&a);
   parse (&a, "name[The Eagle], priceRange[less than £20], customer rating[high]");

@@ -584,11 +584,11 @@ COLOUR_EN = [
  "In {colour}, it feels fresh without being loud.",
  "{colour} is one of our most popular shades for a reason.",
  "The {colour} colourway works in almost any setting.",
- "Choose {colour} for a look that is calm and grown-up.",
+ "Choose {colour} for a look that feels considered.",
  "The {colour} tone is rich and even, batch after batch.",
  "This one is {colour}, a shade that sits comfortably alongside neutrals and brights alike.",
  "Finished in {colour}, it looks as good on display as it does in use.",
- "{colour} keeps it understated.",
+ "{colour} suits it perfectly.",
  "The colour is {colour}, photographed in daylight so what you see is what you get.",
  "Pick {colour} if you like things that go with everything.",
  "Shown here in {colour}.",
@@ -643,7 +643,7 @@ CLOSERS_EN = [
 OPENERS_ZH = [
  "{brand}这款{type}，{colour}配色，低调又耐看。",
  "一直在找好用的{type}？试试{brand}这一款。",
- "{brand}新款{type}上新啦！",
+ "{brand}{type}上新啦！",
  "简约不简单，{brand}{type}把细节做到位。",
  "这是一款日常离不开的{type}，出自{brand}。",
  "{brand}经典款{type}，老顾客回购率超高。",
@@ -670,11 +670,11 @@ OPENERS_ZH = [
 COLOUR_ZH = [
  "{colour}百搭耐看，怎么配都不出错。",
  "选用{colour}，清爽又不失质感。",
- "{colour}的色调很温柔，放在哪里都和谐。",
+ "{colour}的色调很耐看，放在哪里都和谐。",
  "这次推出的是{colour}，实物与图片几乎无色差。",
- "{colour}低调高级，越看越有味道。",
+ "{colour}高级耐看，越看越有味道。",
  "颜色是{colour}，日常百搭，不挑场合。",
- "我们很喜欢这款{colour}，沉稳又有个性。",
+ "我们很喜欢这个{colour}，有质感又有个性。",
  "{colour}配色干净利落，适合追求简约的你。",
  "经典的{colour}，经得起时间考验。",
  "{colour}这个颜色，真的很难不爱。",
@@ -684,7 +684,7 @@ COLOUR_ZH = [
 
 MATERIAL_ZH = [
  "采用{material}，耐用又安心。",
- "{material}材质，手感扎实，越用越有味道。",
+ "{material}材质，质感在线，越用越有味道。",
  "主体选用{material}，经久耐用。",
  "用料是实打实的{material}，细节经得起推敲。",
  "{material}打造，质感一眼可见。",
@@ -781,7 +781,7 @@ ATTR_ZH = {
  ("power", "kettle"): ["{power}功率，几分钟就能烧开。", "功率：{power}。", "{power}加热快，声音还小。"],
  ("power", "charger"): ["{power}输出，手机、平板、部分笔记本都能快充。", "最大输出{power}。", "功率：{power}。"],
  ("power", "cable"): ["支持{power}快充。", "最高支持{power}，笔记本也能充。"],
- ("age", "toy"): ["适合{age}儿童。", "建议年龄：{age}。", "推荐{age}的小朋友使用。", "{age}的宝宝都能玩，低龄请在家长陪同下使用。"],
+ ("age", "toy"): ["适合{age}儿童。", "建议年龄：{age}。", "推荐{age}的小朋友使用。", "{age}的小朋友都能玩，年龄较小的请在家长陪同下使用。"],
 }
 
 HEADLINES_EN = [

@@ -55,30 +55,30 @@ problem_free (CopyistImportProblem *p)
 }
 
 void
-copyist_import_report_init (CopyistImportReport *report)
+copyist_row_report_init (CopyistRowReport *report)
 {
   memset (report, 0, sizeof *report);
   report->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
 }
 
 void
-copyist_import_report_clear (CopyistImportReport *report)
+copyist_row_report_clear (CopyistRowReport *report)
 {
   g_clear_pointer (&report->problems, g_ptr_array_unref);
 }
 
 char *
-copyist_import_report_summary (const CopyistImportReport *report)
+copyist_row_report_summary (const CopyistRowReport *report)
 {
   return g_strdup_printf (_("%u rows: %u imported, %u updated, %u skipped, %u failed"),
                           report->rows, report->imported, report->updated, report->skipped, report->failed);
 }
 
-static void report_problem (CopyistImportReport *report, guint line, const char *column,
+static void report_problem (CopyistRowReport *report, guint line, const char *column,
                             CopyistRowOutcome outcome, const char *format, ...) G_GNUC_PRINTF (5, 6);
 
 static void
-report_problem (CopyistImportReport *report, guint line, const char *column, CopyistRowOutcome outcome,
+report_problem (CopyistRowReport *report, guint line, const char *column, CopyistRowOutcome outcome,
                 const char *format, ...)
 {
   CopyistImportProblem *p = g_new0 (CopyistImportProblem, 1);
@@ -132,9 +132,7 @@ trimmed (const char *s)
 static char *
 attribute_key (const char *name)
 {
-  const char *headers[] = { name, NULL };
-  g_autoptr(CopyistMapping) m = copyist_mapping_guess_headers (headers);
-  switch (copyist_mapping_get (m, name))
+  switch (copyist_field_guess (name))
     {
     case COPYIST_FIELD_BRAND:    return g_strdup (COPYIST_KEY_BRAND);
     case COPYIST_FIELD_COLOR:    return g_strdup (COPYIST_KEY_COLOR);
@@ -248,7 +246,7 @@ add_attribute_list (CopyistRecord *rec, const char *cell, char **why)
 /* ---- generic tables ----------------------------------------------------- */
 
 static GPtrArray *
-import_generic (const CopyistTable *t, const CopyistMapping *mapping, CopyistImportReport *report,
+import_generic (const CopyistTable *t, const CopyistMapping *mapping, CopyistRowReport *report,
                 GError **error)
 {
   GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) copyist_record_free);
@@ -393,7 +391,7 @@ cell_at (const CopyistTableRow *row, int col)
 }
 
 static GPtrArray *
-import_shopify (const CopyistTable *t, CopyistImportReport *report, GError **error)
+import_shopify (const CopyistTable *t, CopyistRowReport *report, GError **error)
 {
   GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) copyist_record_free);
   g_autoptr(GHashTable) by_handle = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -515,7 +513,7 @@ import_shopify (const CopyistTable *t, CopyistImportReport *report, GError **err
 /* ---- WooCommerce -------------------------------------------------------- */
 
 static GPtrArray *
-import_woocommerce (const CopyistTable *t, CopyistImportReport *report, GError **error)
+import_woocommerce (const CopyistTable *t, CopyistRowReport *report, GError **error)
 {
   GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) copyist_record_free);
   g_autoptr(GHashTable) by_sku = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -635,20 +633,20 @@ import_woocommerce (const CopyistTable *t, CopyistImportReport *report, GError *
 
 GPtrArray *
 copyist_import_records (const CopyistTable *table, const CopyistMapping *mapping, CopyistImportFlavor flavor,
-                        CopyistImportReport *report_out, GError **error)
+                        CopyistRowReport *report_out, GError **error)
 {
-  CopyistImportReport local;
-  CopyistImportReport *report = report_out;
+  CopyistRowReport local;
+  CopyistRowReport *report = report_out;
   g_autoptr(CopyistMapping) guessed = NULL;
   GPtrArray *records;
 
   if (report == NULL)
     {
-      copyist_import_report_init (&local);
+      copyist_row_report_init (&local);
       report = &local;
     }
   else if (report->problems == NULL)
-    copyist_import_report_init (report);
+    copyist_row_report_init (report);
 
   if (flavor == COPYIST_IMPORT_FLAVOR_AUTO)
     flavor = copyist_import_detect_flavor (table);
@@ -698,13 +696,13 @@ copyist_import_records (const CopyistTable *table, const CopyistMapping *mapping
   if (records != NULL)
     report->imported = records->len;
   if (report == &local)
-    copyist_import_report_clear (&local);
+    copyist_row_report_clear (&local);
   return records;
 }
 
 GPtrArray *
 copyist_import_file (GFile *file, const CopyistReadOptions *opts, const CopyistMapping *mapping,
-                     CopyistImportFlavor flavor, CopyistImportReport *report, GCancellable *cancellable,
+                     CopyistImportFlavor flavor, CopyistRowReport *report, GCancellable *cancellable,
                      GError **error)
 {
   g_autoptr(CopyistTable) table = copyist_table_read (file, opts, cancellable, NULL, NULL, error);

@@ -72,20 +72,23 @@ typedef struct {
   char              *reason;    /* translated, complete sentence */
 } CopyistImportProblem;
 
+/* What happened to the rows of the table (the project's own
+ * CopyistImportReport, copyist-project.h, says what happened to the
+ * products when they were stored). */
 typedef struct {
   guint      imported;   /* products produced (the project may turn some into "updated") */
-  guint      updated;    /* left at 0 here; the project counts re-imported products */
+  guint      updated;    /* left at 0 here; the CLI/assistant copy the project's count in */
   guint      skipped;
   guint      failed;
   guint      rows;       /* data rows read */
   guint      variants;   /* variant rows folded into their products */
   GPtrArray *problems;   /* CopyistImportProblem*, one per skipped or failed row */
-} CopyistImportReport;
+} CopyistRowReport;
 
-void copyist_import_report_init  (CopyistImportReport *report /* OUT */);
-void copyist_import_report_clear (CopyistImportReport *report);
+void copyist_row_report_init  (CopyistRowReport *report /* OUT */);
+void copyist_row_report_clear (CopyistRowReport *report);
 /* One line: "25 rows: 18 imported, 0 updated, 0 skipped, 0 failed". */
-char *copyist_import_report_summary (const CopyistImportReport *report);
+char *copyist_row_report_summary (const CopyistRowReport *report);
 
 /* Produces the products of TABLE under MAPPING (NULL: guessed from the
  * table; for Shopify/WooCommerce the platform's columns are always used).
@@ -94,7 +97,7 @@ char *copyist_import_report_summary (const CopyistImportReport *report);
 GPtrArray *copyist_import_records (const CopyistTable    *table,
                                    const CopyistMapping  *mapping,
                                    CopyistImportFlavor    flavor,
-                                   CopyistImportReport   *report /* OUT, may be NULL */,
+                                   CopyistRowReport   *report /* OUT, may be NULL */,
                                    GError               **error);
 
 /* copyist_table_read() then copyist_import_records(): the whole import
@@ -103,7 +106,7 @@ GPtrArray *copyist_import_file (GFile                    *file,
                                 const CopyistReadOptions *opts,
                                 const CopyistMapping     *mapping,
                                 CopyistImportFlavor       flavor,
-                                CopyistImportReport      *report /* OUT, may be NULL */,
+                                CopyistRowReport      *report /* OUT, may be NULL */,
                                 GCancellable             *cancellable,
                                 GError                  **error);
 

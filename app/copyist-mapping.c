@@ -337,6 +337,19 @@ cell_is_attribute_list (const char *s)
   return hash != NULL && hash > s && hash[1] != '\0' && (strchr (s, '*') != NULL || strchr (hash + 1, '#') == NULL);
 }
 
+CopyistField
+copyist_field_guess (const char *header)
+{
+  g_autofree char *norm = normalise_header (header);
+
+  if (norm[0] == '\0')
+    return COPYIST_FIELD_NONE;
+  for (guint s = 0; s < G_N_ELEMENTS (synonyms); s++)
+    if (synonym_matches (synonyms[s].names, norm, FALSE))
+      return synonyms[s].field;
+  return COPYIST_FIELD_NONE;
+}
+
 static CopyistMapping *
 guess (const char * const *headers, const CopyistTable *table)
 {

@@ -59,6 +59,9 @@ void            copyist_mapping_free (CopyistMapping *mapping);
  * columns, from the first cells): at most one column per single-valued
  * field; other columns are left unmapped (kept as attributes). */
 CopyistMapping *copyist_mapping_guess (const CopyistTable *table);
+/* The field one header name suggests (exact synonym match only: "颜色" →
+ * COLOR, "priceRange" → NONE); COPYIST_FIELD_NONE when none. */
+CopyistField    copyist_field_guess (const char *header);
 /* The same from header names alone (NULL-terminated). */
 CopyistMapping *copyist_mapping_guess_headers (const char * const *headers);
 

@@ -10,7 +10,13 @@
 #include <string.h>
 
 typedef struct {
+  uint32_t *cp;        /* folded code points (ce__fold_iter) */
+  size_t n;
+} Folded;
+
+typedef struct {
   char *name;
+  Folded folded;
   unsigned flags;
   int alias_of;        /* -1, or the key this name stands for */
 } Key;
@@ -18,6 +24,7 @@ typedef struct {
 typedef struct {
   int key;
   char *value;
+  Folded folded;
 } Value;
 
 typedef struct {
@@ -40,6 +47,7 @@ struct CeLexicon {
   int n_nodes, cap_nodes;
   Payload *payloads;
   int n_payloads, cap_payloads;
+  int root_ascii[128];   /* child of the root for an ASCII code point, -1 = none */
 };
 
 /* Scratch of a CeCheck (CeCheck.priv_). */
@@ -47,7 +55,10 @@ typedef struct {
   CeFolded folded;
   int *lex_key;        /* (row n) lexicon key of each row attribute, -1 = none */
   int *hit;            /* (row n) mentions of each row attribute */
+  size_t *val_start;   /* (row n + 1) each row value's folded code points in vals */
   int cap_row;
+  uint32_t *vals;      /* the row's values, folded, one after another */
+  size_t cap_vals;
 } CheckScratch;
 
 static bool
@@ -66,6 +77,29 @@ grow (void **p, int *cap, int need, size_t elem)
   return true;
 }
 
+/* Folds S into F (allocated); false when out of memory. */
+static bool
+fold_alloc (const char *s, Folded *f)
+{
+  size_t len = strlen (s);
+  f->n = 0;
+  f->cp = malloc ((len + 1) * sizeof *f->cp);
+  if (!f->cp)
+    return false;
+  CeFoldIter it;
+  ce__fold_iter_init (&it, s);
+  uint32_t c;
+  while ((c = ce__fold_iter_next (&it)) != 0)
+    f->cp[f->n++] = c;
+  return true;
+}
+
+static bool
+folded_eq (const Folded *f, const uint32_t *cp, size_t n)
+{
+  return f->n == n && (n == 0 || memcmp (f->cp, cp, n * sizeof *cp) == 0);
+}
+
 CeLexicon *
 ce_lexicon_new (void)
 {
@@ -80,6 +114,8 @@ ce_lexicon_new (void)
     }
   lex->nodes[0] = (Node) { 0, -1, -1, -1 };
   lex->n_nodes = 1;
+  for (int i = 0; i < 128; i++)
+    lex->root_ascii[i] = -1;
   return lex;
 }
 
@@ -89,9 +125,15 @@ ce_lexicon_free (CeLexicon *lex)
   if (!lex)
     return;
   for (int i = 0; i < lex->n_keys; i++)
-    free (lex->keys[i].name);
+    {
+      free (lex->keys[i].name);
+      free (lex->keys[i].folded.cp);
+    }
   for (int i = 0; i < lex->n_values; i++)
-    free (lex->values[i].value);
+    {
+      free (lex->values[i].value);
+      free (lex->values[i].folded.cp);
+    }
   free (lex->keys);
   free (lex->values);
   free (lex->nodes);
@@ -100,14 +142,26 @@ ce_lexicon_free (CeLexicon *lex)
   free (lex);
 }
 
-/* The key index NAME resolves to (through aliases), -1 when unknown. */
+/* The key index the folded name CP (N) resolves to (through aliases), -1
+ * when unknown. */
+static int
+find_key_folded (const CeLexicon *lex, const uint32_t *cp, size_t n)
+{
+  for (int i = 0; i < lex->n_keys; i++)
+    if (folded_eq (&lex->keys[i].folded, cp, n))
+      return lex->keys[i].alias_of >= 0 ? lex->keys[i].alias_of : i;
+  return -1;
+}
+
 static int
 find_key (const CeLexicon *lex, const char *name)
 {
-  for (int i = 0; i < lex->n_keys; i++)
-    if (ce__fold_equal (lex->keys[i].name, name))
-      return lex->keys[i].alias_of >= 0 ? lex->keys[i].alias_of : i;
-  return -1;
+  Folded f;
+  if (!fold_alloc (name, &f))
+    return -1;
+  int k = find_key_folded (lex, f.cp, f.n);
+  free (f.cp);
+  return k;
 }
 
 static int
@@ -116,9 +170,13 @@ add_key (CeLexicon *lex, const char *name, int alias_of)
   if (!grow ((void **) &lex->keys, &lex->cap_keys, lex->n_keys + 1, sizeof *lex->keys))
     return -1;
   char *copy = strdup (name);
-  if (!copy)
-    return -1;
-  lex->keys[lex->n_keys] = (Key) { copy, 0, alias_of };
+  Folded f = { 0 };
+  if (!copy || !fold_alloc (name, &f))
+    {
+      free (copy);
+      return -1;
+    }
+  lex->keys[lex->n_keys] = (Key) { copy, f, 0, alias_of };
   return lex->n_keys++;
 }
 
@@ -171,13 +229,16 @@ get_value (CeLexicon *lex, int key, const char *value, bool *is_new)
   if (added)
     {
       char *copy = strdup (value);
-      if (!copy || !grow ((void **) &lex->values, &lex->cap_values, lex->n_values + 1, sizeof *lex->values))
+      Folded f = { 0 };
+      if (!copy || !fold_alloc (value, &f)
+          || !grow ((void **) &lex->values, &lex->cap_values, lex->n_values + 1, sizeof *lex->values))
         {
           free (copy);
+          free (f.cp);
           *slot = -1;   /* poisoned: the map keeps the key, the value is unusable */
           return -1;
         }
-      lex->values[lex->n_values] = (Value) { key, copy };
+      lex->values[lex->n_values] = (Value) { key, copy, f };
       lex->n_values++;
     }
   return *slot;
@@ -186,6 +247,8 @@ get_value (CeLexicon *lex, int key, const char *value, bool *is_new)
 static int
 child_of (const CeLexicon *lex, int node, uint32_t cp)
 {
+  if (node == 0 && cp < 128)
+    return lex->root_ascii[cp];
   for (int c = lex->nodes[node].child; c >= 0; c = lex->nodes[c].sibling)
     if (lex->nodes[c].cp == cp)
       return c;
@@ -209,6 +272,8 @@ add_surface (CeLexicon *lex, int value, const char *surface)
           next = lex->n_nodes++;
           lex->nodes[next] = (Node) { c, -1, lex->nodes[node].child, -1 };
           lex->nodes[node].child = next;
+          if (node == 0 && c < 128)
+            lex->root_ascii[c] = next;
         }
       node = next;
     }
@@ -357,6 +422,8 @@ ce_check_clear (CeCheck *c)
       ce__folded_clear (&s->folded);
       free (s->lex_key);
       free (s->hit);
+      free (s->val_start);
+      free (s->vals);
       free (s);
     }
   free (c->mentioned);
@@ -372,6 +439,18 @@ push_mention (CeMention **arr, int *n, int *cap, const CeMention *m)
     return false;
   (*arr)[(*n)++] = *m;
   return true;
+}
+
+/* End of the folded value V (N code points) matched at P, or 0. */
+static size_t
+match_folded (const CeFolded *f, size_t p, const uint32_t *v, size_t n)
+{
+  if (n == 0 || p + n > f->n || f->cp[p] != v[0])
+    return 0;
+  for (size_t i = 1; i < n; i++)
+    if (f->cp[p + i] != v[i])
+      return 0;
+  return ce__folded_end (f, p + n);
 }
 
 /* Longest surface of the lexicon starting at P: the node whose payloads
@@ -406,7 +485,8 @@ row_attr_for_value (const CeLexicon *lex, const CeAttrs *row, const CheckScratch
 {
   int found = -1;
   for (int a = 0; a < row->n; a++)
-    if (s->lex_key[a] == lex->values[value].key && ce__fold_equal (row->items[a].value, lex->values[value].value))
+    if (s->lex_key[a] == lex->values[value].key
+        && folded_eq (&lex->values[value].folded, s->vals + s->val_start[a], s->val_start[a + 1] - s->val_start[a]))
       {
         if (s->hit[a] == 0)
           return a;
@@ -440,8 +520,35 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
       if (!hit)
         goto nomem;
       s->hit = hit;
+      size_t *vs = realloc (s->val_start, (size_t) (cap + 1) * sizeof *vs);
+      if (!vs)
+        goto nomem;
+      s->val_start = vs;
       s->cap_row = cap;
     }
+  /* fold the row's values once */
+  size_t total = 0;
+  for (int a = 0; a < row->n; a++)
+    total += strlen (row->items[a].value);
+  if (total > s->cap_vals)
+    {
+      uint32_t *v = realloc (s->vals, (total * 2 + 16) * sizeof *v);
+      if (!v)
+        goto nomem;
+      s->vals = v;
+      s->cap_vals = total * 2 + 16;
+    }
+  size_t nv = 0;
+  for (int a = 0; a < row->n; a++)
+    {
+      s->val_start[a] = nv;
+      CeFoldIter it;
+      ce__fold_iter_init (&it, row->items[a].value);
+      uint32_t cp;
+      while ((cp = ce__fold_iter_next (&it)) != 0)
+        s->vals[nv++] = cp;
+    }
+  s->val_start[row->n] = nv;
   size_t n = len < 0 ? strlen (text) : (size_t) len, bad = 0;
   CeStatus st = ce__folded_set (&s->folded, text, n, &bad);
   if (st == CE_ERR_FORMAT)
@@ -453,7 +560,15 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
     goto nomem;
   for (int a = 0; a < row->n; a++)
     {
-      int k = find_key (lex, row->items[a].key);
+      /* fold the key on the stack: no allocation for ordinary keys */
+      uint32_t kbuf[128];
+      size_t kn = 0;
+      CeFoldIter it;
+      ce__fold_iter_init (&it, row->items[a].key);
+      uint32_t cp;
+      while ((cp = ce__fold_iter_next (&it)) != 0 && kn < 128)
+        kbuf[kn++] = cp;
+      int k = cp == 0 ? find_key_folded (lex, kbuf, kn) : find_key (lex, row->items[a].key);
       s->hit[a] = 0;
       s->lex_key[a] = k;
       if (k >= 0 && (lex->keys[k].flags & CE_LEX_IGNORE))
@@ -476,7 +591,7 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
         {
           if (s->hit[a] < 0)
             continue;
-          size_t e = ce__folded_match (f, p, row->items[a].value);
+          size_t e = match_folded (f, p, s->vals + s->val_start[a], s->val_start[a + 1] - s->val_start[a]);
           if (e > row_end || (e == row_end && e > 0 && s->hit[row_attr] > 0 && s->hit[a] == 0))
             {
               row_end = e;

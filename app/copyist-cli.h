@@ -7,4 +7,13 @@
 
 G_BEGIN_DECLS
 
+/* copyist-cli-model.c: train, generate and eval on data files (--data);
+ * with --project they hand over to the project forms below. */
+int copyist_cli_train    (int argc, char **argv);
+int copyist_cli_generate (int argc, char **argv);
+int copyist_cli_eval     (int argc, char **argv);
+/* copyist-cli-project-model.c: train and generate on a project. */
+int copyist_cli_train_project    (int argc, char **argv);
+int copyist_cli_generate_project (int argc, char **argv);
+
 G_END_DECLS

@@ -698,6 +698,96 @@ typedef struct {
 CeStatus ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
                    const CeTrainOptions *opts, CeTrainResult *result, char *msg);
 
+/* ---- copywriting: attributes in, checked text out (ce-copywriter.c) ------
+ * The whole path a product takes, shared by the CLI and the app: choose
+ * which attribute keys are delexicalised (those whose values the training
+ * texts quote verbatim), build vocabulary, field table and fact-check
+ * lexicon from the training rows, build and train the model, and generate:
+ * decode candidates, fill the slots back from the row, fact-check every
+ * candidate and rerank (fewest slot errors first, then model score). */
+
+typedef struct CeCopywriter CeCopywriter;
+
+typedef struct {
+  const CeAttrs *attrs;   /* the product's attributes */
+  const char *text;       /* its text (training, evaluation); NULL when generating */
+} CeCopyExample;
+
+typedef struct {
+  CeModelKind kind;
+  int emb, field_emb, hidden, attn, latent;  /* 0 = the model default */
+  float dropout, word_dropout;               /* < 0 = the model default */
+  int min_count;            /* vocabulary: tokens seen fewer times become <unk> */
+  int max_vocab;            /* 0 = no limit */
+  float delex_min_share;    /* a key is delexicalised when at least this share of
+                               its values appear verbatim in their texts (0.75) */
+  const char *const *delex_keys;  /* or exactly these keys (n_delex_keys > 0) */
+  int n_delex_keys;
+  int e2e_lexicon;          /* add the E2E closed value sets to the fact check */
+  const char *const *ignore_keys; /* keys the fact check ignores (language, free text) */
+  int n_ignore_keys;
+  int max_tgt_tokens;       /* longer training texts are cut (0 = 120) */
+} CeCopyConfig;
+
+void ce_copy_config_default (CeCopyConfig *cfg, CeModelKind kind);
+
+/* Analyses TRAIN and creates an untrained copywriter with a model seeded by SEED. */
+CeCopywriter *ce_copywriter_new  (const CeCopyConfig *cfg, const CeCopyExample *train, int n,
+                                  uint64_t seed, CeStatus *status, char *msg);
+void          ce_copywriter_free (CeCopywriter *cw);
+CeModel      *ce_copywriter_model    (CeCopywriter *cw);
+const CeLexicon *ce_copywriter_lexicon (const CeCopywriter *cw);
+/* "en" or "zh": the language of the training texts. */
+const char   *ce_copywriter_language (const CeCopywriter *cw);
+int           ce_copywriter_n_delex_keys (const CeCopywriter *cw);
+const char   *ce_copywriter_delex_key    (const CeCopywriter *cw, int i);
+int           ce_copywriter_vocab_size (const CeCopywriter *cw);
+
+/* Trains on TRAIN; HELDOUT (may be NULL) scores each epoch by corpus BLEU of
+ * greedy outputs (words for English, characters for Chinese; examples with
+ * the same attributes are one item with several references), which picks
+ * the best epoch: OPTS->keep is called with it. OPTS->eval is set here. */
+CeStatus ce_copywriter_train (CeCopywriter *cw, const CeCopyExample *train, int n,
+                              const CeCopyExample *heldout, int n_heldout,
+                              const CeTrainOptions *opts, CeTrainResult *result, char *msg);
+
+CeStatus      ce_copywriter_save (const CeCopywriter *cw, const char *path, char *msg);
+CeCopywriter *ce_copywriter_load (const char *path, CeStatus *status, char *msg);
+
+typedef struct {
+  CeDecodeMethod method;   /* GREEDY, BEAM or SAMPLE */
+  int beam;                /* BEAM width (also the candidates reranked) */
+  int samples;             /* SAMPLE: candidates drawn per product */
+  int variants;            /* distinct outputs kept per product (>= 1) */
+  float temperature, top_p;
+  int top_k;
+  int block_ngram;         /* 0 = off */
+  float length_alpha;
+  int max_chars;           /* hard character budget, 0 = off */
+  float min_len_ratio;     /* EOS forbidden before ratio x median training length */
+  int rerank;              /* 1: fewest slot errors first */
+} CeCopyOptions;
+
+void ce_copy_options_default (CeCopyOptions *opts, CeDecodeMethod method);
+
+typedef struct {
+  char *text;
+  float score;             /* the decoder's score */
+  int missing, invented;   /* fact check */
+  int broken;              /* relexicalisation left a broken phrase */
+} CeCopyCandidate;
+
+typedef struct {
+  int n;                   /* <= variants */
+  CeCopyCandidate *items;  /* best first */
+} CeCopyOutput;
+
+/* Generates for N rows; OUT (N) receives each row's outputs (free with
+ * ce_copy_outputs_free). RNG drives sampling (may be NULL otherwise). */
+CeStatus ce_copywriter_generate (CeCopywriter *cw, const CeAttrs *const *rows, int n,
+                                 const CeCopyOptions *opts, CeRng *rng, CeCopyOutput *out, char *msg);
+void     ce_copy_outputs_free (CeCopyOutput *out, int n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,6 +60,19 @@ copyist_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+static void
+copyist_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  GtkWindow *window;
+
+  copyist_application_activate (app);
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  /* One window, one project: the last project named wins; spreadsheets
+   * each open the import assistant. */
+  for (int i = 0; i < n_files; i++)
+    copyist_window_open_file (COPYIST_WINDOW (window), files[i]);
+}
+
 static int
 copyist_application_handle_local_options (GApplication *app,
                                           GVariantDict *options)
@@ -82,6 +95,7 @@ copyist_application_class_init (CopyistApplicationClass *klass)
   g_resources_register (copyist_get_resource ());
 
   app_class->activate = copyist_application_activate;
+  app_class->open = copyist_application_open;
   app_class->handle_local_options = copyist_application_handle_local_options;
 }
 

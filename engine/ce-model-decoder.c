@@ -41,6 +41,7 @@ struct CeDecoder {
   float *init_in;                /* (max_rows, H + Z) */
   float *lat_a, *lat_b;          /* (max_rows, Z + H), (max_rows, H) */
   float *score;                  /* (max_src) */
+  float *pre;                    /* (max_src, A) tanh(key + q) of one row */
 };
 
 static size_t
@@ -79,6 +80,7 @@ decoder_layout (CeDecoder *dec, char *base, const CeDims *d, int R, int S)
   TAKE (lat_a, float, (size_t) R * (Z + d->H));
   TAKE (lat_b, float, (size_t) R * d->H);
   TAKE (score, float, S);
+  TAKE (pre, float, (size_t) S * d->A);
 #undef TAKE
   return used;
 }
@@ -248,15 +250,21 @@ attend_rows (CeDecoder *dec)
       const float *q = dec->qw + (size_t) r * A;
       const uint8_t *mask = ew->mask + (size_t) k * S;
       float *a = dec->attn + (size_t) r * S;
+      /* tanh(key + q) for every position at once (vectorised tanh) */
+      const float *keys = ew->keys + (size_t) k * S * A;
+      for (int s = 0; s < S; s++)
+        for (int j = 0; j < A; j++)
+          dec->pre[(size_t) s * A + j] = keys[(size_t) s * A + j] + q[j];
+      ce_vtanh (dec->pre, dec->pre, (size_t) S * A);
       float best = -INFINITY;
       for (int s = 0; s < S; s++)
         {
           if (!mask[s])
             continue;
-          const float *key = ew->keys + ((size_t) k * S + s) * A;
+          const float *t = dec->pre + (size_t) s * A;
           float e = 0.0f;
           for (int j = 0; j < A; j++)
-            e += p->att_v[j] * tanhf (key[j] + q[j]);
+            e += p->att_v[j] * t[j];
           dec->score[s] = e;
           if (e > best)
             best = e;

@@ -72,6 +72,7 @@ typedef struct {
   float *dctx;         /* (B, H) */
   float *dctx_carry;   /* (B, H) */
   float *dgx;          /* (T, B, 3H) */
+  float *dgh_all;      /* (T, B, 3H) gradient on h Wh^T + bh (for one dWh GEMM) */
   float *dattn;        /* (T, B, S) */
   float *dgate;        /* (T*B) */
   float *demb;         /* (T*B, E) */

@@ -421,6 +421,7 @@ train_layout (CeTrainWork *w, Arena *a, const CeDims *d, int B, int S, int T)
   w->dctx = TAKE_F (a, BH);
   w->dctx_carry = TAKE_F (a, BH);
   w->dgx = TAKE_F (a, TB * 3 * H);
+  w->dgh_all = TAKE_F (a, TB * 3 * H);
   w->dattn = TAKE_F (a, TB * S);
   w->dgate = TAKE_F (a, TB);
   w->demb = TAKE_F (a, TB * E);
@@ -1078,7 +1079,8 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
                              w->scratch);
       float *dgx_t = w->dgx + (size_t) t * B * 3 * H;
       zero (dh_prev, BH);
-      ce_gru_step_backward (dgx_t, dh_prev, g->dec_Wh, g->dec_bh, dh,
+      /* dWh and dbh: one GEMM over all steps after the loop */
+      ce_gru_step_backward (dgx_t, dh_prev, NULL, NULL, dh,
                             w->gcache + (size_t) t * B * 4 * H, w->h_all + (size_t) t * BH,
                             p->dec_Wh, B, H, w->scratch);
       if (t > 0)
@@ -1089,7 +1091,20 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
       dh = dh_prev;
       dh_prev = tmp;
     }
-  /* dh is now the gradient on h0 */
+  /* dh is now the gradient on h0. The hidden-side pre-activations get
+   * dgx for the r and z gates and dgx_n * r for the candidate (cache holds
+   * r, z, n, hn per row). */
+  for (size_t n = 0; n < TB; n++)
+    {
+      const float *dg = w->dgx + n * 3 * H, *r = w->gcache + n * 4 * H;
+      float *o = w->dgh_all + n * 3 * H;
+      memcpy (o, dg, (size_t) 2 * H * sizeof (float));
+      for (int i = 0; i < H; i++)
+        o[2 * H + i] = dg[2 * H + i] * r[i];
+    }
+  ce_sgemm (1, 0, 3 * H, H, (int) TB, 1.0f, w->dgh_all, 3 * H, w->h_all, H, 1.0f, g->dec_Wh, H);
+  for (size_t n = 0; n < TB; n++)
+    add_inplace (g->dec_bh, w->dgh_all + n * 3 * H, 3 * (size_t) H);
   ce_sgemm (1, 0, 3 * H, H, (int) TB, 1.0f, w->dgx, 3 * H, w->ctx_all, H, 1.0f, g->dec_Wctx, H);
   ce_linear_backward (w->demb, g->dec_Wemb, g->dec_bx, w->dgx, w->emb, p->dec_Wemb,
                       (int) TB, E, 3 * H);

@@ -237,6 +237,19 @@ copyist_guess_language (const char *text)
     return "en";
   for (const char *p = text; *p; p = g_utf8_next_char (p))
     {
+      if ((guchar) *p < 0x80)
+        {
+          /* ASCII fast path: most product text. */
+          if (g_ascii_isalpha (*p))
+            {
+              if (!in_word)
+                latin_words++;
+              in_word = TRUE;
+            }
+          else
+            in_word = FALSE;
+          continue;
+        }
       gunichar c = g_utf8_get_char (p);
       if (is_cjk (c))
         {

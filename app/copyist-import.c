@@ -158,10 +158,16 @@ attribute_key (const char *name)
 static void
 add_attribute_value (CopyistRecord *rec, const char *key, const char *value)
 {
-  g_autofree char *v = trimmed (value);
+  g_autofree char *owned = NULL;
+  const char *v = value;
   const char *old;
+  gsize len = strlen (value);
 
-  if (v[0] == '\0' || key == NULL || key[0] == '\0')
+  if (len == 0 || key == NULL || key[0] == '\0')
+    return;
+  if (g_ascii_isspace (value[0]) || g_ascii_isspace (value[len - 1]))
+    v = owned = trimmed (value);
+  if (v[0] == '\0')
     return;
   old = copyist_record_get_attribute (rec, key);
   if (old == NULL)

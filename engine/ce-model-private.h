@@ -3,6 +3,8 @@
  * and ce-model-io.c (files). Tests include it to reach the gradients. */
 #pragma once
 
+#include <string.h>
+
 #include "engine.h"
 #include "ce-layers.h"
 #include "ce-params.h"
@@ -117,6 +119,9 @@ CeDims   ce_model_dims (const CeModelConfig *cfg);
 CeStatus ce_model_config_check (const CeModelConfig *cfg, char *msg);
 CeStatus ce_model_check_batch (const CeModel *model, const CeBatch *batch, int need_tgt, char *msg);
 
+/* Grows the training work buffers to cover a (B, S, T) batch. */
+CeStatus ce_model_ensure_work (CeModel *model, int B, int S, int T, char *msg);
+
 /* Encoder work: allocates for (B, S); TRAIN adds the backward buffers. */
 CeStatus ce_enc_work_alloc (CeEncWork *w, void **mem, const CeDims *d, int B, int S, int train);
 /* Embeds and encodes BATCH into W (enc, mask, keys, pool). DROPOUT > 0
@@ -154,6 +159,33 @@ void     ce_cvae_prior (const CeModel *model, float *mu, float *logvar, const fl
 void ce_normalise_rows (float *out, const float *pre, int N, int Z);
 void ce_normalise_rows_backward (float *dpre, const float *dout, const float *out,
                                  const float *pre, int N, int Z);
+
+static inline void
+ce_mul_inplace (float *x, const float *m, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    x[i] *= m[i];
+}
+
+static inline void
+ce_add_inplace (float *x, const float *y, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    x[i] += y[i];
+}
+
+static inline void
+ce_axpy (float *y, float a, const float *x, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    y[i] += a * x[i];
+}
+
+static inline void
+ce_zero (float *x, size_t n)
+{
+  memset (x, 0, n * sizeof (float));
+}
 
 /* Row helpers: dst(n) = [a(n); b(n)] and the reverse, accumulating. */
 void ce_concat_rows (float *dst, const float *a, int na, const float *b, int nb, int N);

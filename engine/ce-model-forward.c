@@ -1,0 +1,560 @@
+/* ce-model-forward.c — the model's computation on a training batch: the
+ * encoder, the latent code (CVAE posterior/prior, ARAE code), the
+ * teacher-forced decoder and the backward pass through all of it.
+ *
+ * Everything is time-major (T, B, ·) inside: each decoder step is a few
+ * GEMMs over the batch; the embedding and latent parts of the decoder's
+ * input projection, the vocabulary projection and the decoder GRU's
+ * hidden-weight gradient are one GEMM over all T·B rows.
+ */
+#include "ce-model-private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- encoder ------------------------------------------------------------- */
+
+void
+ce_encoder_forward (const CeModel *model, CeEncWork *w, const CeBatch *batch,
+                    float dropout, CeRng *rng)
+{
+  const CeDims *d = &model->d;
+  const CeParams *p = &model->p;
+  const int B = batch->B, S = batch->S, Hd = d->Hd, H = d->H, Ie = d->Ie;
+  const size_t SB = (size_t) S * B;
+
+  for (int b = 0; b < B; b++)
+    {
+      int len = 0;
+      for (int s = 0; s < S; s++)
+        {
+          int32_t id = batch->src[(size_t) b * S + s];
+          w->ids[(size_t) s * B + b] = id;
+          w->fld[(size_t) s * B + b] = id >= 0 ? batch->src_field[(size_t) b * S + s] : -1;
+          if (id >= 0)
+            len = s + 1;
+        }
+      w->len[b] = len;
+    }
+  ce_embedding_forward (w->e_tok, w->ids, p->tok_emb, (int) SB, d->E);
+  ce_embedding_forward (w->e_fld, w->fld, p->field_emb, (int) SB, d->FE);
+  if (dropout > 0.0f)
+    {
+      ce_concat_rows (w->x_rev, w->e_tok, d->E, w->e_fld, d->FE, (int) SB);
+      ce_dropout_forward (w->x, w->x_mask, w->x_rev, SB * Ie, dropout, rng);
+    }
+  else
+    ce_concat_rows (w->x, w->e_tok, d->E, w->e_fld, d->FE, (int) SB);
+
+  /* each row reversed within its own length; positions past it stay zero
+   * and the GRU carries its state over them */
+  ce_zero (w->x_rev, SB * Ie);
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < w->len[b]; t++)
+      memcpy (w->x_rev + ((size_t) t * B + b) * Ie,
+              w->x + ((size_t) (w->len[b] - 1 - t) * B + b) * Ie, (size_t) Ie * sizeof (float));
+
+  ce_gru_forward (w->hs_f, w->gx_f, w->cache_f, w->x, NULL, p->encf_Wx, p->encf_bx,
+                  p->encf_Wh, p->encf_bh, w->len, S, B, Ie, Hd, w->scratch);
+  ce_gru_forward (w->hs_b, w->gx_b, w->cache_b, w->x_rev, NULL, p->encb_Wx, p->encb_bx,
+                  p->encb_Wh, p->encb_bh, w->len, S, B, Ie, Hd, w->scratch);
+
+  ce_zero (w->enc, SB * H);
+  ce_zero (w->pool, (size_t) B * H);
+  for (int b = 0; b < B; b++)
+    {
+      const int len = w->len[b];
+      float *pool = w->pool + (size_t) b * H;
+      for (int s = 0; s < S; s++)
+        {
+          w->mask[(size_t) b * S + s] = s < len;
+          if (s >= len)
+            continue;
+          float *e = w->enc + ((size_t) b * S + s) * H;
+          memcpy (e, w->hs_f + ((size_t) s * B + b) * Hd, (size_t) Hd * sizeof (float));
+          memcpy (e + Hd, w->hs_b + ((size_t) (len - 1 - s) * B + b) * Hd,
+                  (size_t) Hd * sizeof (float));
+          ce_axpy (pool, 1.0f / (float) len, e, H);
+        }
+    }
+  ce_linear_forward (w->keys, w->enc, p->att_Wk, p->att_bk, (int) SB, H, d->A);
+}
+
+/* Consumes denc, dkeys and dpool of W. */
+static void
+encoder_backward (CeModel *model, CeEncWork *w, const CeBatch *batch, int dropout_on)
+{
+  const CeDims *d = &model->d;
+  const CeParams *p = &model->p;
+  CeParams *g = &model->g;
+  const int B = batch->B, S = batch->S, Hd = d->Hd, H = d->H, Ie = d->Ie;
+  const size_t SB = (size_t) S * B;
+
+  ce_linear_backward (w->denc, g->att_Wk, g->att_bk, w->dkeys, w->enc, p->att_Wk,
+                      (int) SB, H, d->A);
+  ce_zero (w->dhs_f, SB * Hd);
+  ce_zero (w->dhs_b, SB * Hd);
+  for (int b = 0; b < B; b++)
+    {
+      const int len = w->len[b];
+      const float *dpool = w->dpool + (size_t) b * H;
+      for (int s = 0; s < len; s++)
+        {
+          float *de = w->denc + ((size_t) b * S + s) * H;
+          ce_axpy (de, 1.0f / (float) len, dpool, H);
+          memcpy (w->dhs_f + ((size_t) s * B + b) * Hd, de, (size_t) Hd * sizeof (float));
+          memcpy (w->dhs_b + ((size_t) (len - 1 - s) * B + b) * Hd, de + Hd,
+                  (size_t) Hd * sizeof (float));
+        }
+    }
+  ce_zero (w->dx, SB * Ie);
+  ce_zero (w->dx_rev, SB * Ie);
+  ce_gru_backward (w->dx, NULL, g->encf_Wx, g->encf_bx, g->encf_Wh, g->encf_bh,
+                   w->dhs_f, w->dgx_f, w->hs_f, w->cache_f, w->x, NULL,
+                   p->encf_Wx, p->encf_Wh, w->len, S, B, Ie, Hd, w->scratch);
+  ce_gru_backward (w->dx_rev, NULL, g->encb_Wx, g->encb_bx, g->encb_Wh, g->encb_bh,
+                   w->dhs_b, w->dgx_b, w->hs_b, w->cache_b, w->x_rev, NULL,
+                   p->encb_Wx, p->encb_Wh, w->len, S, B, Ie, Hd, w->scratch);
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < w->len[b]; t++)
+      ce_add_inplace (w->dx + ((size_t) (w->len[b] - 1 - t) * B + b) * Ie,
+                   w->dx_rev + ((size_t) t * B + b) * Ie, Ie);
+  if (dropout_on)
+    ce_mul_inplace (w->dx, w->x_mask, SB * Ie);
+  ce_zero (w->de_tok, SB * d->E);
+  ce_zero (w->de_fld, SB * d->FE);
+  ce_split_add_rows (w->de_tok, w->de_fld, w->dx, d->E, d->FE, (int) SB);
+  ce_embedding_backward (g->tok_emb, w->de_tok, w->ids, (int) SB, d->E);
+  ce_embedding_backward (g->field_emb, w->de_fld, w->fld, (int) SB, d->FE);
+}
+
+/* ---- latent code ------------------------------------------------------------ */
+
+void
+ce_cvae_prior (const CeModel *model, float *mu, float *logvar, const float *pool, int N,
+               float *scratch)
+{
+  const CeParams *p = &model->p;
+  const int H = model->d.H, Z = model->d.Z;
+  ce_dense_forward (scratch, pool, p->prior_W1, p->prior_b1, CE_ACT_TANH, N, H, H);
+  ce_linear_forward (mu, scratch, p->prior_Wmu, p->prior_bmu, N, H, Z);
+  ce_linear_forward (logvar, scratch, p->prior_Wlv, p->prior_blv, N, H, Z);
+}
+
+void
+ce_normalise_rows (float *out, const float *pre, int N, int Z)
+{
+  for (int n = 0; n < N; n++)
+    {
+      double ss = 0.0;
+      for (int k = 0; k < Z; k++)
+        ss += (double) pre[(size_t) n * Z + k] * pre[(size_t) n * Z + k];
+      float inv = (float) (1.0 / sqrt (ss + 1e-12));
+      for (int k = 0; k < Z; k++)
+        out[(size_t) n * Z + k] = pre[(size_t) n * Z + k] * inv;
+    }
+}
+
+void
+ce_normalise_rows_backward (float *dpre, const float *dout, const float *out, const float *pre,
+                         int N, int Z)
+{
+  for (int n = 0; n < N; n++)
+    {
+      const float *o = out + (size_t) n * Z, *dy = dout + (size_t) n * Z,
+                  *x = pre + (size_t) n * Z;
+      double ss = 0.0, dot = 0.0;
+      for (int k = 0; k < Z; k++)
+        {
+          ss += (double) x[k] * x[k];
+          dot += (double) o[k] * dy[k];
+        }
+      float inv = (float) (1.0 / sqrt (ss + 1e-12));
+      for (int k = 0; k < Z; k++)
+        dpre[(size_t) n * Z + k] += (dy[k] - o[k] * (float) dot) * inv;
+    }
+}
+
+void
+ce_arae_generate (const CeModel *model, float *out, const float *pool, const float *noise,
+                  int N, float *gin, float *gh, float *pre)
+{
+  const CeParams *p = &model->p;
+  const int H = model->d.H, Z = model->d.Z;
+  for (int n = 0; n < N; n++)
+    {
+      float *row = gin + (size_t) n * (Z + H);
+      if (noise)
+        memcpy (row, noise + (size_t) n * Z, (size_t) Z * sizeof (float));
+      else
+        memset (row, 0, (size_t) Z * sizeof (float));
+      memcpy (row + Z, pool + (size_t) n * H, (size_t) H * sizeof (float));
+    }
+  ce_dense_forward (gh, gin, p->gen_W1, p->gen_b1, CE_ACT_RELU, N, Z + H, H);
+  ce_linear_forward (pre, gh, p->gen_W2, p->gen_b2, N, H, Z);
+  ce_normalise_rows (out, pre, N, Z);
+}
+
+/* The text encoder: a GRU over the target tokens, its final state. */
+static const float *
+text_encoder_forward (CeModel *model, int B, int T)
+{
+  const CeParams *p = &model->p;
+  CeTrainWork *w = &model->tw;
+  const int E = model->d.E, H = model->d.H;
+  ce_embedding_forward (w->temb, w->tgt_out, p->tok_emb, T * B, E);
+  ce_gru_forward (w->ths, w->tgx, w->tcache, w->temb, NULL, p->txt_Wx, p->txt_bx, p->txt_Wh,
+                  p->txt_bh, w->tgt_len, T, B, E, H, w->scratch);
+  return w->ths + (size_t) (T - 1) * B * H;
+}
+
+/* dstate (B, H) must already be in dths[T-1]. */
+static void
+text_encoder_backward (CeModel *model, int B, int T)
+{
+  const CeParams *p = &model->p;
+  CeParams *g = &model->g;
+  CeTrainWork *w = &model->tw;
+  const int E = model->d.E, H = model->d.H;
+  ce_zero (w->dtemb, (size_t) T * B * E);
+  ce_gru_backward (w->dtemb, NULL, g->txt_Wx, g->txt_bx, g->txt_Wh, g->txt_bh,
+                   w->dths, w->dtgx, w->ths, w->tcache, w->temb, NULL,
+                   p->txt_Wx, p->txt_Wh, w->tgt_len, T, B, E, H, w->scratch);
+  ce_embedding_backward (g->tok_emb, w->dtemb, w->tgt_out, T * B, E);
+}
+
+/* Fills tw.z; returns the mean KL per example (CVAE) or 0. */
+static double
+latent_forward (CeModel *model, int B, int T, CePass pass, const CeTrainParams *tp)
+{
+  const CeParams *p = &model->p;
+  CeTrainWork *w = &model->tw;
+  const float *pool = model->enc.pool;
+  const int H = model->d.H, Z = model->d.Z;
+  const size_t BZ = (size_t) B * Z;
+  const float *state = text_encoder_forward (model, B, T);
+
+  if (model->cfg.kind == CE_MODEL_ARAE)
+    {
+      ce_linear_forward (w->code_pre, state, p->code_W, p->code_b, B, H, Z);
+      ce_normalise_rows (w->z, w->code_pre, B, Z);
+      return 0.0;
+    }
+
+  ce_cvae_prior (model, w->mu_p, w->lv_p, pool, B, w->ph);
+  ce_concat_rows (w->pin, state, H, pool, H, B);
+  ce_dense_forward (w->ph1, w->pin, p->post_W1, p->post_b1, CE_ACT_TANH, B, 2 * H, H);
+  ce_linear_forward (w->mu_q, w->ph1, p->post_Wmu, p->post_bmu, B, H, Z);
+  ce_linear_forward (w->lv_q, w->ph1, p->post_Wlv, p->post_blv, B, H, Z);
+  if (pass == CE_PASS_EVAL)
+    memcpy (w->z, w->mu_q, BZ * sizeof (float));
+  else
+    {
+      for (size_t i = 0; i < BZ; i++)
+        w->eps[i] = ce_rng_normal (&model->rng);
+      ce_reparam_forward (w->z, w->mu_q, w->lv_q, w->eps, BZ);
+    }
+  ce_zero (w->k_dmu_q, BZ);
+  ce_zero (w->k_dlv_q, BZ);
+  ce_zero (w->k_dmu_p, BZ);
+  ce_zero (w->k_dlv_p, BZ);
+  return ce_kl_forward_backward (w->k_dmu_q, w->k_dlv_q, w->k_dmu_p, w->k_dlv_p,
+                                 w->mu_q, w->lv_q, w->mu_p, w->lv_p, B, Z,
+                                 1.0f / (float) B, tp ? tp->free_bits : 0.0f);
+}
+
+/* Consumes tw.dz; adds into enc.dpool. */
+static void
+latent_backward (CeModel *model, int B, int T, const CeTrainParams *tp)
+{
+  const CeParams *p = &model->p;
+  CeParams *g = &model->g;
+  CeTrainWork *w = &model->tw;
+  const CeEncWork *ew = &model->enc;
+  const int H = model->d.H, Z = model->d.Z;
+  const size_t BZ = (size_t) B * Z, BH = (size_t) B * H;
+  float *dstate = w->dths + (size_t) (T - 1) * BH;
+
+  ce_zero (w->dths, (size_t) T * BH);
+  if (model->cfg.kind == CE_MODEL_ARAE)
+    {
+      const float *state = w->ths + (size_t) (T - 1) * BH;
+      ce_zero (w->dcode_pre, BZ);
+      ce_normalise_rows_backward (w->dcode_pre, w->dz, w->z, w->code_pre, B, Z);
+      ce_linear_backward (dstate, g->code_W, g->code_b, w->dcode_pre, state, p->code_W, B, H, Z);
+      text_encoder_backward (model, B, T);
+      return;
+    }
+
+  const float kw = tp ? tp->kl_weight : 1.0f;
+  ce_zero (w->dmu_q, BZ);
+  ce_zero (w->dlv_q, BZ);
+  ce_reparam_backward (w->dmu_q, w->dlv_q, w->dz, w->lv_q, w->eps, BZ);
+  ce_axpy (w->dmu_q, kw, w->k_dmu_q, BZ);
+  ce_axpy (w->dlv_q, kw, w->k_dlv_q, BZ);
+  ce_zero (w->dmu_p, BZ);
+  ce_zero (w->dlv_p, BZ);
+  ce_axpy (w->dmu_p, kw, w->k_dmu_p, BZ);
+  ce_axpy (w->dlv_p, kw, w->k_dlv_p, BZ);
+
+  /* posterior */
+  ce_zero (w->dph1, BH);
+  ce_linear_backward (w->dph1, g->post_Wmu, g->post_bmu, w->dmu_q, w->ph1, p->post_Wmu, B, H, Z);
+  ce_linear_backward (w->dph1, g->post_Wlv, g->post_blv, w->dlv_q, w->ph1, p->post_Wlv, B, H, Z);
+  ce_zero (w->dpin, 2 * BH);
+  ce_dense_backward (w->dpin, g->post_W1, g->post_b1, w->dph1, w->pin, w->ph1, p->post_W1,
+                     CE_ACT_TANH, B, 2 * H, H, w->scratch);
+  ce_split_add_rows (dstate, ew->dpool, w->dpin, H, H, B);
+  text_encoder_backward (model, B, T);
+
+  /* prior */
+  ce_zero (w->dph, BH);
+  ce_linear_backward (w->dph, g->prior_Wmu, g->prior_bmu, w->dmu_p, w->ph, p->prior_Wmu, B, H, Z);
+  ce_linear_backward (w->dph, g->prior_Wlv, g->prior_blv, w->dlv_p, w->ph, p->prior_Wlv, B, H, Z);
+  ce_dense_backward (ew->dpool, g->prior_W1, g->prior_b1, w->dph, ew->pool, w->ph, p->prior_W1,
+                     CE_ACT_TANH, B, H, H, w->scratch);
+}
+
+/* ---- the whole objective ------------------------------------------------------ */
+
+CeStatus
+ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
+                           CePass pass, CeLosses *losses, char *msg)
+{
+  CeStatus st = ce_model_check_batch (model, batch, 1, msg);
+  if (st != CE_OK)
+    return st;
+  st = ce_model_ensure_work (model, batch->B, batch->S, batch->T, msg);
+  if (st != CE_OK)
+    return st;
+
+  const int backward = pass != CE_PASS_EVAL;
+  const CeDims *d = &model->d;
+  const CeParams *p = &model->p;
+  CeParams *g = &model->g;
+  CeTrainWork *w = &model->tw;
+  CeEncWork *ew = &model->enc;
+  const int B = batch->B, S = batch->S, T = batch->T;
+  const int H = d->H, E = d->E, Z = d->Z, V = d->V, A = d->A;
+  const size_t TB = (size_t) T * B, BH = (size_t) B * H;
+  const float drop = backward ? model->cfg.dropout : 0.0f;
+  const float wdrop = backward ? model->cfg.word_dropout : 0.0f;
+  const int copy = model->cfg.copy;
+  CeRng *rng = &model->rng;
+
+  if (backward)
+    ce_zero (model->grads, model->table.total);
+
+  ce_encoder_forward (model, ew, batch, drop, rng);
+
+  /* targets, time-major */
+  int ntok = 0;
+  for (int b = 0; b < B; b++)
+    {
+      int len = 0;
+      for (int t = 0; t < T; t++)
+        {
+          int32_t y = batch->tgt[(size_t) b * T + t];
+          w->tgt_out[(size_t) t * B + b] = y;
+          w->tgt_in[(size_t) t * B + b] = t == 0 ? CE_TOK_BOS : batch->tgt[(size_t) b * T + t - 1];
+          if (y >= 0)
+            {
+              len = t + 1;
+              ntok++;
+            }
+        }
+      w->tgt_len[b] = len;
+    }
+  memcpy (w->src_ids, batch->src, (size_t) B * S * sizeof (int32_t));
+  if (wdrop > 0.0f)
+    ce_word_dropout (w->tgt_in, TB, wdrop, CE_TOK_UNK, CE_TOK_FIRST_REGULAR, rng);
+
+  ce_embedding_forward (w->emb_raw, w->tgt_in, p->tok_emb, (int) TB, E);
+  if (drop > 0.0f)
+    ce_dropout_forward (w->emb, w->emb_mask, w->emb_raw, TB * E, drop, rng);
+  else
+    memcpy (w->emb, w->emb_raw, TB * E * sizeof (float));
+
+  double kl = 0.0;
+  if (Z > 0)
+    kl = latent_forward (model, B, T, pass, tp);
+
+  /* h0 = tanh(init_W [pool; z] + init_b) */
+  ce_concat_rows (w->init_in, ew->pool, H, w->z, Z, B);
+  ce_dense_forward (w->h_all, w->init_in, p->init_W, p->init_b, CE_ACT_TANH, B, H + Z, H);
+  ce_zero (w->ctx_all, BH);
+
+  /* input projection: emb part for all steps in one GEMM, latent part once */
+  ce_linear_forward (w->gx, w->emb, p->dec_Wemb, p->dec_bx, (int) TB, E, 3 * H);
+  if (Z > 0)
+    ce_sgemm (0, 1, B, 3 * H, Z, 1.0f, w->z, Z, p->dec_Wz, Z, 0.0f, w->gc, 3 * H);
+
+  for (int t = 0; t < T; t++)
+    {
+      float *gx_t = w->gx + (size_t) t * B * 3 * H;
+      const float *h_prev = w->h_all + (size_t) t * BH;
+      float *h_t = w->h_all + (size_t) (t + 1) * BH;
+      if (Z > 0)
+        ce_add_inplace (gx_t, w->gc, BH * 3);
+      ce_sgemm (0, 1, B, 3 * H, H, 1.0f, w->ctx_all + (size_t) t * BH, H, p->dec_Wctx, H,
+                1.0f, gx_t, 3 * H);
+      ce_gru_step_forward (h_t, w->gcache + (size_t) t * B * 4 * H, gx_t, h_prev,
+                           p->dec_Wh, p->dec_bh, B, H, w->scratch);
+      ce_attention_forward (w->ctx_all + (size_t) (t + 1) * BH, w->attn + (size_t) t * B * S,
+                            w->apre + (size_t) t * B * S * A, h_t, ew->keys, ew->enc, ew->mask,
+                            p->att_Wq, p->att_v, B, S, H, A, H, w->scratch);
+    }
+
+  /* output features and the vocabulary projection over all T*B rows */
+  ce_concat_rows (w->feat, w->h_all + BH, H, w->ctx_all + BH, H, (int) TB);
+  if (drop > 0.0f)
+    ce_dropout_forward (w->feat_d, w->feat_mask, w->feat, TB * 2 * H, drop, rng);
+  else
+    memcpy (w->feat_d, w->feat, TB * 2 * H * sizeof (float));
+  ce_linear_forward (w->logits, w->feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
+
+  const float weight = 1.0f / (float) ntok;
+  double xent = 0.0;
+  ce_zero (w->dlogits, TB * V);
+  if (copy)
+    {
+      /* gate logit = w . [h; ctx; emb] + b */
+      ce_sgemm (0, 1, (int) TB, 1, 2 * H, 1.0f, w->feat, 2 * H, p->gate_w, 2 * H, 0.0f, w->gate, 1);
+      ce_sgemm (0, 1, (int) TB, 1, E, 1.0f, w->emb, E, p->gate_w + 2 * H, E, 1.0f, w->gate, 1);
+      for (size_t n = 0; n < TB; n++)
+        w->gate[n] += p->gate_b[0];
+      ce_zero (w->dattn, TB * S);
+      ce_zero (w->dgate, TB);
+      for (int t = 0; t < T; t++)
+        {
+          const size_t r0 = (size_t) t * B;
+          ce_softmax_rows (w->probs, w->logits + r0 * V, B, V);
+          xent += ce_copy_xent_forward (w->probs, w->attn + r0 * S, w->gate + r0, w->src_ids,
+                                        w->tgt_out + r0, B, S, V, weight, w->p_target);
+          if (backward)
+            ce_copy_xent_backward (w->dlogits + r0 * V, w->dattn + r0 * S, w->dgate + r0,
+                                   w->probs, w->attn + r0 * S, w->gate + r0, w->src_ids,
+                                   w->tgt_out + r0, w->p_target, B, S, V, weight);
+        }
+    }
+  else
+    {
+      for (int t = 0; t < T; t++)
+        {
+          const size_t r0 = (size_t) t * B;
+          xent += ce_softmax_xent_forward_backward (w->dlogits + r0 * V, w->logits + r0 * V,
+                                                    w->tgt_out + r0, B, V,
+                                                    model->cfg.label_smoothing, weight, w->probs);
+        }
+    }
+
+  const float kw = tp ? tp->kl_weight : 1.0f;
+  model->objective = xent + (model->cfg.kind == CE_MODEL_CVAE ? kw * kl : 0.0);
+  if (losses)
+    {
+      memset (losses, 0, sizeof *losses);
+      losses->xent = xent;
+      losses->kl = kl;
+      losses->tokens = ntok;
+    }
+  if (!backward)
+    return CE_OK;
+
+  /* ---- backward ---- */
+  ce_zero (w->dfeat, TB * 2 * H);
+  ce_linear_backward (w->dfeat, g->out_W, g->out_b, w->dlogits, w->feat_d, p->out_W,
+                      (int) TB, 2 * H, V);
+  if (drop > 0.0f)
+    ce_mul_inplace (w->dfeat, w->feat_mask, TB * 2 * H);
+  ce_zero (w->demb, TB * E);
+  if (copy)
+    {
+      ce_sgemm (0, 0, (int) TB, 2 * H, 1, 1.0f, w->dgate, 1, p->gate_w, 2 * H, 1.0f, w->dfeat, 2 * H);
+      ce_sgemm (0, 0, (int) TB, E, 1, 1.0f, w->dgate, 1, p->gate_w + 2 * H, E, 1.0f, w->demb, E);
+      ce_sgemm (1, 0, 1, 2 * H, (int) TB, 1.0f, w->dgate, 1, w->feat, 2 * H, 1.0f, g->gate_w, 2 * H);
+      ce_sgemm (1, 0, 1, E, (int) TB, 1.0f, w->dgate, 1, w->emb, E, 1.0f, g->gate_w + 2 * H, E);
+      double sum = 0.0;
+      for (size_t n = 0; n < TB; n++)
+        sum += w->dgate[n];
+      g->gate_b[0] += (float) sum;
+    }
+
+  ce_zero (ew->denc, (size_t) B * S * H);
+  ce_zero (ew->dkeys, (size_t) B * S * A);
+  ce_zero (ew->dpool, BH);
+  ce_zero (w->dctx_carry, BH);
+  ce_zero (w->dgc, 3 * BH);
+  float *dh = w->dh, *dh_prev = w->dh_prev;
+  ce_zero (dh, BH);
+  for (int t = T - 1; t >= 0; t--)
+    {
+      const float *ft = w->dfeat + (size_t) t * B * 2 * H;
+      for (int b = 0; b < B; b++)
+        {
+          float *dhb = dh + (size_t) b * H, *dcb = w->dctx + (size_t) b * H;
+          const float *fb = ft + (size_t) b * 2 * H, *cb = w->dctx_carry + (size_t) b * H;
+          for (int i = 0; i < H; i++)
+            {
+              dhb[i] += fb[i];
+              dcb[i] = fb[H + i] + cb[i];
+            }
+        }
+      const float *h_t = w->h_all + (size_t) (t + 1) * BH;
+      ce_attention_backward (dh, ew->dkeys, ew->denc, g->att_Wq, g->att_v, w->dctx,
+                             copy ? w->dattn + (size_t) t * B * S : NULL,
+                             w->attn + (size_t) t * B * S, w->apre + (size_t) t * B * S * A,
+                             h_t, ew->enc, ew->mask, p->att_Wq, p->att_v, B, S, H, A, H,
+                             w->scratch);
+      float *dgx_t = w->dgx + (size_t) t * B * 3 * H;
+      ce_zero (dh_prev, BH);
+      /* dWh and dbh: one GEMM over all steps after the loop */
+      ce_gru_step_backward (dgx_t, dh_prev, NULL, NULL, dh,
+                            w->gcache + (size_t) t * B * 4 * H, w->h_all + (size_t) t * BH,
+                            p->dec_Wh, B, H, w->scratch);
+      if (t > 0)
+        ce_sgemm (0, 0, B, H, 3 * H, 1.0f, dgx_t, 3 * H, p->dec_Wctx, H, 0.0f, w->dctx_carry, H);
+      if (Z > 0)
+        ce_add_inplace (w->dgc, dgx_t, 3 * BH);
+      float *tmp = dh;
+      dh = dh_prev;
+      dh_prev = tmp;
+    }
+  /* dh is now the gradient on h0. The hidden-side pre-activations get
+   * dgx for the r and z gates and dgx_n * r for the candidate (cache holds
+   * r, z, n, hn per row). */
+  for (size_t n = 0; n < TB; n++)
+    {
+      const float *dg = w->dgx + n * 3 * H, *r = w->gcache + n * 4 * H;
+      float *o = w->dgh_all + n * 3 * H;
+      memcpy (o, dg, (size_t) 2 * H * sizeof (float));
+      for (int i = 0; i < H; i++)
+        o[2 * H + i] = dg[2 * H + i] * r[i];
+    }
+  ce_sgemm (1, 0, 3 * H, H, (int) TB, 1.0f, w->dgh_all, 3 * H, w->h_all, H, 1.0f, g->dec_Wh, H);
+  for (size_t n = 0; n < TB; n++)
+    ce_add_inplace (g->dec_bh, w->dgh_all + n * 3 * H, 3 * (size_t) H);
+  ce_sgemm (1, 0, 3 * H, H, (int) TB, 1.0f, w->dgx, 3 * H, w->ctx_all, H, 1.0f, g->dec_Wctx, H);
+  ce_linear_backward (w->demb, g->dec_Wemb, g->dec_bx, w->dgx, w->emb, p->dec_Wemb,
+                      (int) TB, E, 3 * H);
+  if (drop > 0.0f)
+    ce_mul_inplace (w->demb, w->emb_mask, TB * E);
+  ce_embedding_backward (g->tok_emb, w->demb, w->tgt_in, (int) TB, E);
+
+  ce_zero (w->dinit_in, (size_t) B * (H + Z));
+  ce_dense_backward (w->dinit_in, g->init_W, g->init_b, dh, w->init_in, w->h_all, p->init_W,
+                     CE_ACT_TANH, B, H + Z, H, w->scratch);
+  if (Z > 0)
+    {
+      ce_zero (w->dz, (size_t) B * Z);
+      ce_split_add_rows (ew->dpool, w->dz, w->dinit_in, H, Z, B);
+      ce_linear_backward (w->dz, g->dec_Wz, NULL, w->dgc, w->z, p->dec_Wz, B, Z, 3 * H);
+      latent_backward (model, B, T, tp);
+    }
+  else
+    ce_split_add_rows (ew->dpool, NULL, w->dinit_in, H, 0, B);
+
+  encoder_backward (model, ew, batch, drop > 0.0f);
+  return CE_OK;
+}
+

@@ -69,6 +69,7 @@ static const CeLexRow e2e_rows[] = {
   LOW ("rating of 1"), LOW ("1 of 5"), LOW ("1/5"), LOW ("badly rated"), LOW ("bad rating"), LOW ("bad reviews"),
   LOW ("poor reviews"), LOW ("low reviews"), LOW ("rating of one"), LOW ("rated one"), LOW ("1 out 5"),
   LOW ("one out of 5"), LOW ("poorly reviewed"), LOW ("poor customer rating"), LOW ("low ranking"),
+  LOW ("poor rated"), LOW ("poorly-rated"), LOW ("1 star rating"), LOW ("one star rating"),
   AVERAGE ("average rating"), AVERAGE ("average ratings"), AVERAGE ("average rated"), AVERAGE ("rated average"),
   AVERAGE ("average customer rating"), AVERAGE ("rating is average"), AVERAGE ("averagely rated"),
   AVERAGE ("3 out of 5"), AVERAGE ("three out of five"), AVERAGE ("3 star"), AVERAGE ("three star"),
@@ -76,6 +77,7 @@ static const CeLexRow e2e_rows[] = {
   AVERAGE ("mediocre"), AVERAGE ("moderately rated"), AVERAGE ("moderate rating"), AVERAGE ("average reviews"),
   AVERAGE ("rating of three"), AVERAGE ("rated three"), AVERAGE ("decent rating"), AVERAGE ("ok rating"),
   AVERAGE ("three out of 5"), AVERAGE ("3 out 5"), AVERAGE ("three stars"), AVERAGE ("3 stars"),
+  AVERAGE ("moderate customer rating"), AVERAGE ("average review"), AVERAGE ("middling"),
   HIGH ("high rating"), HIGH ("high ratings"), HIGH ("highly rated"), HIGH ("high rated"), HIGH ("high-rated"),
   HIGH ("rated highly"), HIGH ("rated high"), HIGH ("high customer rating"), HIGH ("rating is high"),
   HIGH ("well rated"), HIGH ("excellent rating"), HIGH ("top rated"), HIGH ("5 out of 5"), HIGH ("five out of five"),
@@ -83,6 +85,7 @@ static const CeLexRow e2e_rows[] = {
   HIGH ("5/5"), HIGH ("great reviews"), HIGH ("good reviews"), HIGH ("excellent reviews"), HIGH ("rating of five"),
   HIGH ("rated five"), HIGH ("great rating"), HIGH ("good rating"), HIGH ("excellent customer rating"),
   HIGH ("best rated"), HIGH ("highly-rated"), HIGH ("5 out 5"), HIGH ("five out of 5"), HIGH ("high ranking"),
+  HIGH ("top customer rating"), HIGH ("top rating"), HIGH ("excellent ratings"),
 #undef LOW
 #undef AVERAGE
 #undef HIGH

@@ -165,9 +165,11 @@ void     ce_tokens_clear (CeTokens *toks);
  * contents. Invalid UTF-8 gives CE_ERR_FORMAT and MSG names the byte offset. */
 CeStatus ce_tokenize (const char *text, ptrdiff_t len, unsigned flags, CeTokens *out, char *msg);
 
-/* Joins N tokens with natural spacing: none before , . ! ? ; : ) %, none
- * after ( £ $ €, none between CJK characters or around CJK punctuation.
- * Returns a malloc'd string, NULL when out of memory. */
+/* Joins N tokens with natural spacing: none before , . ! ? ; : ) ] } % ’ ”
+ * or a clitic ("'s"), none after ( [ { “ ‘ £ $ € ¥, none around "/", none
+ * next to a CJK character (CJK punctuation included); straight double
+ * quotes alternate between opening and closing. Returns a malloc'd string,
+ * NULL when out of memory. */
 char    *ce_detokenize (const char *const *tokens, int n);
 /* 1 when ce_detokenize puts a space between PREV (may be NULL: start) and NEXT. */
 int      ce_detok_space (const char *prev, const char *next);
@@ -211,8 +213,8 @@ int             ce_vocab_is_slot (const CeVocab *v, int32_t id);
 
 /* Attributes of one row: (key, value) pairs kept sorted by key (bytewise,
  * stable: the values of a repeated key keep their input order). The N-th
- * value of a key has rank N-1; its slot token is "<key>" for rank 0 and
- * "<key_N+1>" after (see ce_slot_token). */
+ * value of a key has rank N-1; its slot token is "<key>" for the first and
+ * "<key_N>" for the N-th, N >= 2 (see ce_slot_token). */
 typedef struct {
   char *key;
   char *value;

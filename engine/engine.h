@@ -432,7 +432,19 @@ double   ce_slot_errors_rate (const CeSlotErrors *acc);
  *                 of the text, generator MLP(noise, attrs) -> code, critic
  *                 MLP(code, attrs) (Zhao et al. 2018)
  * Source and target share one vocabulary (ids), so the copy gate maps a
- * source position straight to a vocabulary id. */
+ * source position straight to a vocabulary id.
+ *
+ * Threads: a CeModel has no global state, so two models may train in two
+ * threads at once. Training one model and decoding with it must not
+ * overlap; any number of CeDecoders may decode one model at once (they only
+ * read its weights). OpenBLAS threads are process-wide (ce_blas_set_threads):
+ * the caller keeps pool threads x BLAS threads <= cores, e.g. one training
+ * job with 2 BLAS threads, or 2 decoding jobs with 1 BLAS thread each, so
+ * that only one threading layer spins at a time.
+ *
+ * Model files keep the weights, not the optimiser state (fine-tuning a
+ * loaded model restarts Adam) and not the RNG (a loaded model's stream is
+ * seeded with 0). */
 
 typedef struct CeModel CeModel;
 

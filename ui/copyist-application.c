@@ -13,6 +13,8 @@
 struct _CopyistApplication
 {
   AdwApplication parent_instance;
+
+  CopyistJobPool *pool;
 };
 
 G_DEFINE_FINAL_TYPE (CopyistApplication, copyist_application, ADW_TYPE_APPLICATION)
@@ -86,9 +88,31 @@ copyist_application_handle_local_options (GApplication *app,
 }
 
 static void
+copyist_application_shutdown (GApplication *app)
+{
+  CopyistApplication *self = COPYIST_APPLICATION (app);
+
+  if (self->pool != NULL)
+    copyist_job_pool_cancel_all (self->pool);
+  G_APPLICATION_CLASS (copyist_application_parent_class)->shutdown (app);
+}
+
+static void
+copyist_application_finalize (GObject *object)
+{
+  CopyistApplication *self = COPYIST_APPLICATION (object);
+
+  g_clear_object (&self->pool);
+  G_OBJECT_CLASS (copyist_application_parent_class)->finalize (object);
+}
+
+static void
 copyist_application_class_init (CopyistApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = copyist_application_finalize;
+  app_class->shutdown = copyist_application_shutdown;
 
   /* The resources live in a static library, whose automatic constructor the
    * linker would drop: register them explicitly. */
@@ -108,6 +132,16 @@ copyist_application_init (CopyistApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   g_application_add_main_option (G_APPLICATION (self), "version", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE, _("Show the version"), NULL);
+}
+
+CopyistJobPool *
+copyist_application_get_job_pool (CopyistApplication *self)
+{
+  g_return_val_if_fail (COPYIST_IS_APPLICATION (self), NULL);
+
+  if (self->pool == NULL)
+    self->pool = copyist_job_pool_new (0);
+  return self->pool;
 }
 
 CopyistApplication *

@@ -104,10 +104,10 @@ reset_check (CopyistImportAssistant *self)
 }
 
 static char *
-format_report (const CopyistImportReport *report, const char *intro)
+format_report (const CopyistRowReport *report, const char *intro)
 {
   GString *s = g_string_new (intro);
-  g_autofree char *summary = copyist_import_report_summary (report);
+  g_autofree char *summary = copyist_row_report_summary (report);
   guint shown = 0;
 
   if (s->len > 0)
@@ -133,14 +133,14 @@ format_report (const CopyistImportReport *report, const char *intro)
 static void
 check_preview (CopyistImportAssistant *self)
 {
-  CopyistImportReport report;
+  CopyistRowReport report;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) records = NULL;
   g_autofree char *text = NULL;
 
   if (self->preview == NULL)
     return;
-  copyist_import_report_init (&report);
+  copyist_row_report_init (&report);
   records = copyist_import_records (self->preview, self->mapping, COPYIST_IMPORT_FLAVOR_AUTO, &report, &error);
   if (records == NULL)
     set_report (self, error->message, TRUE);
@@ -149,7 +149,7 @@ check_preview (CopyistImportAssistant *self)
       text = format_report (&report, self->preview->truncated ? _("In the rows shown:") : "");
       set_report (self, text, report.failed > 0);
     }
-  copyist_import_report_clear (&report);
+  copyist_row_report_clear (&report);
 }
 
 /* ---- the preview table ---------------------------------------------------- */
@@ -439,7 +439,7 @@ full_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(CopyistTable) table = copyist_table_read_finish (result, &error);
   g_autoptr(GPtrArray) records = NULL;
-  CopyistImportReport report;
+  CopyistRowReport report;
   g_autofree char *text = NULL;
   g_autofree char *label = NULL;
 
@@ -451,17 +451,17 @@ full_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       set_report (self, error->message, TRUE);
       return;
     }
-  copyist_import_report_init (&report);
+  copyist_row_report_init (&report);
   records = copyist_import_records (table, self->mapping, COPYIST_IMPORT_FLAVOR_AUTO, &report, &error);
   if (records == NULL)
     {
       set_report (self, error->message, TRUE);
-      copyist_import_report_clear (&report);
+      copyist_row_report_clear (&report);
       return;
     }
   text = format_report (&report, _("Nothing is written yet."));
   set_report (self, text, report.failed > 0);
-  copyist_import_report_clear (&report);
+  copyist_row_report_clear (&report);
 
   self->checked = g_steal_pointer (&records);
   label = g_strdup_printf (ngettext ("_Import %u Product", "_Import %u Products", self->checked->len),

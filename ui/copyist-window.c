@@ -13,6 +13,7 @@
 
 #include "copyist-editor.h"
 #include "copyist-export-dialog.h"
+#include "copyist-generator.h"
 #include "copyist-import-assistant.h"
 #include "copyist-preferences-window.h"
 #include "copyist-product-list.h"
@@ -49,6 +50,7 @@ struct _CopyistWindow
   CopyistProject       *project;
   CopyistProductList   *products;
   gulong                project_notify_id;
+  GCancellable         *generate_cancellable;  /* non-NULL while generating */
 };
 
 G_DEFINE_FINAL_TYPE (CopyistWindow, copyist_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -74,6 +76,7 @@ update_actions (CopyistWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.approve-selected", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-selected", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.regenerate", open && self->generate_cancellable == NULL);
 
   gtk_widget_set_visible (self->back_button, editing);
   gtk_widget_set_visible (self->import_button, open && !editing);
@@ -482,6 +485,165 @@ search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   copyist_products_view_focus_search (self->products_view);
 }
 
+/* ---- regenerate: generation in the job pool ------------------------------- */
+
+typedef struct {
+  CopyistGenerateJob *job;   /* moved into the result on success */
+} GenerateWork;
+
+static void
+generate_work_free (gpointer data)
+{
+  GenerateWork *work = data;
+
+  g_clear_pointer (&work->job, copyist_generate_job_free);
+  g_free (work);
+}
+
+static void
+generate_progress_cb (guint done, guint total, gpointer user_data)
+{
+  copyist_job_report_progress (user_data, total > 0 ? (double) done / total : 0.0, NULL);
+}
+
+static gpointer
+generate_func (CopyistJob *job, gpointer data, GError **error)
+{
+  GenerateWork *work = data;
+
+  if (!copyist_generate_job_run (work->job, generate_progress_cb, job, copyist_job_get_cancellable (job), error))
+    return NULL;
+  return g_steal_pointer (&work->job);
+}
+
+typedef struct {
+  CopyistWindow *self;
+  GCancellable  *cancellable;   /* identifies the run: a newer one may have replaced it */
+} GenerateCall;
+
+static void
+generate_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GenerateCall *call = user_data;
+  g_autoptr(CopyistWindow) self = call->self;
+  g_autoptr(GCancellable) cancellable = call->cancellable;
+  g_autoptr(GError) error = NULL;
+  CopyistGenerateJob *job = copyist_job_pool_run_finish (COPYIST_JOB_POOL (source), result, &error);
+  g_autofree char *msg = NULL;
+  guint n;
+
+  g_free (call);
+  if (cancellable != self->generate_cancellable)
+    {
+      /* The project this ran for was closed: nothing to store. */
+      g_clear_pointer (&job, copyist_generate_job_free);
+      return;
+    }
+  g_clear_object (&self->generate_cancellable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.regenerate", self->project != NULL);
+  if (job == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+  n = copyist_generate_job_n_products (job);
+  if (self->project == NULL || !copyist_generate_job_store (job, self->project, &error))
+    {
+      if (error != NULL)
+        show_error (self, error);
+      copyist_generate_job_free (job);
+      return;
+    }
+  copyist_generate_job_free (job);
+  copyist_editor_set_product (self->editor, copyist_editor_get_product (self->editor));
+  msg = g_strdup_printf (ngettext ("Wrote new variants for %u product", "Wrote new variants for %u products", n), n);
+  copyist_window_job_done (self, msg, NULL);
+  copyist_window_toast (self, msg, TRUE);
+}
+
+static GArray *
+dup_unapproved_ids (CopyistWindow *self)
+{
+  g_autoptr(GArray) all = copyist_project_dup_product_ids (self->project, NULL);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; all != NULL && i < all->len; i++)
+    {
+      gint64 id = g_array_index (all, gint64, i);
+      CopyistProductStatus status;
+      if (copyist_project_get_status (self->project, id, &status, NULL) && status != COPYIST_PRODUCT_STATUS_APPROVED)
+        g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+static void
+regenerate_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CopyistWindow *self = COPYIST_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  const char *scope, *field;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  CopyistGenerateJob *job;
+  GenerateWork *work;
+  CopyistJobSpec spec = { 0 };
+  g_autofree char *msg = NULL;
+
+  if (self->project == NULL || self->generate_cancellable != NULL || app == NULL)
+    return;
+  g_variant_get (parameter, "(&s&s)", &scope, &field);
+  copyist_editor_flush (self->editor);
+
+  if (g_str_equal (scope, "product"))
+    {
+      gint64 id = copyist_editor_get_product (self->editor);
+      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      if (id != 0)
+        g_array_append_val (ids, id);
+    }
+  else if (g_str_equal (scope, "selection"))
+    ids = dup_target_ids (self);
+  else
+    ids = dup_unapproved_ids (self);
+  if (ids->len == 0)
+    {
+      copyist_window_toast (self, _("No products to write for"), FALSE);
+      return;
+    }
+
+  job = copyist_generate_job_new (self->project, field, 0, ids, FALSE,
+                                  (guint) g_settings_get_int (settings, "variants-count"), &error);
+  if (job == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  work = g_new0 (GenerateWork, 1);
+  work->job = job;
+  self->generate_cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.regenerate", FALSE);
+
+  spec.name = "generate";
+  spec.owner = G_OBJECT (self);
+  spec.func = generate_func;
+  spec.data = work;
+  spec.data_free = generate_work_free;
+  spec.result_free = (GDestroyNotify) copyist_generate_job_free;
+  {
+    GenerateCall *call = g_new0 (GenerateCall, 1);
+    call->self = g_object_ref (self);
+    call->cancellable = g_object_ref (self->generate_cancellable);
+    copyist_job_pool_run_async (copyist_application_get_job_pool (COPYIST_APPLICATION (app)), &spec,
+                                self->generate_cancellable, generate_done_cb, call);
+  }
+  msg = g_strdup_printf (ngettext ("Writing variants for %u product…", "Writing variants for %u products…", ids->len),
+                         ids->len);
+  copyist_window_toast (self, msg, FALSE);
+}
+
 /* ---- dialogs ------------------------------------------------------------ */
 
 static char *
@@ -594,6 +756,9 @@ copyist_window_close_project (CopyistWindow *self)
 {
   if (self->project == NULL)
     return;
+  /* A generation still running writes to this project: drop it. */
+  g_cancellable_cancel (self->generate_cancellable);
+  g_clear_object (&self->generate_cancellable);
   copyist_editor_flush (self->editor);
   copyist_editor_set_product (self->editor, 0);
   copyist_editor_set_project (self->editor, NULL);
@@ -681,6 +846,7 @@ copyist_window_class_init (CopyistWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.approve-selected", NULL, approve_selected_action);
   gtk_widget_class_install_action (widget_class, "win.delete-selected", NULL, delete_selected_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.regenerate", "(ss)", regenerate_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-project", NULL);
@@ -824,7 +990,6 @@ copyist_window_job_done (CopyistWindow *self, const char *title, const char *bod
       g_autoptr(GNotification) notification = g_notification_new (title);
       if (body != NULL)
         g_notification_set_body (notification, body);
-      g_notification_set_default_action (notification, "app.activate");
       g_application_send_notification (app, "job-done", notification);
     }
 }

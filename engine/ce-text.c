@@ -591,30 +591,38 @@ single_cp (const char *s)
   return n > 0 && (size_t) ce__utf8_decode ((const unsigned char *) s, n, 0, &cp) == n;
 }
 
-/* QUOTE_OPEN: a straight double quote is open (the next one closes it). */
+/* Straight quotes carry no direction: ce_detokenize alternates them.
+ * QUOTES has bit 0 set while a double quote is open, bit 1 for a single one. */
 static int
-space_between (const char *prev, const char *next, bool quote_open)
+quote_bit (const char *tok)
+{
+  return strcmp (tok, "\"") == 0 ? 1 : strcmp (tok, "'") == 0 ? 2 : 0;
+}
+
+static int
+space_between (const char *prev, const char *next, unsigned quotes)
 {
   if (!prev || !*prev || !*next)
     return 0;
   uint32_t nf = first_cp (next), pl = last_cp (prev);
   if (ce__is_cjk (nf) || ce__is_cjk (pl))
     return 0;
-  if (strcmp (next, "\"") == 0)
-    return quote_open ? 0 : 1;
-  if (strcmp (prev, "\"") == 0)
-    return quote_open ? 0 : 1;
+  int qn = quote_bit (next), qp = quote_bit (prev);
+  if (qn)
+    return (quotes & (unsigned) qn) ? 0 : 1;    /* closing: none before */
   if (single_cp (next))
     switch (nf)
       {
       case ',': case '.': case '!': case '?': case ';': case ':': case ')': case ']': case '}':
-      case '%': case '/': case '\'': case 0x2026: case 0x201D: case 0x2019:
+      case '%': case '/': case 0x2026: case 0x201D: case 0x2019:
         return 0;
       default:
         break;
       }
   if (is_apostrophe (nf) && ce__is_letter (first_cp (next + (nf == '\'' ? 1 : 3))))
     return 0;   /* clitic: "'s" */
+  if (qp)
+    return (quotes & (unsigned) qp) ? 0 : 1;    /* after an opening one: none */
   if (single_cp (prev))
     switch (pl)
       {
@@ -631,7 +639,7 @@ space_between (const char *prev, const char *next, bool quote_open)
 int
 ce_detok_space (const char *prev, const char *next)
 {
-  return space_between (prev, next, false);
+  return space_between (prev, next, 0);
 }
 
 char *
@@ -644,20 +652,19 @@ ce_detokenize (const char *const *tokens, int n)
   if (!out)
     return NULL;
   size_t o = 0;
-  bool quote_open = false;
+  unsigned quotes = 0;
   const char *prev = NULL;
   for (int i = 0; i < n; i++)
     {
       const char *tok = tokens[i];
       if (!*tok)
         continue;
-      if (space_between (prev, tok, quote_open))
+      if (space_between (prev, tok, quotes))
         out[o++] = ' ';
       size_t l = strlen (tok);
       memcpy (out + o, tok, l);
       o += l;
-      if (strcmp (tok, "\"") == 0)
-        quote_open = !quote_open;
+      quotes ^= (unsigned) quote_bit (tok);
       prev = tok;
     }
   out[o] = '\0';

@@ -125,7 +125,7 @@ static void
 test_tokenize_long (void)
 {
   GString *s = g_string_new (NULL);
-  while (s->len < 100000)
+  while (ce_utf8_chars (s->str, (ptrdiff_t) s->len) < 100000)
     g_string_append (s, "Word 12.5, 白色！ ");
   CeTokens t;
   ce_tokens_init (&t);
@@ -164,6 +164,7 @@ test_detokenize (void)
     "这款T恤采用100%纯棉，舒适透气。",
     "<name> is near <near>'s park.",
     "He said \"hello there\" and left.",
+    "A shop called 'Aromi' near 'The Portland Arms'.",
     "Prices range from £20-25 per person; rating: 3 out of 5.",
   };
   for (gsize i = 0; i < G_N_ELEMENTS (same); i++)
@@ -538,6 +539,41 @@ test_e2e_attrs (void)
   g_free (path);
 }
 
+/* detokenize(tokenize(ref)) gives the dev references back, up to runs of
+ * spaces (the data has doubled spaces and stray spaces before "."). */
+static void
+test_e2e_detok_roundtrip (void)
+{
+  char *path = text_data_path ("e2e/devset.csv");
+  if (!path)
+    return;
+  GPtrArray *rows = text_data_read_csv (path);
+  CeTokens t;
+  ce_tokens_init (&t);
+  int exact = 0, same = 0, n = 0;
+  GRegex *spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  for (guint r = 1; r < rows->len; r++)
+    {
+      const char *ref = ((char **) rows->pdata[r])[1];
+      g_assert_cmpint (ce_tokenize (ref, -1, 0, &t, NULL), ==, CE_OK);
+      char *out = ce_detokenize (t.text, t.n);
+      char *collapsed = g_regex_replace_literal (spaces, ref, -1, 0, " ", 0, NULL);
+      g_strstrip (collapsed);
+      exact += strcmp (out, ref) == 0;
+      same += strcmp (out, collapsed) == 0;
+      n++;
+      g_free (collapsed);
+      free (out);
+    }
+  g_test_message ("E2E dev references: detokenize(tokenize(ref)) exact %d/%d, equal up to space runs %d/%d", exact,
+                  n, same, n);
+  g_assert_cmpint (same, >=, n * 97 / 100);
+  g_regex_unref (spaces);
+  ce_tokens_clear (&t);
+  g_ptr_array_unref (rows);
+  g_free (path);
+}
+
 static void
 test_shop_attrs (void)
 {
@@ -590,6 +626,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/text/attrs/slot-token", test_slot_token);
   g_test_add_func ("/engine/text/source", test_source);
   g_test_add_func ("/engine/text/data/e2e-attrs", test_e2e_attrs);
+  g_test_add_func ("/engine/text/data/e2e-detok-roundtrip", test_e2e_detok_roundtrip);
   g_test_add_func ("/engine/text/data/shop-attrs", test_shop_attrs);
   return g_test_run ();
 }

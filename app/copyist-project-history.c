@@ -9,7 +9,7 @@
  * so when an entry is undone the products are exactly in their after-state:
  * undo captures that as the after-image, then restores the before-images;
  * redo restores the after-images. Snapshots record column names with the
- * values (GVariant a(sa{smv})), so an entry written by an older schema still
+ * values (format below), so an entry written by an older schema still
  * restores after a migration. The entries live in the project file, so
  * undo/redo survive closing and reopening.
  */
@@ -59,22 +59,94 @@ project_note_changed_all (CopyistProject *self)
 
 /* ---- snapshots ---- */
 
-static GVariant *
-column_to_variant (sqlite3_stmt *stmt, int column)
+/* A snapshot is a little-endian byte string, cheap to write (no allocation
+ * per value, unlike a GVariant dictionary):
+ *   "CPS1", then for each row:
+ *     u8 length + table name, u16 column count, and for each column:
+ *     u8 length + column name, u8 type (0 NULL, 1 int64, 2 double, 3 text,
+ *     4 blob), then 8 bytes (int64, double) or u32 length + bytes (text, blob).
+ * Column names are kept with the values so a snapshot taken under an older
+ * schema restores under a newer one (unknown columns are dropped, new ones
+ * get their defaults). */
+
+#define SNAPSHOT_MAGIC "CPS1"
+#define SNAPSHOT_MAX_COLUMNS 64
+
+enum { VALUE_NULL, VALUE_INT, VALUE_DOUBLE, VALUE_TEXT, VALUE_BLOB };
+
+static void
+put_bytes (GByteArray *out, const void *data, gsize len)
 {
+  g_byte_array_append (out, data, (guint) len);
+}
+
+static void
+put_u8 (GByteArray *out, guint8 v)
+{
+  put_bytes (out, &v, 1);
+}
+
+static void
+put_u16 (GByteArray *out, guint16 v)
+{
+  guint16 le = GUINT16_TO_LE (v);
+  put_bytes (out, &le, 2);
+}
+
+static void
+put_u32 (GByteArray *out, guint32 v)
+{
+  guint32 le = GUINT32_TO_LE (v);
+  put_bytes (out, &le, 4);
+}
+
+static void
+put_u64 (GByteArray *out, guint64 v)
+{
+  guint64 le = GUINT64_TO_LE (v);
+  put_bytes (out, &le, 8);
+}
+
+static void
+put_name (GByteArray *out, const char *name)
+{
+  gsize len = MIN (strlen (name), 255);
+  put_u8 (out, (guint8) len);
+  put_bytes (out, name, len);
+}
+
+static void
+put_column (GByteArray *out, sqlite3_stmt *stmt, int column)
+{
+  put_name (out, sqlite3_column_name (stmt, column));
   switch (sqlite3_column_type (stmt, column))
     {
     case SQLITE_INTEGER:
-      return g_variant_new_int64 (sqlite3_column_int64 (stmt, column));
+      put_u8 (out, VALUE_INT);
+      put_u64 (out, (guint64) sqlite3_column_int64 (stmt, column));
+      break;
     case SQLITE_FLOAT:
-      return g_variant_new_double (sqlite3_column_double (stmt, column));
+      {
+        double d = sqlite3_column_double (stmt, column);
+        guint64 bits;
+        memcpy (&bits, &d, sizeof bits);
+        put_u8 (out, VALUE_DOUBLE);
+        put_u64 (out, bits);
+      }
+      break;
     case SQLITE_TEXT:
-      return g_variant_new_string ((const char *) sqlite3_column_text (stmt, column));
     case SQLITE_BLOB:
-      return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, sqlite3_column_blob (stmt, column),
-                                        (gsize) sqlite3_column_bytes (stmt, column), 1);
+      {
+        gboolean text = sqlite3_column_type (stmt, column) == SQLITE_TEXT;
+        const void *data = text ? (const void *) sqlite3_column_text (stmt, column) : sqlite3_column_blob (stmt, column);
+        int len = sqlite3_column_bytes (stmt, column);
+        put_u8 (out, text ? VALUE_TEXT : VALUE_BLOB);
+        put_u32 (out, (guint32) len);
+        put_bytes (out, data, (gsize) len);
+      }
+      break;
     default:
-      return NULL;
+      put_u8 (out, VALUE_NULL);
     }
 }
 
@@ -82,13 +154,13 @@ column_to_variant (sqlite3_stmt *stmt, int column)
 static GBytes *
 snapshot_product (CopyistProject *self, gint64 id, GError **error)
 {
-  g_auto(GVariantBuilder) rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(sa{smv})"));
-  gboolean exists = FALSE;
-  g_autoptr(GVariant) snapshot = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (512);
 
+  put_bytes (out, SNAPSHOT_MAGIC, 4);
   for (guint t = 0; t < G_N_ELEMENTS (snapshot_tables); t++)
     {
       sqlite3_stmt *stmt = project_stmt (self, snapshot_tables[t].select_sql, error);
+      gboolean any = FALSE;
       int rc;
 
       if (stmt == NULL)
@@ -96,17 +168,13 @@ snapshot_product (CopyistProject *self, gint64 id, GError **error)
       sqlite3_bind_int64 (stmt, 1, id);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          GVariantBuilder row;
           int n = sqlite3_column_count (stmt);
 
-          exists = TRUE;
-          g_variant_builder_init (&row, G_VARIANT_TYPE ("a{smv}"));
+          any = TRUE;
+          put_name (out, snapshot_tables[t].table);
+          put_u16 (out, (guint16) n);
           for (int c = 0; c < n; c++)
-            {
-              GVariant *value = column_to_variant (stmt, c);
-              g_variant_builder_add (&row, "{smv}", sqlite3_column_name (stmt, c), value);
-            }
-          g_variant_builder_add (&rows, "(sa{smv})", snapshot_tables[t].table, &row);
+            put_column (out, stmt, c);
         }
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
@@ -114,12 +182,70 @@ snapshot_product (CopyistProject *self, gint64 id, GError **error)
           project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading a product for undo"));
           return NULL;
         }
-      if (t == 0 && !exists)
+      if (t == 0 && !any)
         return NULL;
     }
-  snapshot = g_variant_ref_sink (g_variant_builder_end (&rows));
-  return g_variant_get_data_as_bytes (snapshot);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
+
+typedef struct {
+  const guint8 *p;
+  const guint8 *end;
+  gboolean      bad;
+} Reader;
+
+static const guint8 *
+take (Reader *r, gsize n)
+{
+  const guint8 *at = r->p;
+
+  if (r->bad || (gsize) (r->end - r->p) < n)
+    {
+      r->bad = TRUE;
+      return NULL;
+    }
+  r->p += n;
+  return at;
+}
+
+static guint
+get_uint (Reader *r, gsize n)
+{
+  const guint8 *at = take (r, n);
+  guint v = 0;
+
+  for (gsize i = 0; at != NULL && i < n; i++)
+    v |= (guint) at[i] << (8 * i);
+  return v;
+}
+
+static guint64
+get_u64 (Reader *r)
+{
+  const guint8 *at = take (r, 8);
+  guint64 v = 0;
+
+  for (gsize i = 0; at != NULL && i < 8; i++)
+    v |= (guint64) at[i] << (8 * i);
+  return v;
+}
+
+static char *
+get_name (Reader *r)
+{
+  guint len = get_uint (r, 1);
+  const guint8 *at = take (r, len);
+
+  return at != NULL ? g_strndup ((const char *) at, len) : NULL;
+}
+
+typedef struct {
+  char         *name;
+  int           type;
+  guint64       number;
+  const guint8 *data;
+  guint32       len;
+} Value;
 
 static gboolean
 model_exists (CopyistProject *self, gint64 model_id, gboolean *exists, GError **error)
@@ -148,75 +274,129 @@ column_exists (CopyistProject *self, const char *table, const char *column)
 }
 
 static gboolean
-restore_row (CopyistProject *self, const char *table, GVariant *row, GError **error)
+is_snapshot_table (const char *table)
+{
+  for (guint t = 0; t < G_N_ELEMENTS (snapshot_tables); t++)
+    if (strcmp (table, snapshot_tables[t].table) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+insert_row (CopyistProject *self, const char *table, Value *values, guint n, GError **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
-  g_autoptr(GPtrArray) values = g_ptr_array_new ();
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  GVariantIter iter;
-  const char *name;
-  GVariant *value;
+  g_autoptr(GString) marks = g_string_new (NULL);
   sqlite3_stmt *stmt;
+  int index = 0;
 
-  g_variant_iter_init (&iter, row);
-  while (g_variant_iter_next (&iter, "{&smv}", &name, &value))
+  g_string_append_printf (sql, "INSERT INTO %s (", table);
+  for (guint i = 0; i < n; i++)
     {
       /* A column dropped by a later schema is ignored; one added gets its default. */
-      if (!column_exists (self, table, name))
+      if (!column_exists (self, table, values[i].name))
         {
-          g_clear_pointer (&value, g_variant_unref);
+          values[i].type = -1;
           continue;
         }
-      g_ptr_array_add (names, (gpointer) name);
-      g_ptr_array_add (values, value);
+      g_string_append_printf (sql, "%s\"%s\"", index ? ", " : "", values[i].name);
+      g_string_append_printf (marks, "%s?%d", index ? ", " : "", index + 1);
+      index++;
     }
-  g_string_append_printf (sql, "INSERT INTO %s (", table);
-  for (guint i = 0; i < names->len; i++)
-    g_string_append_printf (sql, "%s\"%s\"", i ? ", " : "", (const char *) names->pdata[i]);
-  g_string_append (sql, ") VALUES (");
-  for (guint i = 0; i < names->len; i++)
-    g_string_append_printf (sql, "%s?%u", i ? ", " : "", i + 1);
-  g_string_append (sql, ")");
-
+  g_string_append_printf (sql, ") VALUES (%s)", marks->str);
   stmt = project_stmt (self, sql->str, error);
-  for (guint i = 0; stmt != NULL && i < values->len; i++)
+  if (stmt == NULL)
+    return FALSE;
+  index = 0;
+  for (guint i = 0; i < n; i++)
     {
-      GVariant *v = values->pdata[i];
-      int index = (int) i + 1;
+      Value *v = &values[i];
+      gboolean ok = TRUE;
 
-      if (v == NULL)
-        sqlite3_bind_null (stmt, index);
-      else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
+      switch (v->type)
         {
-          gint64 x = g_variant_get_int64 (v);
-          gboolean ok = TRUE;
-
+        case -1:
+          continue;
+        case VALUE_INT:
           /* The model that wrote a text may have been deleted since. */
-          if (strcmp (names->pdata[i], "model_id") == 0 && !model_exists (self, x, &ok, error))
-            {
-              stmt = NULL;
-              break;
-            }
+          if (strcmp (v->name, "model_id") == 0 && !model_exists (self, (gint64) v->number, &ok, error))
+            return FALSE;
           if (ok)
-            sqlite3_bind_int64 (stmt, index, x);
+            sqlite3_bind_int64 (stmt, ++index, (gint64) v->number);
           else
-            sqlite3_bind_null (stmt, index);
-        }
-      else if (g_variant_is_of_type (v, G_VARIANT_TYPE_DOUBLE))
-        sqlite3_bind_double (stmt, index, g_variant_get_double (v));
-      else if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
-        sqlite3_bind_text (stmt, index, g_variant_get_string (v, NULL), -1, SQLITE_TRANSIENT);
-      else
-        {
-          gsize n = 0;
-          gconstpointer data = g_variant_get_fixed_array (v, &n, 1);
-          sqlite3_bind_blob64 (stmt, index, n ? data : "", n, SQLITE_TRANSIENT);
+            sqlite3_bind_null (stmt, ++index);
+          break;
+        case VALUE_DOUBLE:
+          {
+            double d;
+            memcpy (&d, &v->number, sizeof d);
+            sqlite3_bind_double (stmt, ++index, d);
+          }
+          break;
+        case VALUE_TEXT:
+          sqlite3_bind_text64 (stmt, ++index, (const char *) v->data, v->len, SQLITE_STATIC, SQLITE_UTF8);
+          break;
+        case VALUE_BLOB:
+          sqlite3_bind_blob64 (stmt, ++index, v->len ? (const void *) v->data : "", v->len, SQLITE_STATIC);
+          break;
+        default:
+          sqlite3_bind_null (stmt, ++index);
         }
     }
-  for (guint i = 0; i < values->len; i++)
-    if (values->pdata[i] != NULL)
-      g_variant_unref (values->pdata[i]);
-  return stmt != NULL && project_step_done (self, stmt, _("restoring a product"), error);
+  return project_step_done (self, stmt, _("restoring a product"), error);
+}
+
+static gboolean
+restore_rows (CopyistProject *self, GBytes *snapshot, GError **error)
+{
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (snapshot, &size);
+  Reader r = { data, data + size, FALSE };
+  const guint8 *magic = take (&r, 4);
+
+  if (magic == NULL || memcmp (magic, SNAPSHOT_MAGIC, 4) != 0)
+    r.bad = TRUE;
+  while (!r.bad && r.p < r.end)
+    {
+      Value values[SNAPSHOT_MAX_COLUMNS] = { { 0 } };
+      g_autofree char *table = get_name (&r);
+      guint n = get_uint (&r, 2);
+      gboolean ok;
+
+      if (r.bad || n > SNAPSHOT_MAX_COLUMNS || table == NULL || !is_snapshot_table (table))
+        {
+          r.bad = TRUE;
+          break;
+        }
+      for (guint i = 0; i < n && !r.bad; i++)
+        {
+          values[i].name = get_name (&r);
+          values[i].type = (int) get_uint (&r, 1);
+          if (values[i].type == VALUE_INT || values[i].type == VALUE_DOUBLE)
+            values[i].number = get_u64 (&r);
+          else if (values[i].type == VALUE_TEXT || values[i].type == VALUE_BLOB)
+            {
+              values[i].len = get_uint (&r, 4);
+              values[i].data = take (&r, values[i].len);
+            }
+          else if (values[i].type != VALUE_NULL)
+            r.bad = TRUE;
+          if (values[i].name == NULL || strchr (values[i].name, '"') != NULL)
+            r.bad = TRUE;
+        }
+      ok = !r.bad && insert_row (self, table, values, n, error);
+      for (guint i = 0; i < n; i++)
+        g_free (values[i].name);
+      if (!ok && !r.bad)
+        return FALSE;
+    }
+  if (r.bad)
+    {
+      g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_CORRUPT, "%s: %s", self->path,
+                   _("an entry of the edit history is damaged; it cannot be undone"));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Puts product ID back to SNAPSHOT, or removes it when SNAPSHOT is NULL. */
@@ -224,10 +404,6 @@ static gboolean
 restore_product (CopyistProject *self, gint64 id, GBytes *snapshot, GError **error)
 {
   sqlite3_stmt *stmt = project_stmt (self, "DELETE FROM products WHERE id = ?1", error);
-  g_autoptr(GVariant) rows = NULL;
-  GVariantIter iter;
-  const char *table;
-  GVariant *row;
 
   if (stmt == NULL)
     return FALSE;
@@ -238,17 +414,7 @@ restore_product (CopyistProject *self, gint64 id, GBytes *snapshot, GError **err
   project_note_changed (self, id);
   if (snapshot == NULL)
     return TRUE;
-
-  rows = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE ("a(sa{smv})"), snapshot, FALSE));
-  g_variant_iter_init (&iter, rows);
-  while (g_variant_iter_next (&iter, "(&s@a{smv})", &table, &row))
-    {
-      gboolean ok = restore_row (self, table, row, error);
-      g_variant_unref (row);
-      if (!ok)
-        return FALSE;
-    }
-  return project_update_product (self, id, error);
+  return restore_rows (self, snapshot, error) && project_update_product (self, id, error);
 }
 
 /* ---- actions ---- */

@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "copyist-project-private.h"
 
@@ -468,6 +470,27 @@ check_file_header (const char *path, gboolean *empty, GError **error)
   return TRUE;
 }
 
+/* A project is always opened for writing (WAL needs its -wal and -shm files
+ * next to it), so say clearly when the file or its folder cannot be written. */
+static gboolean
+check_writable (const char *path, gboolean exists, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char *what = exists ? path : dir;
+  int saved;
+
+  if (g_access (what, W_OK) == 0 && g_access (dir, W_OK) == 0)
+    return TRUE;
+  saved = errno;
+  if (saved != EROFS && saved != EACCES && saved != EPERM)
+    return TRUE;  /* let SQLite report anything else */
+  g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_READ_ONLY, "%s: %s (%s)", path,
+               saved == EROFS ? _("the project is on a read-only disk; copy it somewhere writable to work on it")
+                              : _("the project file or its folder is read-only; copy it somewhere writable to work on it"),
+               g_strerror (saved));
+  return FALSE;
+}
+
 static gboolean
 read_int_pragma (CopyistProject *self, const char *sql, int *value, GError **error)
 {
@@ -592,6 +615,8 @@ copyist_project_open (GFile *file, gboolean create, GError **error)
       return NULL;
     }
   if (exists && !check_file_header (self->path, &empty, error))
+    return NULL;
+  if (!check_writable (self->path, exists, error))
     return NULL;
   if (exists && empty && !create)
     {

@@ -42,6 +42,8 @@ tiny_batch (void)
   return b;
 }
 
+static void latent_modes (CeModel *model);
+
 /* ---- finite-difference gradient check of the whole model -------------------- */
 
 static double
@@ -309,7 +311,41 @@ test_overfit_cvae (void)
   g_test_message ("CVAE: mean xent %.4f after %d steps (threshold 0.05)", xent, OVERFIT_STEPS);
   g_assert_cmpfloat (xent, <, 0.05);
   g_assert_cmpint (greedy_matches (model, &set), ==, OV_N);
+  latent_modes (model);
   ce_model_free (model);
+}
+
+/* Decoding from the latent: MEAN is deterministic, SAMPLE draws a code
+ * (CVAE prior sample, ARAE generator noise) that changes the output. */
+static void
+latent_modes (CeModel *model)
+{
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  CeRng rng;
+  float a[OV_V], b[OV_V], c[OV_V], d[OV_V];
+  int32_t row = 0, bos = CE_TOK_BOS;
+  overfit_set (&set);
+  ce_rng_seed (&rng, 3);
+  CeBatch src = { 1, OV_S, 0, set.src, set.fld, NULL };
+  CeDecoder *dec = ce_decoder_new (model, 1, &st, msg);
+  float *out[4] = { a, b, c, d };
+  for (int k = 0; k < 4; k++)
+    {
+      CeLatentMode mode = k < 2 ? CE_LATENT_MEAN : CE_LATENT_SAMPLE;
+      g_assert_cmpint (ce_decoder_start (dec, &src, &row, 1, mode, &rng, msg), ==, CE_OK);
+      g_assert_cmpint (ce_decoder_step (dec, &bos, out[k], msg), ==, CE_OK);
+      for (int w = 0; w < OV_V; w++)
+        g_assert_true (isfinite (out[k][w]));
+    }
+  g_assert_true (memcmp (a, b, sizeof a) == 0);
+  g_assert_false (memcmp (c, d, sizeof c) == 0);
+  g_assert_false (memcmp (a, c, sizeof a) == 0);
+  /* sampling needs a generator */
+  g_assert_cmpint (ce_decoder_start (dec, &src, &row, 1, CE_LATENT_SAMPLE, NULL, msg), ==,
+                   CE_ERR_INVALID_ARG);
+  ce_decoder_free (dec);
 }
 
 static void
@@ -350,6 +386,7 @@ test_arae_trains (void)
   g_assert_cmpfloat (model->params[gen], !=, gen0);
   for (size_t i = crit; i < model->table.group_end[CE_GROUP_CRITIC]; i++)
     g_assert_cmpfloat (fabsf (model->params[i]), <=, 0.05f + 1e-6f);
+  latent_modes (model);
   ce_model_free (model);
 }
 

@@ -465,6 +465,51 @@ test_two_threads (void)
   ce_model_free (m2);
 }
 
+/* Batches of other shapes grow the work buffers; results on a batch do not
+ * depend on what came before. */
+static void
+test_batch_shapes (void)
+{
+  CeModelConfig cfg;
+  CeLosses small1, small2, big;
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_CVAE);
+  overfit_set (&set);
+  CeModel *model = ce_model_new (&cfg, 4, &st, msg);
+  CeBatch two = { 2, 3, 5, set.src, set.fld, set.tgt };
+  /* rows of 3 source and 5 target positions: repack the first two pairs */
+  int32_t src[2 * 3], fld[2 * 3], tgt[2 * 5];
+  for (int b = 0; b < 2; b++)
+    {
+      for (int s = 0; s < 3; s++)
+        {
+          src[b * 3 + s] = set.src[b * OV_S + s];
+          fld[b * 3 + s] = set.fld[b * OV_S + s];
+        }
+      for (int t = 0; t < 5; t++)
+        tgt[b * 5 + t] = set.tgt[b * OV_T + t];
+    }
+  two.src = src;
+  two.src_field = fld;
+  two.tgt = tgt;
+  g_assert_cmpint (ce_model_eval_loss (model, &two, &small1, msg), ==, CE_OK);
+  CeBatch all = { OV_N, OV_S, OV_T, set.src, set.fld, set.tgt };
+  g_assert_cmpint (ce_model_eval_loss (model, &all, &big, msg), ==, CE_OK);
+  g_assert_cmpint (ce_model_eval_loss (model, &two, &small2, msg), ==, CE_OK);
+  g_assert_cmpfloat (small1.xent, ==, small2.xent);
+  g_assert_cmpfloat (small1.kl, ==, small2.kl);
+  g_assert_cmpint (small1.tokens, ==, 10);
+  g_assert_cmpint (big.tokens, ==, 6 * OV_N);
+  /* a target longer than max_tgt is refused, naming the limit */
+  CeBatch too_long = all;
+  too_long.T = cfg.max_tgt + 1;
+  g_assert_cmpint (ce_model_eval_loss (model, &too_long, &big, msg), ==, CE_ERR_LIMIT);
+  g_assert_nonnull (strstr (msg, "max_tgt"));
+  ce_model_free (model);
+}
+
 /* ---- decoder ------------------------------------------------------------------ */
 
 /* Teacher-forced decoding gives the same per-token log-probabilities as the
@@ -817,6 +862,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/arae/trains", test_arae_trains);
   g_test_add_func ("/engine/model/same-seed", test_same_seed);
   g_test_add_func ("/engine/model/two-threads", test_two_threads);
+  g_test_add_func ("/engine/model/batch-shapes", test_batch_shapes);
   g_test_add_func ("/engine/model/decoder/matches-training", test_decoder_matches_training);
   g_test_add_func ("/engine/model/decoder/reorder", test_decoder_reorder);
   g_test_add_func ("/engine/model/file/round-trip", test_save_load);

@@ -59,6 +59,8 @@ typedef struct {
   int cap_row;
   uint32_t *vals;      /* the row's values, folded, one after another */
   size_t cap_vals;
+  size_t *mspan;       /* folded [start, end) of the main scan's mentions and silent spans */
+  int cap_mspan;
 } CheckScratch;
 
 static bool
@@ -424,6 +426,7 @@ ce_check_clear (CeCheck *c)
       free (s->hit);
       free (s->val_start);
       free (s->vals);
+      free (s->mspan);
       free (s);
     }
   free (c->mentioned);
@@ -577,6 +580,7 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
         out->n_values++;
     }
   const CeFolded *f = &s->folded;
+  int n_spans = 0;
   for (size_t p = 0; p < f->n;)
     {
       if (!ce__folded_can_start (f, p))
@@ -631,6 +635,10 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
               m.key = lex->keys[lex->values[invented_value].key].name;
               m.value = lex->values[invented_value].value;
             }
+          /* A span that says nothing about this row is skipped whole: a
+           * Latin one is a name ("Raja Indian Cuisine" is no claim about
+           * food), a CJK one a compound (搭配牛仔裤 is no claim that a top
+           * is trousers); a row value inside it still counts (below). */
         }
       if (end == 0)
         {
@@ -639,6 +647,17 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
         }
       m.byte_end = f->byte[end];
       m.char_end = f->chr[end];
+      if (m.attr >= 0 || (!m.key && ce__is_cjk (f->cp[p])))
+        {
+          /* mentions and silent CJK compounds may hold another row value
+           * (a silent Latin span is a name: "Raja Indian Cuisine" says
+           * nothing about the food) */
+          if (!grow ((void **) &s->mspan, &s->cap_mspan, 2 * (n_spans + 1), sizeof *s->mspan))
+            goto nomem;
+          s->mspan[2 * n_spans] = p;
+          s->mspan[2 * n_spans + 1] = end;
+          n_spans++;
+        }
       if (m.attr >= 0)
         {
           m.key = row->items[m.attr].key;
@@ -650,6 +669,39 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
       else if (m.key && !push_mention (&out->invented, &out->n_invented, &out->cap_i_, &m))
         goto nomem;
       p = end;
+    }
+  /* A value inside another span is mentioned too: "A字裙" (裙型) also
+   * says 裙 (类型). */
+  int n_main = out->n_mentioned;
+  for (int a = 0; a < row->n; a++)
+    {
+      if (s->hit[a] != 0)
+        continue;
+      const uint32_t *v = s->vals + s->val_start[a];
+      size_t vn = s->val_start[a + 1] - s->val_start[a];
+      for (int k = 0; k < n_spans && s->hit[a] == 0; k++)
+        for (size_t q = s->mspan[2 * k]; q < s->mspan[2 * k + 1] && s->hit[a] == 0; q++)
+          {
+            size_t e = ce__folded_can_start (f, q) ? match_folded (f, q, v, vn) : 0;
+            if (e == 0 || e > s->mspan[2 * k + 1])
+              continue;
+            CeMention m = { a, row->items[a].key, row->items[a].value, f->byte[q], f->byte[e], f->chr[q], f->chr[e] };
+            s->hit[a]++;
+            if (!push_mention (&out->mentioned, &out->n_mentioned, &out->cap_m_, &m))
+              goto nomem;
+          }
+    }
+  /* back in text order (insertion: the nested ones are few) */
+  for (int i = n_main; i < out->n_mentioned; i++)
+    {
+      CeMention m = out->mentioned[i];
+      int j = i;
+      while (j > 0 && out->mentioned[j - 1].byte_start > m.byte_start)
+        {
+          out->mentioned[j] = out->mentioned[j - 1];
+          j--;
+        }
+      out->mentioned[j] = m;
     }
   for (int a = 0; a < row->n; a++)
     if (s->hit[a] == 0)

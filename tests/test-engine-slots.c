@@ -347,6 +347,21 @@ test_check_cjk (void)
   assert_mention (&c.mentioned[1], "白色", 9, 11, 27, 33);
   g_assert_cmpint (c.n_missing, ==, 1);
   g_assert_cmpstr (a.items[c.missing[0]].key, ==, "类型");
+  /* a value inside another mention, or inside a compound that says nothing
+   * about the row, is mentioned too (in text order) */
+  CeAttrs skirt;
+  parse (&skirt, "类型#裙*裙型#A字裙");
+  g_assert_cmpint (ce_lexicon_add (lex, "裙长", "半身裙", NULL, msg), ==, CE_OK);
+  g_assert_cmpint (ce_fact_check (lex, &skirt, "这款A字裙很美", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 2);
+  assert_mention (&c.mentioned[0], "A字裙", 2, 5, 6, 13);
+  assert_mention (&c.mentioned[1], "裙", 4, 5, 10, 13);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  g_assert_cmpint (ce_fact_check (lex, &skirt, "半身裙", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 1);
+  assert_mention (&c.mentioned[0], "裙", 2, 3, 6, 9);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  ce_attrs_clear (&skirt);
   /* a longer colour is one span: 米白色 is not 白色 */
   g_assert_cmpint (ce_fact_check (lex, &a, "米白色上衣", -1, &c, msg), ==, CE_OK);
   g_assert_cmpint (c.n_invented, ==, 1);
@@ -424,6 +439,15 @@ test_check_e2e_rules (void)
   g_assert_cmpint (ce_fact_check (lex, &a, "Cheap at £30-40, low rating.", -1, &c, msg), ==, CE_OK);
   g_assert_cmpint (c.n_invented, ==, 1);
   g_assert_cmpstr (c.invented[0].value, ==, "£30-40");
+
+  /* a Latin name is no claim: "Raja Indian Cuisine" does not mention food */
+  g_assert_cmpint (ce_lexicon_add (lex, "near", "Raja Indian Cuisine", NULL, msg), ==, CE_OK);
+  ce_attrs_clear (&a);
+  parse (&a, "name[The Eagle], food[Indian]");
+  g_assert_cmpint (ce_fact_check (lex, &a, "The Eagle is near Raja Indian Cuisine.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 1);
+  g_assert_cmpint (c.n_missing, ==, 1);
+  g_assert_cmpint (c.n_invented, ==, 0);
 
   /* synonyms: "cheap" realises "less than £20"; high rating realises 5 out of 5 */
   ce_attrs_clear (&a);

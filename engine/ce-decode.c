@@ -386,16 +386,17 @@ ce_decode (CeModel *model, const CeBatch *src, const CeDecodeOptions *opts, CeRn
                       c->parent = r;
                       c->token = tok_buf[i];
                       c->logprob = rows[r].logprob + lp_buf[i];
-                      c->key = tok_buf[i] == CE_TOK_EOS
-                        ? length_normalise (c->logprob, rows[r].len, opts->length_alpha)
-                        : c->logprob;
+                      /* Candidates compete on their raw log-probability; length
+                       * normalisation only ranks the finished hypotheses. */
+                      c->key = c->logprob;
                     }
                   r++;
                 }
               qsort (&cands[(size_t) first * (K + 1)], (size_t) nc, sizeof (Candidate), cmp_candidate);
               {
                 int kept = 0;
-                for (int i = 0; i < nc && kept < K && n_finished[s] < K; i++)
+                int need = opts->n_best > 0 ? opts->n_best : 1;
+                for (int i = 0; i < nc && kept < K; i++)
                   {
                     Candidate *c = &cands[(size_t) first * (K + 1) + i];
                     const Row *pr = &rows[c->parent];
@@ -431,7 +432,10 @@ ce_decode (CeModel *model, const CeBatch *src, const CeDecodeOptions *opts, CeRn
                       kept++;
                     }
                   }
-                if (n_finished[s] >= K)
+                /* A source is done once it has its n-best and the likeliest
+                 * candidate of this step ended the text: what is still alive is
+                 * less likely than what has finished. */
+                if (n_finished[s] >= need && nc > 0 && cands[(size_t) first * (K + 1)].token == CE_TOK_EOS)
                   {
                     /* Drop rows already added for a source that just completed. */
                     while (R_next > 0 && next_rows[R_next - 1].source == s)

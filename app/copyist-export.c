@@ -197,31 +197,6 @@ static const CopyistField attribute_fields[] = {
   COPYIST_FIELD_BRAND, COPYIST_FIELD_COLOR, COPYIST_FIELD_MATERIAL, COPYIST_FIELD_SIZE, COPYIST_FIELD_PRICE,
 };
 
-static const char *
-field_key (CopyistField f)
-{
-  switch (f)
-    {
-    case COPYIST_FIELD_BRAND:    return COPYIST_KEY_BRAND;
-    case COPYIST_FIELD_COLOR:    return COPYIST_KEY_COLOR;
-    case COPYIST_FIELD_MATERIAL: return COPYIST_KEY_MATERIAL;
-    case COPYIST_FIELD_SIZE:     return COPYIST_KEY_SIZE;
-    case COPYIST_FIELD_PRICE:    return COPYIST_KEY_PRICE;
-    case COPYIST_FIELD_NONE:
-    case COPYIST_FIELD_SKU:
-    case COPYIST_FIELD_TITLE:
-    case COPYIST_FIELD_CATEGORY:
-    case COPYIST_FIELD_DESCRIPTION:
-    case COPYIST_FIELD_ADCOPY_HEADLINE:
-    case COPYIST_FIELD_ADCOPY_BODY:
-    case COPYIST_FIELD_ATTRIBUTE:
-    case COPYIST_FIELD_ATTRIBUTE_LIST:
-    case COPYIST_N_FIELDS:
-    default:
-      return NULL;
-    }
-}
-
 static gboolean
 any_record_has (GPtrArray *records, gsize offset)
 {
@@ -317,7 +292,7 @@ layout_generic (GPtrArray *records, const CopyistExportOptions *opts, Grid *g)
           const CopyistAttribute *attr = g_ptr_array_index (rec->attributes, a);
           int col = -1;
           for (guint f = 0; f < G_N_ELEMENTS (attribute_fields) && col < 0; f++)
-            if (g_ascii_strcasecmp (attr->key, field_key (attribute_fields[f])) == 0
+            if (g_ascii_strcasecmp (attr->key, copyist_field_attribute_key (attribute_fields[f])) == 0
                 && (c = copyist_mapping_get_column (mapping, attribute_fields[f])) != NULL)
               col = grid_column (g, c);
           if (col < 0)

@@ -132,26 +132,8 @@ trimmed (const char *s)
 static char *
 attribute_key (const char *name)
 {
-  switch (copyist_field_guess (name))
-    {
-    case COPYIST_FIELD_BRAND:    return g_strdup (COPYIST_KEY_BRAND);
-    case COPYIST_FIELD_COLOR:    return g_strdup (COPYIST_KEY_COLOR);
-    case COPYIST_FIELD_MATERIAL: return g_strdup (COPYIST_KEY_MATERIAL);
-    case COPYIST_FIELD_SIZE:     return g_strdup (COPYIST_KEY_SIZE);
-    case COPYIST_FIELD_PRICE:    return g_strdup (COPYIST_KEY_PRICE);
-    case COPYIST_FIELD_NONE:
-    case COPYIST_FIELD_SKU:
-    case COPYIST_FIELD_TITLE:
-    case COPYIST_FIELD_CATEGORY:
-    case COPYIST_FIELD_DESCRIPTION:
-    case COPYIST_FIELD_ADCOPY_HEADLINE:
-    case COPYIST_FIELD_ADCOPY_BODY:
-    case COPYIST_FIELD_ATTRIBUTE:
-    case COPYIST_FIELD_ATTRIBUTE_LIST:
-    case COPYIST_N_FIELDS:
-    default:
-      return trimmed (name);
-    }
+  const char *key = copyist_field_attribute_key (copyist_field_guess (name));
+  return key != NULL ? g_strdup (key) : trimmed (name);
 }
 
 /* Adds VALUE to attribute KEY; a second distinct value is appended ("Red, Blue"). */
@@ -310,19 +292,11 @@ import_generic (const CopyistTable *t, const CopyistMapping *mapping, CopyistRow
                 rec->category = trimmed (cell);
               break;
             case COPYIST_FIELD_BRAND:
-              add_attribute_value (rec, COPYIST_KEY_BRAND, cell);
-              break;
             case COPYIST_FIELD_COLOR:
-              add_attribute_value (rec, COPYIST_KEY_COLOR, cell);
-              break;
             case COPYIST_FIELD_MATERIAL:
-              add_attribute_value (rec, COPYIST_KEY_MATERIAL, cell);
-              break;
             case COPYIST_FIELD_SIZE:
-              add_attribute_value (rec, COPYIST_KEY_SIZE, cell);
-              break;
             case COPYIST_FIELD_PRICE:
-              add_attribute_value (rec, COPYIST_KEY_PRICE, cell);
+              add_attribute_value (rec, copyist_field_attribute_key (fields[c]), cell);
               break;
             case COPYIST_FIELD_DESCRIPTION:
               set_description (rec, cell);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "copyist-mapping.h"
+#include "copyist-record.h"
 
 typedef struct {
   char        *column;
@@ -76,6 +77,31 @@ copyist_field_from_string (const char *name)
     if (g_ascii_strcasecmp (name, aliases[i].alias) == 0)
       return aliases[i].field;
   return COPYIST_N_FIELDS;
+}
+
+const char *
+copyist_field_attribute_key (CopyistField field)
+{
+  switch (field)
+    {
+    case COPYIST_FIELD_BRAND:    return COPYIST_KEY_BRAND;
+    case COPYIST_FIELD_COLOR:    return COPYIST_KEY_COLOR;
+    case COPYIST_FIELD_MATERIAL: return COPYIST_KEY_MATERIAL;
+    case COPYIST_FIELD_SIZE:     return COPYIST_KEY_SIZE;
+    case COPYIST_FIELD_PRICE:    return COPYIST_KEY_PRICE;
+    case COPYIST_FIELD_NONE:
+    case COPYIST_FIELD_SKU:
+    case COPYIST_FIELD_TITLE:
+    case COPYIST_FIELD_CATEGORY:
+    case COPYIST_FIELD_DESCRIPTION:
+    case COPYIST_FIELD_ADCOPY_HEADLINE:
+    case COPYIST_FIELD_ADCOPY_BODY:
+    case COPYIST_FIELD_ATTRIBUTE:
+    case COPYIST_FIELD_ATTRIBUTE_LIST:
+    case COPYIST_N_FIELDS:
+    default:
+      return NULL;
+    }
 }
 
 static gboolean

@@ -46,6 +46,9 @@ typedef enum {
  * COPYIST_N_FIELDS for an unknown name. */
 const char   *copyist_field_to_string   (CopyistField field);
 CopyistField  copyist_field_from_string (const char *name);
+/* The canonical attribute key of BRAND, COLOR, MATERIAL, SIZE, PRICE
+ * (COPYIST_KEY_*), NULL for every other field. */
+const char   *copyist_field_attribute_key (CopyistField field);
 /* The translated label for the assistant ("Title", "Ad copy headline" …). */
 const char   *copyist_field_get_label   (CopyistField field);
 

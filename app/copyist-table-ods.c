@@ -43,36 +43,21 @@ typedef struct {
 static const char *
 ods_attr (const xmlChar **attrs, int n, const char *local, char **slot)
 {
-  g_clear_pointer (slot, g_free);
-  for (int i = 0; i < n; i++)
-    {
-      const xmlChar **a = attrs + i * 5;
-      if (strcmp ((const char *) a[0], local) == 0)
-        {
-          *slot = g_strndup ((const char *) a[3], (gsize) (a[4] - a[3]));
-          return *slot;
-        }
-    }
-  return NULL;
+  g_free (*slot);
+  *slot = sax_attr_dup (attrs, n, local);
+  return *slot;
 }
 
 static guint
 ods_attr_uint (const xmlChar **attrs, int n, const char *local, guint fallback)
 {
-  for (int i = 0; i < n; i++)
-    {
-      const xmlChar **a = attrs + i * 5;
-      if (strcmp ((const char *) a[0], local) == 0)
-        {
-          char buf[24];
-          gsize len = MIN ((gsize) (a[4] - a[3]), sizeof buf - 1);
-          memcpy (buf, a[3], len);
-          buf[len] = '\0';
-          guint64 v = g_ascii_strtoull (buf, NULL, 10);
-          return v == 0 ? fallback : (guint) MIN (v, (guint64) G_MAXUINT32);
-        }
-    }
-  return fallback;
+  char buf[24];
+  guint64 v;
+
+  if (sax_attr_value (attrs, n, local, buf, sizeof buf) == NULL)
+    return fallback;
+  v = g_ascii_strtoull (buf, NULL, 10);
+  return v == 0 ? fallback : (guint) MIN (v, (guint64) G_MAXUINT32);
 }
 
 static GString *

@@ -135,6 +135,10 @@ gboolean   zip_reader_sax   (ZipReader *z, const char *path, xmlSAXHandler *sax,
 /* Parses an in-memory part with SAX (same safety settings). */
 gboolean   xml_sax_parse_bytes (GBytes *bytes, const char *path, xmlSAXHandler *sax, SaxBase *base,
                                 GError **error);
+/* The value of attribute LOCAL of a SAX2 start tag: copied into BUF
+ * (truncated to SIZE), or duplicated; NULL when absent. */
+const char *sax_attr_value (const xmlChar **attrs, int n, const char *local, char *buf, gsize size);
+char       *sax_attr_dup   (const xmlChar **attrs, int n, const char *local);
 /* Initialises SAX as a SAX2 handler whose DTD/entity handlers refuse. */
 void       xml_sax_make_safe (xmlSAXHandler *sax);
 

@@ -11,38 +11,6 @@
 
 /* ---- XLSX: helpers ------------------------------------------------------ */
 
-static const char *
-attr_value (const xmlChar **attrs, int n, const char *local, char *buf, gsize size)
-{
-  /* SAX2 attributes: (localname, prefix, URI, value, end) quintuples. */
-  for (int i = 0; i < n; i++)
-    {
-      const xmlChar **a = attrs + i * 5;
-      if (strcmp ((const char *) a[0], local) == 0)
-        {
-          gsize len = (gsize) (a[4] - a[3]);
-          if (len >= size)
-            len = size - 1;
-          memcpy (buf, a[3], len);
-          buf[len] = '\0';
-          return buf;
-        }
-    }
-  return NULL;
-}
-
-static char *
-attr_dup (const xmlChar **attrs, int n, const char *local)
-{
-  for (int i = 0; i < n; i++)
-    {
-      const xmlChar **a = attrs + i * 5;
-      if (strcmp ((const char *) a[0], local) == 0)
-        return g_strndup ((const char *) a[3], (gsize) (a[4] - a[3]));
-    }
-  return NULL;
-}
-
 /* "_x000D_" escapes of OOXML strings back to characters. */
 static void
 ooxml_unescape (GString *s)
@@ -270,22 +238,22 @@ book_start_cb (void *ctx, const xmlChar *local, const xmlChar *prefix, const xml
   if (strcmp (name, "sheet") == 0 && book->sheets != NULL)
     {
       XlsxSheet *s = g_new0 (XlsxSheet, 1);
-      s->name = attr_dup (attrs, n_attrs, "name");
-      s->rid = attr_dup (attrs, n_attrs, "id");
+      s->name = sax_attr_dup (attrs, n_attrs, "name");
+      s->rid = sax_attr_dup (attrs, n_attrs, "id");
       if (s->name == NULL)
         s->name = g_strdup_printf ("Sheet%u", book->sheets->len + 1);
       g_ptr_array_add (book->sheets, s);
     }
   else if (strcmp (name, "workbookPr") == 0)
     {
-      const char *v = attr_value (attrs, n_attrs, "date1904", buf, sizeof buf);
+      const char *v = sax_attr_value (attrs, n_attrs, "date1904", buf, sizeof buf);
       book->date1904 = v != NULL && (strcmp (v, "1") == 0 || g_ascii_strcasecmp (v, "true") == 0);
     }
   else if (strcmp (name, "Relationship") == 0 && book->rels != NULL)
     {
-      char *id = attr_dup (attrs, n_attrs, "Id");
-      char *target = attr_dup (attrs, n_attrs, "Target");
-      char *type = attr_dup (attrs, n_attrs, "Type");
+      char *id = sax_attr_dup (attrs, n_attrs, "Id");
+      char *target = sax_attr_dup (attrs, n_attrs, "Target");
+      char *type = sax_attr_dup (attrs, n_attrs, "Type");
       if (id != NULL && target != NULL)
         {
           g_hash_table_replace (book->rel_types, g_strdup (id), type != NULL ? type : g_strdup (""));
@@ -300,8 +268,8 @@ book_start_cb (void *ctx, const xmlChar *local, const xmlChar *prefix, const xml
     }
   else if (strcmp (name, "numFmt") == 0 && book->custom_fmts != NULL)
     {
-      const char *id = attr_value (attrs, n_attrs, "numFmtId", buf, sizeof buf);
-      g_autofree char *code = attr_dup (attrs, n_attrs, "formatCode");
+      const char *id = sax_attr_value (attrs, n_attrs, "numFmtId", buf, sizeof buf);
+      g_autofree char *code = sax_attr_dup (attrs, n_attrs, "formatCode");
       if (id != NULL && code != NULL)
         g_hash_table_insert (book->custom_fmts, GUINT_TO_POINTER ((guint) atoi (id)),
                              GINT_TO_POINTER (numfmt_code_kind (code)));
@@ -310,7 +278,7 @@ book_start_cb (void *ctx, const xmlChar *local, const xmlChar *prefix, const xml
     book->in_cell_xfs++;
   else if (strcmp (name, "xf") == 0 && book->in_cell_xfs > 0 && book->xf_kinds != NULL)
     {
-      const char *id = attr_value (attrs, n_attrs, "numFmtId", buf, sizeof buf);
+      const char *id = sax_attr_value (attrs, n_attrs, "numFmtId", buf, sizeof buf);
       guint fmt = id != NULL ? (guint) atoi (id) : 0;
       gpointer kind;
       NumFmtKind k = g_hash_table_lookup_extended (book->custom_fmts, GUINT_TO_POINTER (fmt), NULL, &kind)
@@ -448,7 +416,7 @@ sheet_start_cb (void *ctx, const xmlChar *local, const xmlChar *prefix, const xm
 
   if (strcmp (name, "c") == 0 && st->in_row)
     {
-      const char *ref = attr_value (attrs, n_attrs, "r", buf, sizeof buf);
+      const char *ref = sax_attr_value (attrs, n_attrs, "r", buf, sizeof buf);
       guint col = st->n_cells, row = st->row;
       if (ref != NULL && !parse_cell_ref (ref, &col, &row))
         {
@@ -473,10 +441,10 @@ sheet_start_cb (void *ctx, const xmlChar *local, const xmlChar *prefix, const xm
       st->col = col;
       st->n_cells = col + 1;
       g_string_truncate (sheet_cell (st, col), 0);
-      const char *t = attr_value (attrs, n_attrs, "t", st->type, sizeof st->type);
+      const char *t = sax_attr_value (attrs, n_attrs, "t", st->type, sizeof st->type);
       if (t == NULL)
         strcpy (st->type, "n");
-      const char *s = attr_value (attrs, n_attrs, "s", buf, sizeof buf);
+      const char *s = sax_attr_value (attrs, n_attrs, "s", buf, sizeof buf);
       st->style = s != NULL ? atoi (s) : -1;
       st->in_cell = TRUE;
       g_string_truncate (st->value, 0);
@@ -491,7 +459,7 @@ sheet_start_cb (void *ctx, const xmlChar *local, const xmlChar *prefix, const xm
     st->in_t = TRUE;
   else if (strcmp (name, "row") == 0)
     {
-      const char *r = attr_value (attrs, n_attrs, "r", buf, sizeof buf);
+      const char *r = sax_attr_value (attrs, n_attrs, "r", buf, sizeof buf);
       guint64 number = r != NULL ? g_ascii_strtoull (r, NULL, 10) : (guint64) st->row + 1;
       if (number <= st->row && r != NULL)
         {
@@ -512,7 +480,7 @@ sheet_start_cb (void *ctx, const xmlChar *local, const xmlChar *prefix, const xm
     }
   else if (strcmp (name, "mergeCell") == 0)
     {
-      const char *ref = attr_value (attrs, n_attrs, "ref", buf, sizeof buf);
+      const char *ref = sax_attr_value (attrs, n_attrs, "ref", buf, sizeof buf);
       g_auto(GStrv) ends = ref != NULL ? g_strsplit (ref, ":", 2) : NULL;
       TableMerge m;
       if (ends != NULL && ends[0] != NULL && ends[1] != NULL

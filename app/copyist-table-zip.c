@@ -411,3 +411,36 @@ xml_sax_parse_bytes (GBytes *bytes, const char *path, xmlSAXHandler *sax, SaxBas
   return ok;
 }
 
+/* ---- SAX2 attributes ---------------------------------------------------- */
+
+const char *
+sax_attr_value (const xmlChar **attrs, int n, const char *local, char *buf, gsize size)
+{
+  /* SAX2 attributes: (localname, prefix, URI, value, end) quintuples. */
+  for (int i = 0; i < n; i++)
+    {
+      const xmlChar **a = attrs + i * 5;
+      if (strcmp ((const char *) a[0], local) == 0)
+        {
+          gsize len = (gsize) (a[4] - a[3]);
+          if (len >= size)
+            len = size - 1;
+          memcpy (buf, a[3], len);
+          buf[len] = '\0';
+          return buf;
+        }
+    }
+  return NULL;
+}
+
+char *
+sax_attr_dup (const xmlChar **attrs, int n, const char *local)
+{
+  for (int i = 0; i < n; i++)
+    {
+      const xmlChar **a = attrs + i * 5;
+      if (strcmp ((const char *) a[0], local) == 0)
+        return g_strndup ((const char *) a[3], (gsize) (a[4] - a[3]));
+    }
+  return NULL;
+}

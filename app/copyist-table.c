@@ -555,15 +555,25 @@ typedef struct {
   ZipKind zip;
 } Detected;
 
+/* The format of DATA (OPTS->format forces one), refusing oversized files. */
 static gboolean
-detect_format (const guint8 *data, gsize len, const char *name, CopyistFileFormat forced,
+detect_format (const guint8 *data, gsize len, const char *name, const CopyistReadOptions *opts,
                Detected *out, GError **error)
 {
+  CopyistFileFormat forced = opts->format;
+
   const char *ext = name_extension (name);
   CopyistFileFormat by_name = copyist_file_format_from_string (ext);
   const char *foreign = foreign_magic (data, len);
 
   memset (out, 0, sizeof *out);
+  if (len > opts->limits.max_file_bytes)
+    {
+      g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
+                   _("%s is %" G_GSIZE_FORMAT " bytes; Copyist reads files up to %" G_GUINT64_FORMAT " bytes"),
+                   name, len, opts->limits.max_file_bytes);
+      return FALSE;
+    }
   if (foreign != NULL)
     {
       g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_FORMAT,
@@ -712,14 +722,7 @@ read_data (const guint8 *data, gsize len, const char *name, const CopyistReadOpt
       copyist_read_options_init (&defaults);
       opts = &defaults;
     }
-  if (len > opts->limits.max_file_bytes)
-    {
-      g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
-                   _("%s is %" G_GSIZE_FORMAT " bytes; Copyist reads files up to %" G_GUINT64_FORMAT " bytes"),
-                   name, len, opts->limits.max_file_bytes);
-      return NULL;
-    }
-  if (!detect_format (data, len, name, opts->format, &det, error))
+  if (!detect_format (data, len, name, opts, &det, error))
     return NULL;
 
   table_builder_init (&b, opts, name, cancellable, progress, progress_data);
@@ -921,14 +924,7 @@ sniff_data (const guint8 *data, gsize len, const char *name, const CopyistReadOp
       copyist_read_options_init (&defaults);
       opts = &defaults;
     }
-  if (len > opts->limits.max_file_bytes)
-    {
-      g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
-                   _("%s is %" G_GSIZE_FORMAT " bytes; Copyist reads files up to %" G_GUINT64_FORMAT " bytes"),
-                   name, len, opts->limits.max_file_bytes);
-      return FALSE;
-    }
-  if (!detect_format (data, len, name, opts->format, &det, error))
+  if (!detect_format (data, len, name, opts, &det, error))
     return FALSE;
 
   result->format = det.format;

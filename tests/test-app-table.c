@@ -478,6 +478,18 @@ test_broken_text (void)
     g_string_free (big, TRUE);
   }
 
+  {
+    /* File size and row count limits (lowered here). */
+    g_autoptr(GFile) f = write_text ("limits.csv", "SKU,Name\n1,Tee\n2,Mug\n3,Cap\n");
+    CopyistReadOptions opts;
+    copyist_read_options_init (&opts);
+    opts.limits.max_file_bytes = 10;
+    expect_error (f, &opts, COPYIST_TABLE_ERROR_LIMIT, "limits.csv", "27 bytes", NULL);
+    copyist_read_options_init (&opts);
+    opts.limits.max_rows = 2;
+    expect_error (f, &opts, COPYIST_TABLE_ERROR_LIMIT, "limits.csv", "more than 2 rows", NULL);
+  }
+
   static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
   g_autoptr(GFile) png_csv = write_fixture ("picture.csv", png, sizeof png);
   expect_error (png_csv, NULL, COPYIST_TABLE_ERROR_FORMAT, "picture.csv", "PNG image", NULL);

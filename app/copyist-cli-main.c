@@ -22,6 +22,9 @@ typedef struct {
 
 static const CliCommand commands[] = {
   /* Commands are added here as they are written; each one gets a row. */
+  { "import", copyist_cli_import, N_("Import a spreadsheet into a project (created if missing)") },
+  { "export", copyist_cli_export, N_("Export a project as CSV, XLSX, JSON, Shopify or WooCommerce CSV") },
+  { "info", copyist_cli_info, N_("Show a project's products, models and training runs") },
   { "train", copyist_cli_train, N_("Train a copy model (on a data file or a project)") },
   { "generate", copyist_cli_generate, N_("Write descriptions or ad copy (for a data file or a project)") },
   { "eval", copyist_cli_eval, N_("Score a model against reference texts") },

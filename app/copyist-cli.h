@@ -15,5 +15,9 @@ int copyist_cli_eval     (int argc, char **argv);
 /* copyist-cli-project-model.c: train and generate on a project. */
 int copyist_cli_train_project    (int argc, char **argv);
 int copyist_cli_generate_project (int argc, char **argv);
+/* copyist-cli-project.c: what a project holds, import into it, export from it. */
+int copyist_cli_info   (int argc, char **argv);
+int copyist_cli_import (int argc, char **argv);
+int copyist_cli_export (int argc, char **argv);
 
 G_END_DECLS

@@ -243,6 +243,34 @@ copyist_project_count_products (CopyistProject *self, GError **error)
   return n;
 }
 
+gboolean
+copyist_project_count_by_status (CopyistProject *self, gint64 counts[COPYIST_PRODUCT_STATUS_APPROVED + 1],
+                                 GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  for (int s = 0; s <= COPYIST_PRODUCT_STATUS_APPROVED; s++)
+    counts[s] = 0;
+  stmt = project_stmt (self, "SELECT status, count(*) FROM products GROUP BY status", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CopyistProductStatus status;
+      if (copyist_product_status_from_string ((const char *) sqlite3_column_text (stmt, 0), &status))
+        counts[status] = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      project_set_error (self, error, sqlite3_extended_errcode (self->db), _("counting products"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GArray *
 copyist_project_dup_product_ids (CopyistProject *self, GError **error)
 {

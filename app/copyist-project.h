@@ -210,6 +210,10 @@ CopyistRecord  *copyist_project_get_record (CopyistProject *project, gint64 id, 
  * order when IDS is NULL; APPROVED_ONLY keeps only approved products. */
 GPtrArray      *copyist_project_dup_records (CopyistProject *project, GArray *ids,
                                              gboolean approved_only, GError **error);
+/* COUNTS[s] = number of products with status s (CopyistProductStatus). */
+gboolean        copyist_project_count_by_status (CopyistProject *project,
+                                                 gint64 counts[COPYIST_PRODUCT_STATUS_APPROVED + 1] /* OUT */,
+                                                 GError **error);
 /* Every product id in import order (gint64). */
 GArray         *copyist_project_dup_product_ids (CopyistProject *project, GError **error);
 gboolean        copyist_project_get_status (CopyistProject *project, gint64 id,

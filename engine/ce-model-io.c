@@ -112,8 +112,8 @@ config_decode (CeModelConfig *cfg, const uint8_t *in, size_t size, char *msg)
   return CE_OK;
 }
 
-static void
-tensor_views (const CeModel *model, CeCkptTensor *views)
+void
+ce_model_tensor_views (const CeModel *model, CeCkptTensor *views)
 {
   for (int i = 0; i < model->table.n; i++)
     {
@@ -134,7 +134,7 @@ ce_model_save (const CeModel *model, const char *path, const CeStringList *lists
   uint8_t config[CONFIG_WORDS * 4];
   CeCkptTensor views[CE_MAX_TENSORS];
   config_encode (config, &model->cfg);
-  tensor_views (model, views);
+  ce_model_tensor_views (model, views);
   return ce_checkpoint_write (path, CE_MODEL_FILE_TAG | (uint32_t) model->cfg.kind,
                               config, sizeof config, lists, n_lists,
                               views, model->table.n, msg);

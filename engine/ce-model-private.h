@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "ce-checkpoint.h"
 #include "ce-layers.h"
 #include "ce-params.h"
 
@@ -118,6 +119,9 @@ struct CeModel {
 CeDims   ce_model_dims (const CeModelConfig *cfg);
 CeStatus ce_model_config_check (const CeModelConfig *cfg, char *msg);
 CeStatus ce_model_check_batch (const CeModel *model, const CeBatch *batch, int need_tgt, char *msg);
+
+/* VIEWS (CE_MAX_TENSORS) receives a checkpoint view of every named tensor. */
+void ce_model_tensor_views (const CeModel *model, CeCkptTensor *views);
 
 /* Grows the training work buffers to cover a (B, S, T) batch. */
 CeStatus ce_model_ensure_work (CeModel *model, int B, int S, int T, char *msg);

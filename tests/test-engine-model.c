@@ -716,16 +716,7 @@ test_load_rejects (void)
   uint8_t *cfg2 = g_memdup2 (blob, size);
   cfg2[24] = 34;   /* hidden: 7th u32, little-endian */
   CeCkptTensor views[CE_MAX_TENSORS];
-  for (int i = 0; i < model->table.n; i++)
-    {
-      const CeTensorInfo *info = &model->table.t[i];
-      views[i].name = info->name;
-      views[i].ndim = info->ndim;
-      memset (views[i].shape, 0, sizeof views[i].shape);
-      for (int k = 0; k < info->ndim; k++)
-        views[i].shape[k] = info->shape[k];
-      views[i].data = model->params + info->offset;
-    }
+  ce_model_tensor_views (model, views);
   char *bad = tmp_path ("bad.cpmodel");
   st = ce_checkpoint_write (bad, ce_checkpoint_kind_tag (ck), cfg2, size, NULL, 0,
                             views, model->table.n, msg);

@@ -19,6 +19,9 @@ typedef struct {
   int closed;                   /* 1: the rows are the key's whole value set, so
                                    data values are not added as bare surfaces
                                    (E2E's "high", "low", "average" are ambiguous) */
+  /* A surface of NEG_KEY=NEG_POS after a negation ("not very kid friendly")
+   * realises NEG_KEY=NEG_NEG; NULL = none. */
+  const char *neg_key, *neg_pos, *neg_neg;
 } CeLexTable;
 
 /* Internal key flag (beside CE_LEX_STRICT, CE_LEX_IGNORE) for closed keys. */

@@ -142,8 +142,8 @@ static const CeLexRow e2e_rows[] = {
   { "familyFriendly", "no", "doesn't cater to children" }, { "familyFriendly", "no", "does not allow families" },
   { "familyFriendly", "no", "not really family friendly" }, { "familyFriendly", "no", "not very family friendly" },
   { "familyFriendly", "no", "not a kid friendly" }, { "familyFriendly", "no", "not a child friendly" },
-  { "familyFriendly", "no", "not kid" }, { "familyFriendly", "no", "not child" }, { "familyFriendly", "no", "adults" },
-  { "familyFriendly", "no", "adult" }, { "familyFriendly", "no", "not children" },
+  { "familyFriendly", "no", "not kid" }, { "familyFriendly", "no", "not child" }, 
+  { "familyFriendly", "no", "not children" },
 };
 
 static const char *const e2e_strict[] = { "food", "priceRange", "customer rating", "area", "familyFriendly" };
@@ -252,9 +252,10 @@ static const char *const strict_material[] = { "material" };
 #define N(a) (int) (sizeof (a) / sizeof *(a))
 
 const CeLexTable ce__lex_tables[3] = {
-  [CE_LEXICON_E2E] = { e2e_rows, N (e2e_rows), NULL, 0, NULL, e2e_strict, N (e2e_strict), 1 },
+  [CE_LEXICON_E2E] = { e2e_rows, N (e2e_rows), NULL, 0, NULL, e2e_strict, N (e2e_strict), 1,
+                       "familyFriendly", "yes", "no" },
   [CE_LEXICON_COLORS] = { color_rows, N (color_rows), color_aliases, N (color_aliases), "color",
-                          strict_color, N (strict_color), 0 },
+                          strict_color, N (strict_color), 0, NULL, NULL, NULL },
   [CE_LEXICON_MATERIALS] = { material_rows, N (material_rows), material_aliases, N (material_aliases), "material",
-                             strict_material, N (strict_material), 0 },
+                             strict_material, N (strict_material), 0, NULL, NULL, NULL },
 };

@@ -25,6 +25,7 @@ typedef struct {
   int key;
   char *value;
   Folded folded;
+  int negation;        /* the value a negated surface of this one realises, -1 = none */
 } Value;
 
 typedef struct {
@@ -240,7 +241,7 @@ get_value (CeLexicon *lex, int key, const char *value, bool *is_new)
           *slot = -1;   /* poisoned: the map keeps the key, the value is unusable */
           return -1;
         }
-      lex->values[lex->n_values] = (Value) { key, copy, f };
+      lex->values[lex->n_values] = (Value) { key, copy, f, -1 };
       lex->n_values++;
     }
   return *slot;
@@ -396,6 +397,17 @@ ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg)
       if (k >= 0)
         lex->keys[k].flags |= CE_LEX_CLOSED_;
     }
+  if (st == CE_OK && t->neg_key)
+    {
+      bool is_new;
+      int k = get_key (lex, t->neg_key);
+      int pos = k >= 0 ? get_value (lex, k, t->neg_pos, &is_new) : -1;
+      int neg = k >= 0 ? get_value (lex, k, t->neg_neg, &is_new) : -1;
+      if (pos < 0 || neg < 0)
+        st = CE_ERR_NOMEM;
+      else
+        lex->values[pos].negation = neg;
+    }
   for (int i = 0; i < t->n_strict && st == CE_OK; i++)
     {
       int k = get_key (lex, t->strict[i]);
@@ -479,6 +491,38 @@ longest_surface (const CeLexicon *lex, const CeFolded *f, size_t p, size_t *end)
         }
     }
   return best;
+}
+
+/* 1 when one of the three words before entry P (in the same clause) is a
+ * negation: "not", "no", "isn't" … */
+static bool
+negated_before (const CeFolded *f, size_t p)
+{
+  static const char *const cues[] = { "not", "no", "non", "isn't", "aren't", "isnt", "arent", "never", "doesn't",
+                                      "don't", "nor", "without", "wasn't", "cannot", "can't" };
+  size_t q = p;
+  for (int words = 0; words < 3; words++)
+    {
+      while (q > 0 && f->cp[q - 1] == ' ')
+        q--;
+      if (q == 0 || !(ce__is_alnum (f->cp[q - 1]) || f->cp[q - 1] == '\''))
+        return false;   /* start of text or punctuation: the clause ends */
+      size_t end = q;
+      while (q > 0 && (ce__is_alnum (f->cp[q - 1]) || f->cp[q - 1] == '\''))
+        q--;
+      for (size_t c = 0; c < sizeof cues / sizeof *cues; c++)
+        {
+          size_t n = strlen (cues[c]);
+          if (n != end - q)
+            continue;
+          size_t i = 0;
+          while (i < n && f->cp[q + i] == (uint32_t) (unsigned char) cues[c][i])
+            i++;
+          if (i == n)
+            return true;
+        }
+    }
+  return false;
 }
 
 /* The row attribute VALUE (a lexicon value) realises, preferring one not
@@ -615,13 +659,22 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
         {
           end = lex_end;
           int invented_value = -1;
+          bool negated = negated_before (f, p);
           for (int pl = lex->nodes[node].payload; pl >= 0 && m.attr < 0; pl = lex->payloads[pl].next)
             {
               int v = lex->payloads[pl].value;
+              /* "not very kid friendly" realises familyFriendly=no; any
+               * other negated value ("not in the city centre") is no
+               * claim, unless it is the row's own */
+              bool silent = false;
+              if (negated && lex->values[v].negation >= 0)
+                v = lex->values[v].negation;
+              else if (negated)
+                silent = true;
               int a = row_attr_for_value (lex, row, s, v);
               if (a >= 0 && s->hit[a] >= 0)
                 m.attr = a;
-              else if (invented_value < 0 && !(lex->keys[lex->values[v].key].flags & CE_LEX_IGNORE))
+              else if (!silent && invented_value < 0 && !(lex->keys[lex->values[v].key].flags & CE_LEX_IGNORE))
                 {
                   bool key_in_row = false;
                   for (int b = 0; b < row->n && !key_in_row; b++)

@@ -440,6 +440,24 @@ test_check_e2e_rules (void)
   g_assert_cmpint (c.n_invented, ==, 1);
   g_assert_cmpstr (c.invented[0].value, ==, "£30-40");
 
+  /* negation: a negated yes realises no; another negated value is no claim */
+  ce_attrs_clear (&a);
+  parse (&a, "familyFriendly[no], area[riverside]");
+  g_assert_cmpint (ce_fact_check (lex, &a, "By the river; it is not very kid friendly, and not in the city centre.", -1,
+                                  &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 2);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  ce_attrs_clear (&a);
+  parse (&a, "familyFriendly[yes]");
+  g_assert_cmpint (ce_fact_check (lex, &a, "Kid friendly? No, children friendly it is not. It isn't really family friendly.", -1,
+                                  &c, msg), ==, CE_OK);
+  /* "Kid friendly" and "children friendly" (the clause starts after ",") are
+   * mentions; "isn't really family friendly" is an invented "no" */
+  g_assert_cmpint (c.n_mentioned, ==, 2);
+  g_assert_cmpint (c.n_invented, ==, 1);
+  g_assert_cmpstr (c.invented[0].value, ==, "no");
+
   /* a Latin name is no claim: "Raja Indian Cuisine" does not mention food */
   g_assert_cmpint (ce_lexicon_add (lex, "near", "Raja Indian Cuisine", NULL, msg), ==, CE_OK);
   ce_attrs_clear (&a);

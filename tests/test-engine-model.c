@@ -515,17 +515,34 @@ test_batch_shapes (void)
 /* Teacher-forced decoding gives the same per-token log-probabilities as the
  * training forward (eval pass): their sum is the eval loss times tokens. */
 static void
-test_decoder_matches_training (void)
+decoder_matches_training (CeModelKind kind)
 {
   CeModelConfig cfg;
   CeLosses l;
   OverfitSet set;
   char msg[CE_MSG_SIZE];
   CeStatus st;
-  small_config (&cfg, CE_MODEL_S2S);
+  small_config (&cfg, kind);
   overfit_set (&set);
   CeModel *model = ce_model_new (&cfg, 3, &st, msg);
   train_k (model, 3);
+  if (kind == CE_MODEL_CVAE)
+    {
+      /* make the posterior mean equal the prior mean (the text state gets
+       * zero weight), so that the eval pass (posterior mean) and decoding
+       * (prior mean) condition on the same z */
+      const int H = cfg.hidden, Z = cfg.latent;
+      CeParams *p = &model->p;
+      for (int i = 0; i < H; i++)
+        {
+          memset (p->post_W1 + (size_t) i * 2 * H, 0, (size_t) H * sizeof (float));
+          memcpy (p->post_W1 + (size_t) i * 2 * H + H, p->prior_W1 + (size_t) i * H,
+                  (size_t) H * sizeof (float));
+        }
+      memcpy (p->post_b1, p->prior_b1, (size_t) H * sizeof (float));
+      memcpy (p->post_Wmu, p->prior_Wmu, (size_t) Z * H * sizeof (float));
+      memcpy (p->post_bmu, p->prior_bmu, (size_t) Z * sizeof (float));
+    }
   CeBatch batch = { OV_N, OV_S, OV_T, set.src, set.fld, set.tgt };
   st = ce_model_eval_loss (model, &batch, &l, msg);
   g_assert_cmpint (st, ==, CE_OK);
@@ -556,6 +573,18 @@ test_decoder_matches_training (void)
   g_free (lp);
   ce_decoder_free (dec);
   ce_model_free (model);
+}
+
+static void
+test_decoder_matches_training (void)
+{
+  decoder_matches_training (CE_MODEL_S2S);
+}
+
+static void
+test_decoder_matches_training_cvae (void)
+{
+  decoder_matches_training (CE_MODEL_CVAE);
 }
 
 static void
@@ -855,6 +884,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/two-threads", test_two_threads);
   g_test_add_func ("/engine/model/batch-shapes", test_batch_shapes);
   g_test_add_func ("/engine/model/decoder/matches-training", test_decoder_matches_training);
+  g_test_add_func ("/engine/model/decoder/matches-training-cvae",
+                   test_decoder_matches_training_cvae);
   g_test_add_func ("/engine/model/decoder/reorder", test_decoder_reorder);
   g_test_add_func ("/engine/model/file/round-trip", test_save_load);
   g_test_add_func ("/engine/model/file/rejects", test_load_rejects);

@@ -22,9 +22,15 @@ typedef struct {
   /* A surface of NEG_KEY=NEG_POS after a negation ("not very kid friendly")
    * realises NEG_KEY=NEG_NEG; NULL = none. */
   const char *neg_key, *neg_pos, *neg_neg;
+  /* Keys whose values are places: "north of the city centre" is no claim
+   * of being there (other keys: "near Café Rouge" is the claim itself). */
+  const char *const *locative;
+  int n_locative;
 } CeLexTable;
 
-/* Internal key flag (beside CE_LEX_STRICT, CE_LEX_IGNORE) for closed keys. */
+/* Internal key flags (beside CE_LEX_STRICT, CE_LEX_IGNORE): closed keys,
+ * place keys. */
 #define CE_LEX_CLOSED_ (1u << 8)
+#define CE_LEX_LOCATIVE_ (1u << 9)
 
 extern const CeLexTable ce__lex_tables[3];

@@ -147,6 +147,7 @@ static const CeLexRow e2e_rows[] = {
 };
 
 static const char *const e2e_strict[] = { "food", "priceRange", "customer rating", "area", "familyFriendly" };
+static const char *const e2e_locative[] = { "area" };
 
 /* Colours: several names of one colour are rows of one value. */
 static const CeLexRow color_rows[] = {
@@ -253,9 +254,9 @@ static const char *const strict_material[] = { "material" };
 
 const CeLexTable ce__lex_tables[3] = {
   [CE_LEXICON_E2E] = { e2e_rows, N (e2e_rows), NULL, 0, NULL, e2e_strict, N (e2e_strict), 1,
-                       "familyFriendly", "yes", "no" },
+                       "familyFriendly", "yes", "no", e2e_locative, N (e2e_locative) },
   [CE_LEXICON_COLORS] = { color_rows, N (color_rows), color_aliases, N (color_aliases), "color",
-                          strict_color, N (strict_color), 0, NULL, NULL, NULL },
+                          strict_color, N (strict_color), 0, NULL, NULL, NULL, NULL, 0 },
   [CE_LEXICON_MATERIALS] = { material_rows, N (material_rows), material_aliases, N (material_aliases), "material",
-                             strict_material, N (strict_material), 0, NULL, NULL, NULL },
+                             strict_material, N (strict_material), 0, NULL, NULL, NULL, NULL, 0 },
 };

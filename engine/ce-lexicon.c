@@ -366,7 +366,7 @@ ce_lexicon_set_flags (CeLexicon *lex, const char *key, unsigned flags, char *msg
       ce__msg (msg, "lexicon: out of memory");
       return CE_ERR_NOMEM;
     }
-  lex->keys[k].flags = (lex->keys[k].flags & CE_LEX_CLOSED_) | flags;
+  lex->keys[k].flags = (lex->keys[k].flags & (CE_LEX_CLOSED_ | CE_LEX_LOCATIVE_)) | flags;
   return CE_OK;
 }
 
@@ -407,6 +407,14 @@ ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg)
         st = CE_ERR_NOMEM;
       else
         lex->values[pos].negation = neg;
+    }
+  for (int i = 0; i < t->n_locative && st == CE_OK; i++)
+    {
+      int k = get_key (lex, t->locative[i]);
+      if (k < 0)
+        st = CE_ERR_NOMEM;
+      else
+        lex->keys[k].flags |= CE_LEX_LOCATIVE_;
     }
   for (int i = 0; i < t->n_strict && st == CE_OK; i++)
     {
@@ -493,36 +501,48 @@ longest_surface (const CeLexicon *lex, const CeFolded *f, size_t p, size_t *end)
   return best;
 }
 
-/* 1 when one of the three words before entry P (in the same clause) is a
- * negation: "not", "no", "isn't" … */
+/* What the three words before entry P (in the same clause) say about the
+ * span there: NEGATED ("not", "isn't" …), LOCATIVE ("north of the", "near
+ * the", "outside" …: a place relative to the value, no claim of it) or
+ * PLAIN. */
+typedef enum { CUE_PLAIN, CUE_NEGATED, CUE_LOCATIVE } Cue;
+
 static bool
-negated_before (const CeFolded *f, size_t p)
+word_is (const CeFolded *f, size_t q, size_t end, const char *w)
 {
-  static const char *const cues[] = { "not", "no", "non", "isn't", "aren't", "isnt", "arent", "never", "doesn't",
-                                      "don't", "nor", "without", "wasn't", "cannot", "can't" };
+  size_t n = strlen (w), i = 0;
+  if (n != end - q)
+    return false;
+  while (i < n && f->cp[q + i] == (uint32_t) (unsigned char) w[i])
+    i++;
+  return i == n;
+}
+
+static Cue
+cue_before (const CeFolded *f, size_t p)
+{
+  static const char *const negations[] = { "not", "no", "non", "isn't", "aren't", "isnt", "arent", "never",
+                                           "doesn't", "don't", "nor", "without", "wasn't", "cannot", "can't" };
+  static const char *const locatives[] = { "north", "south", "east", "west", "outside", "outskirts", "near",
+                                           "away", "close", "next", "edge", "beyond", "nearby" };
   size_t q = p;
   for (int words = 0; words < 3; words++)
     {
       while (q > 0 && f->cp[q - 1] == ' ')
         q--;
       if (q == 0 || !(ce__is_alnum (f->cp[q - 1]) || f->cp[q - 1] == '\''))
-        return false;   /* start of text or punctuation: the clause ends */
+        return CUE_PLAIN;   /* start of text or punctuation: the clause ends */
       size_t end = q;
       while (q > 0 && (ce__is_alnum (f->cp[q - 1]) || f->cp[q - 1] == '\''))
         q--;
-      for (size_t c = 0; c < sizeof cues / sizeof *cues; c++)
-        {
-          size_t n = strlen (cues[c]);
-          if (n != end - q)
-            continue;
-          size_t i = 0;
-          while (i < n && f->cp[q + i] == (uint32_t) (unsigned char) cues[c][i])
-            i++;
-          if (i == n)
-            return true;
-        }
+      for (size_t c = 0; c < sizeof negations / sizeof *negations; c++)
+        if (word_is (f, q, end, negations[c]))
+          return CUE_NEGATED;
+      for (size_t c = 0; c < sizeof locatives / sizeof *locatives; c++)
+        if (word_is (f, q, end, locatives[c]))
+          return CUE_LOCATIVE;
     }
-  return false;
+  return CUE_PLAIN;
 }
 
 /* The row attribute VALUE (a lexicon value) realises, preferring one not
@@ -659,18 +679,21 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
         {
           end = lex_end;
           int invented_value = -1;
-          bool negated = negated_before (f, p);
+          Cue cue = cue_before (f, p);
           for (int pl = lex->nodes[node].payload; pl >= 0 && m.attr < 0; pl = lex->payloads[pl].next)
             {
               int v = lex->payloads[pl].value;
               /* "not very kid friendly" realises familyFriendly=no; any
-               * other negated value ("not in the city centre") is no
-               * claim, unless it is the row's own */
-              bool silent = false;
-              if (negated && lex->values[v].negation >= 0)
-                v = lex->values[v].negation;
-              else if (negated)
-                silent = true;
+               * other negated value ("not in the city centre") or a place
+               * relative to one ("north of the city centre") is no claim,
+               * unless it is the row's own */
+              bool silent = cue == CUE_NEGATED
+                            || (cue == CUE_LOCATIVE && (lex->keys[lex->values[v].key].flags & CE_LEX_LOCATIVE_));
+              if (cue == CUE_NEGATED && lex->values[v].negation >= 0)
+                {
+                  v = lex->values[v].negation;
+                  silent = false;
+                }
               int a = row_attr_for_value (lex, row, s, v);
               if (a >= 0 && s->hit[a] >= 0)
                 m.attr = a;

@@ -457,6 +457,14 @@ test_check_e2e_rules (void)
   g_assert_cmpint (c.n_mentioned, ==, 2);
   g_assert_cmpint (c.n_invented, ==, 1);
   g_assert_cmpstr (c.invented[0].value, ==, "no");
+  /* a place relative to a value is no claim of it */
+  ce_attrs_clear (&a);
+  parse (&a, "area[riverside]");
+  g_assert_cmpint (ce_fact_check (lex, &a, "On the river, north of the city centre.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 1);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  g_assert_cmpint (ce_fact_check (lex, &a, "On the river, in the city centre.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_invented, ==, 1);
 
   /* a Latin name is no claim: "Raja Indian Cuisine" does not mention food */
   g_assert_cmpint (ce_lexicon_add (lex, "near", "Raja Indian Cuisine", NULL, msg), ==, CE_OK);

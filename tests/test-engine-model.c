@@ -57,7 +57,7 @@ objective_at (CeModel *model, const CeBatch *batch, const CeTrainParams *tp, con
 }
 
 static void
-gradcheck (CeModelKind kind, int copy, float label_smoothing)
+gradcheck_full (CeModelKind kind, int copy, float label_smoothing, float dropout)
 {
   CeModelConfig cfg;
   CeTrainParams tp;
@@ -65,6 +65,8 @@ gradcheck (CeModelKind kind, int copy, float label_smoothing)
   CeStatus st;
   tiny_config (&cfg, kind, copy);
   cfg.label_smoothing = label_smoothing;
+  cfg.dropout = dropout;            /* masks repeat: the RNG is restored each time */
+  cfg.word_dropout = dropout;
   ce_train_params_default (&tp);
   tp.kl_weight = 0.7f;
   tp.free_bits = 0.0f;   /* the clamp is not differentiable at the threshold */
@@ -133,11 +135,23 @@ gradcheck (CeModelKind kind, int copy, float label_smoothing)
           checked++;
         }
     }
-  g_test_message ("kind %d copy %d: %d entries over %d tensors, worst relative error %.3g "
+  g_test_message ("kind %d copy %d dropout %g: %d entries over %d tensors, worst relative error %.3g "
                   "(|a - n| / max(|a|, |n|, 5e-3), threshold 1e-2, h = %g, Richardson)",
-                  kind, copy, checked, model->table.n, worst, h);
+                  kind, copy, dropout, checked, model->table.n, worst, h);
   g_free (analytic);
   ce_model_free (model);
+}
+
+static void
+gradcheck (CeModelKind kind, int copy, float label_smoothing)
+{
+  gradcheck_full (kind, copy, label_smoothing, 0.0f);
+}
+
+static void
+test_gradcheck_cvae_dropout (void)
+{
+  gradcheck_full (CE_MODEL_CVAE, 1, 0.0f, 0.3f);
 }
 
 static void
@@ -877,6 +891,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/gradcheck/s2s-label-smoothing", test_gradcheck_s2s_smoothing);
   g_test_add_func ("/engine/model/gradcheck/cvae", test_gradcheck_cvae);
   g_test_add_func ("/engine/model/gradcheck/arae", test_gradcheck_arae);
+  g_test_add_func ("/engine/model/gradcheck/cvae-dropout", test_gradcheck_cvae_dropout);
   g_test_add_func ("/engine/model/overfit/s2s", test_overfit_s2s);
   g_test_add_func ("/engine/model/overfit/cvae", test_overfit_cvae);
   g_test_add_func ("/engine/model/arae/trains", test_arae_trains);

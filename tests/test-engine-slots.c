@@ -631,6 +631,101 @@ test_check_shop_refs (void)
   g_free (path);
 }
 
+/* Random strings (valid and broken UTF-8, brackets, slots, CJK, spaces)
+ * through every text function: no crash, no leak (ASan), invariants hold. */
+static void
+test_fuzz (void)
+{
+  static const char *const pieces[] = { "a", "Z", " ", "  ", "-", "'", "\"", ",", ".", "[", "]", "#", "*", "<", ">",
+                                        "<name>", "_", "5", "£", "20-25", "e", "白", "色", "，", "。", "\xff", "\xe4\xb8",
+                                        "\xc3\xa9", "not ", "family friendly", "near", "\t", "\n", "|", "、" };
+  GRand *rng = g_rand_new_with_seed (20261128);
+  const CeLexiconBuiltin b[] = { CE_LEXICON_E2E, CE_LEXICON_COLORS, CE_LEXICON_MATERIALS };
+  CeLexicon *lex = lexicon_with (b, 3);
+  CeTokens t;
+  CeCheck c;
+  ce_tokens_init (&t);
+  ce_check_init (&c);
+  char msg[CE_MSG_SIZE];
+  for (int iter = 0; iter < 3000; iter++)
+    {
+      GString *str = g_string_new (NULL);
+      int n = g_rand_int_range (rng, 0, 24);
+      for (int i = 0; i < n; i++)
+        g_string_append (str, pieces[g_rand_int_range (rng, 0, G_N_ELEMENTS (pieces))]);
+      gboolean valid = ce_utf8_valid (str->str, str->len, NULL);
+      CeStatus st = ce_tokenize (str->str, -1, CE_TOKENIZE_SLOTS | (iter % 2 ? CE_TOKENIZE_LOWER : 0), &t, msg);
+      g_assert_cmpint (st, ==, valid ? CE_OK : CE_ERR_FORMAT);
+      size_t last_end = 0;
+      for (int k = 0; valid && k < t.n; k++)
+        {
+          g_assert_cmpuint (t.info[k].byte_start, >=, last_end);
+          g_assert_cmpuint (t.info[k].byte_end, >, t.info[k].byte_start);
+          g_assert_cmpuint (t.info[k].byte_end, <=, str->len);
+          g_assert_cmpuint (t.info[k].char_end, >, t.info[k].char_start);
+          g_assert_cmpuint (strlen (t.text[k]), >, 0);
+          last_end = t.info[k].byte_end;
+        }
+      if (valid)
+        {
+          char *d = ce_detokenize (t.text, t.n);
+          g_assert_nonnull (d);
+          g_assert_true (ce_utf8_valid (d, strlen (d), NULL));
+          free (d);
+        }
+      CeAttrs a;
+      ce_attrs_init (&a);
+      st = ce_attrs_parse (&a, str->str, iter % 3 == 0 ? CE_ATTRS_HASH : CE_ATTRS_AUTO, msg);
+      g_assert_true (st == CE_OK || st == CE_ERR_FORMAT);
+      if (st != CE_OK)
+        g_assert_cmpuint (strlen (msg), >, 0);
+      if (a.n == 0)
+        ce_attrs_add (&a, "name", "white", msg);
+      char *delexed = ce_delexicalise (&a, &all_delex, str->str, NULL, &st, msg);
+      g_assert_true (valid ? delexed != NULL : st == CE_ERR_FORMAT);
+      if (delexed && ce_tokenize (delexed, -1, CE_TOKENIZE_SLOTS, &t, msg) == CE_OK)
+        {
+          CeRelexReport rep;
+          char *back = ce_relexicalise (&a, t.text, t.n, &rep, &st, msg);
+          g_assert_nonnull (back);
+          g_assert_cmpint (rep.n_unknown, >=, 0);
+          free (back);
+        }
+      free (delexed);
+      st = ce_fact_check (lex, &a, str->str, -1, &c, msg);
+      g_assert_cmpint (st, ==, valid ? CE_OK : CE_ERR_FORMAT);
+      if (valid)
+        {
+          g_assert_cmpint (c.n_missing + (c.n_values - c.n_missing), ==, c.n_values);
+          for (int k = 0; k < c.n_mentioned; k++)
+            {
+              g_assert_cmpuint (c.mentioned[k].byte_end, <=, str->len);
+              g_assert_cmpuint (c.mentioned[k].byte_start, <, c.mentioned[k].byte_end);
+              if (k > 0)
+                g_assert_cmpuint (c.mentioned[k - 1].byte_start, <=, c.mentioned[k].byte_start);
+            }
+          for (int k = 0; k < c.n_invented; k++)
+            g_assert_cmpuint (c.invented[k].byte_end, <=, str->len);
+          const char *outs[] = { str->str };
+          const char *refs[] = { "the pub is near the river", str->str };
+          CeRefSet rs = { 2, refs };
+          double v;
+          g_assert_cmpint (ce_bleu_corpus (1, outs, &rs, CE_METRIC_WORDS, &v, msg), ==, CE_OK);
+          g_assert_cmpfloat (v, >=, 0.0);
+          g_assert_cmpfloat (v, <=, 1.0 + 1e-12);
+          g_assert_cmpint (ce_bleu_sentence (str->str, &rs, CE_METRIC_CHARS, &v, msg), ==, CE_OK);
+          g_assert_cmpint (ce_rouge_l (1, outs, &rs, CE_METRIC_WORDS, 1.2, &v, msg), ==, CE_OK);
+          g_assert_cmpint (ce_distinct (1, outs, CE_METRIC_CHARS, 2, &v, msg), ==, CE_OK);
+        }
+      ce_attrs_clear (&a);
+      g_string_free (str, TRUE);
+    }
+  ce_check_clear (&c);
+  ce_tokens_clear (&t);
+  ce_lexicon_free (lex);
+  g_rand_free (rng);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -647,5 +742,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/slots/check/lexicon-errors", test_check_lexicon_errors);
   g_test_add_func ("/engine/slots/check/e2e-dev-refs", test_check_e2e_dev_refs);
   g_test_add_func ("/engine/slots/check/shop-refs", test_check_shop_refs);
+  g_test_add_func ("/engine/slots/fuzz", test_fuzz);
   return g_test_run ();
 }

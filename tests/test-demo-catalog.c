@@ -13,6 +13,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "copyist-import.h"
+#include "copyist-record.h"
+
 #define HEADLINE_BUDGET 30
 #define BODY_BUDGET 90
 
@@ -578,6 +581,62 @@ test_variety (void)
     }
 }
 
+/* The catalogue goes through Copyist's own importer as a merchant's file
+ * would: every row becomes a product, with its language, attributes and
+ * texts where the editor and the trainer look for them. */
+static void
+test_imports (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  if (catalog.bytes == NULL)
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  dir = g_dir_make_tmp ("copyist-demo-import-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "demo-catalog.csv", NULL);
+  g_assert_true (g_file_set_contents (path, catalog.bytes, catalog.length, &error));
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+
+  records = copyist_import_file (file, NULL, NULL, COPYIST_IMPORT_FLAVOR_AUTO, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (records);
+  g_assert_cmpuint (records->len, ==, catalog.rows->len);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const CopyistRecord *rec = records->pdata[i];
+      GStrv row = catalog.rows->pdata[i];
+
+      g_assert_cmpstr (rec->sku, ==, row[COL_SKU]);
+      g_assert_cmpstr (rec->title, ==, row[COL_TITLE]);
+      g_assert_cmpstr (rec->language, ==, row_is_chinese (row) ? "zh" : "en");
+      g_assert_cmpstr (copyist_record_get_attribute (rec, "color"), ==, row[COL_COLOUR]);
+      g_assert_cmpstr (copyist_record_get_attribute (rec, "material"), ==, row[COL_MATERIAL]);
+      g_assert_cmpstr (copyist_record_get_attribute (rec, "brand"), ==, row[COL_BRAND]);
+      if (*row[COL_SIZE])
+        g_assert_cmpstr (copyist_record_get_attribute (rec, "size"), ==, row[COL_SIZE]);
+      if (*row[COL_FIT])
+        g_assert_cmpstr (copyist_record_get_attribute (rec, "Fit"), ==, row[COL_FIT]);
+      if (*row[COL_CAPACITY])
+        g_assert_cmpstr (copyist_record_get_attribute (rec, "Capacity"), ==, row[COL_CAPACITY]);
+      if (*row[COL_AGE])
+        g_assert_cmpstr (copyist_record_get_attribute (rec, "Age range"), ==, row[COL_AGE]);
+      g_assert_cmpstr (rec->description != NULL ? rec->description : "", ==, row[COL_DESCRIPTION]);
+      g_assert_cmpstr (rec->adcopy_headline != NULL ? rec->adcopy_headline : "", ==, row[COL_AD_HEADLINE]);
+      g_assert_cmpstr (rec->adcopy_body != NULL ? rec->adcopy_body : "", ==, row[COL_AD_COPY]);
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -601,6 +660,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/demo-catalog/facts", test_facts);
   g_test_add_func ("/app/demo-catalog/ad-budget", test_ad_budget);
   g_test_add_func ("/app/demo-catalog/variety", test_variety);
+  g_test_add_func ("/app/demo-catalog/imports", test_imports);
   status = g_test_run ();
 
   g_clear_pointer (&catalog.rows, g_ptr_array_unref);

@@ -1232,7 +1232,16 @@ ce_copywriter_load (const char *path, CeStatus *status, char *msg)
     }
   cw->model = ce_model_load (path, &lists, &n_lists, &st, msg);
   if (cw->model == NULL)
-    goto fail;
+    {
+      /* Every message names the file. */
+      if (strstr (msg, path) == NULL)
+        {
+          char inner[CE_MSG_SIZE];
+          memcpy (inner, msg, CE_MSG_SIZE);
+          snprintf (msg, CE_MSG_SIZE, "%.100s: %.150s", path, inner);
+        }
+      goto fail;
+    }
   vocab = find_list (lists, n_lists, "vocab");
   fields = find_list (lists, n_lists, "fields");
   delex = find_list (lists, n_lists, "delex");

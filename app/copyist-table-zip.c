@@ -338,53 +338,71 @@ sax_check (SaxBase *base, int rc, GError **error)
   return TRUE;
 }
 
+typedef struct {
+  ZipReader *z;
+  GError    *error;   /* from reading the member (limits, damage, cancel) */
+  guint64    done;
+} SaxInput;
+
+/* libxml2 pulls the member through this: inflating under the limits and
+ * polling cancellation as it goes. -1 stops the parser. */
+static int
+sax_input_read_cb (void *data, char *buf, int len)
+{
+  SaxInput *in = data;
+  gssize n;
+
+  if (in->error != NULL || in->z->b->stopped)
+    return in->z->b->stopped ? 0 : -1;
+  n = zip_reader_read (in->z, buf, (gsize) len, &in->error);
+  if (n < 0)
+    return -1;
+  in->done += (guint64) n;
+  double fraction = in->z->member_size > 0 ? (double) in->done / (double) in->z->member_size : 0.0;
+  if (!table_builder_tick (in->z->b, MIN (fraction, 0.99), &in->error))
+    return -1;
+  return (int) n;
+}
+
+static int
+sax_input_close_cb (void *data)
+{
+  return 0;
+}
+
 gboolean
 zip_reader_sax (ZipReader *z, const char *path, xmlSAXHandler *sax, SaxBase *base, GError **error)
 {
-  guint8 *chunk = g_malloc (ZIP_CHUNK);
+  SaxInput in = { z, NULL, 0 };
   xmlParserCtxtPtr ctxt;
-  gboolean ok = TRUE;
-  guint64 done = 0;
+  gboolean ok;
+  int rc;
 
   base->part = path;
   base->file = z->b->name;
-  ctxt = sax_context_new (sax, base, path);
+  /* A pull parser over an input callback: streaming like the push parser,
+   * but without its per-chunk look-ahead, so about twice as fast. */
+  ctxt = xmlCreateIOParserCtxt (sax, base, sax_input_read_cb, sax_input_close_cb, &in, XML_CHAR_ENCODING_NONE);
   if (ctxt == NULL)
     {
-      g_free (chunk);
       g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_CORRUPT, _("%s: cannot parse %s"), z->b->name, path);
       return FALSE;
     }
-  for (;;)
+  xmlCtxtUseOptions (ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+  base->ctxt = ctxt;
+  rc = xmlParseDocument (ctxt);
+  if (in.error != NULL)
     {
-      gssize n = zip_reader_read (z, chunk, ZIP_CHUNK, error);
-      if (n < 0)
-        {
-          ok = FALSE;
-          break;
-        }
-      int rc = xmlParseChunk (ctxt, (const char *) chunk, (int) n, n == 0);
-      if (z->b->stopped && base->error == NULL)
-        break;   /* enough rows for a preview */
-      if (!sax_check (base, rc, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      if (n == 0 || z->b->stopped)
-        break;
-      done += (guint64) n;
-      double fraction = z->member_size > 0 ? (double) done / (double) z->member_size : 0.0;
-      if (!table_builder_tick (z->b, MIN (fraction, 0.99), error))
-        {
-          ok = FALSE;
-          break;
-        }
+      g_propagate_error (error, in.error);
+      ok = FALSE;
     }
+  else if (z->b->stopped && base->error == NULL)
+    ok = TRUE;   /* enough rows for a preview */
+  else
+    ok = sax_check (base, rc, error);
   g_clear_error (&base->error);
   xmlFreeParserCtxt (ctxt);
   base->ctxt = NULL;
-  g_free (chunk);
   return ok;
 }
 

@@ -393,8 +393,8 @@ layout_shopify (GPtrArray *records, const CopyistExportOptions *opts, Grid *g)
             }
           g_hash_table_add (handles, g_strdup (row_get (first, col_handle)));
           update_plain_cell (first, col_title, rec->title);
-          if (html != NULL && !same_trimmed (row_get (first, col_body), html))
-            row_set (first, col_body, html);
+          /* Unchanged text keeps the imported cell (HTML or plain) verbatim. */
+          update_text_cell (first, col_body, rec->description, TRUE);
           if (rec->category != NULL && !same_trimmed (row_get (first, col_type), rec->category)
               && !same_trimmed (row_get (first, col_pcat), rec->category))
             row_set (first, col_type, rec->category);
@@ -510,8 +510,7 @@ layout_woocommerce (GPtrArray *records, const CopyistExportOptions *opts, Grid *
             }
           update_plain_cell (first, col_name, rec->title);
           update_plain_cell (first, col_cats, rec->category);
-          if (html != NULL && !same_trimmed (row_get (first, col_desc), html))
-            row_set (first, col_desc, html);
+          update_text_cell (first, col_desc, rec->description, TRUE);
         }
       else
         {

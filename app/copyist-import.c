@@ -172,8 +172,10 @@ set_description (CopyistRecord *rec, const char *cell)
   g_clear_pointer (&rec->description, g_free);
   g_clear_pointer (&rec->description_html, g_free);
   rec->description = copyist_html_to_text (cell);
-  /* The cell is kept verbatim: export writes it back when the text is unchanged. */
-  rec->description_html = g_strdup (cell);
+  /* HTML is kept verbatim: export writes it back when the text is unchanged
+   * (a plain-text cell is in the source row already). */
+  if (copyist_text_looks_like_html (cell))
+    rec->description_html = g_strdup (cell);
 }
 
 static void

@@ -701,6 +701,39 @@ test_xlsx_hostile (void)
     g_test_message ("zip bomb refused in %.1f ms", (g_get_monotonic_time () - t0) / 1000.0);
   }
   {
+    /* A bomb whose zip directory lies about the size (1 000 bytes declared):
+     * the inflation itself is counted and stopped. */
+    gsize n = 64u << 20;
+    char *bomb = g_malloc (n);
+    const char *head = SHEET_OPEN "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>x</t></is></c></row>";
+    memset (bomb, ' ', n);
+    memcpy (bomb, head, strlen (head));
+    memcpy (bomb + n - strlen (SHEET_CLOSE), SHEET_CLOSE, strlen (SHEET_CLOSE));
+    g_autoptr(GByteArray) zip = make_zip ("[Content_Types].xml", content_types, (gssize) -1,
+                                          "_rels/.rels", root_rels, (gssize) -1,
+                                          "xl/workbook.xml", workbook, (gssize) -1,
+                                          "xl/_rels/workbook.xml.rels", workbook_rels, (gssize) -1,
+                                          "xl/worksheets/sheet1.xml", bomb, (gssize) n, NULL);
+    g_free (bomb);
+    guint patched = 0;
+    for (guint i = 0; i + 46 < zip->len; i++)
+      {
+        guint8 *p = zip->data + i;
+        gboolean local = p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4;
+        gboolean central = p[0] == 'P' && p[1] == 'K' && p[2] == 1 && p[3] == 2;
+        guint name_at = local ? 30 : 46, size_at = local ? 22 : 24;
+        if ((local || central) && i + name_at + 24 < zip->len
+            && memcmp (p + name_at, "xl/worksheets/sheet1.xml", 24) == 0)
+          {
+            p[size_at] = 0xe8; p[size_at + 1] = 0x03; p[size_at + 2] = 0; p[size_at + 3] = 0;
+            patched++;
+          }
+      }
+    g_assert_cmpuint (patched, ==, 2);
+    g_autoptr(GFile) f = write_fixture ("lying-bomb.xlsx", zip->data, (gssize) zip->len);
+    expect_error (f, NULL, COPYIST_TABLE_ERROR_LIMIT, "lying-bomb.xlsx", "zip bomb", NULL);
+  }
+  {
     /* A real workbook cut in half: the zip directory is gone. */
     g_autoptr(GFile) good = write_real_xlsx ("whole.xlsx");
     g_autofree char *data = NULL;

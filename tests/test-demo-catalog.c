@@ -277,6 +277,16 @@ column_palette (int col)
 
 /* ---- tests ------------------------------------------------------------ */
 
+/* Every test needs the generated catalogue; without python3 there is none. */
+static gboolean
+have_catalog (void)
+{
+  if (catalog.bytes != NULL)
+    return TRUE;
+  g_test_skip ("python3 is not installed; the demo catalogue generator needs it");
+  return FALSE;
+}
+
 static void
 test_deterministic (void)
 {
@@ -285,11 +295,8 @@ test_deterministic (void)
   g_autofree char *other_seed = NULL;
   gsize again_len = 0, other_len = 0;
 
-  if (catalog.bytes == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
+  if (!have_catalog ())
+    return;
   again = run_generator (NULL, &again_len, &skip);
   g_assert_cmpuint (again_len, ==, catalog.length);
   g_assert_true (memcmp (again, catalog.bytes, again_len) == 0);
@@ -308,11 +315,8 @@ test_built_copy (void)
   gsize length = 0;
   g_autoptr(GError) error = NULL;
 
-  if (catalog.bytes == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
+  if (!have_catalog ())
+    return;
   if (!g_file_test (built, G_FILE_TEST_EXISTS))
     {
       g_test_skip ("data/demo/demo-catalog.csv is not built (the data directory is built with -Dui=true)");
@@ -332,11 +336,8 @@ test_shape (void)
   g_autoptr(GHashTable) skus = g_hash_table_new (g_str_hash, g_str_equal);
   guint en = 0, zh = 0;
 
-  if (catalog.bytes == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
+  if (!have_catalog ())
+    return;
   g_assert_true (g_utf8_validate (catalog.bytes, catalog.length, NULL));
   g_assert_cmpuint (g_strv_length (catalog.header), ==, N_COLS);
   for (int c = 0; c < N_COLS; c++)
@@ -378,11 +379,8 @@ test_shape (void)
 static void
 test_proportions (void)
 {
-  if (catalog.bytes == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
+  if (!have_catalog ())
+    return;
   for (int zh = 0; zh <= 1; zh++)
     {
       guint n = 0, with_desc = 0, with_ad = 0;
@@ -429,11 +427,8 @@ test_facts (void)
   const int text_cols[] = { COL_DESCRIPTION, COL_AD_HEADLINE, COL_AD_COPY };
   guint checked = 0;
 
-  if (catalog.bytes == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
+  if (!have_catalog ())
+    return;
   colours = column_palette (COL_COLOUR);
   materials = column_palette (COL_MATERIAL);
   g_assert_cmpuint (colours->len, >=, 20);   /* both languages' names */
@@ -473,11 +468,8 @@ test_ad_budget (void)
 {
   glong longest_head = 0, longest_body = 0;
 
-  if (catalog.bytes == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
+  if (!have_catalog ())
+    return;
   for (guint i = 0; i < catalog.rows->len; i++)
     {
       GStrv row = catalog.rows->pdata[i];
@@ -531,11 +523,8 @@ add_bigrams (GHashTable *bigrams, const char *text, gboolean chinese)
 static void
 test_variety (void)
 {
-  if (catalog.bytes == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
+  if (!have_catalog ())
+    return;
   for (int zh = 0; zh <= 1; zh++)
     {
       g_autoptr(GHashTable) first = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -593,11 +582,8 @@ test_imports (void)
   g_autoptr(GFile) file = NULL;
   g_autoptr(GPtrArray) records = NULL;
 
-  if (catalog.bytes == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
+  if (!have_catalog ())
+    return;
   dir = g_dir_make_tmp ("copyist-demo-import-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (dir, "demo-catalog.csv", NULL);

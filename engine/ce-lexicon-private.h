@@ -2,7 +2,9 @@
  * as the lexicon (ce-lexicon.c) reads them. */
 #pragma once
 
-#include "engine.h"
+#include "ce-text-private.h"
+
+#include <string.h>
 
 typedef struct {
   const char *key, *value, *surface;
@@ -34,3 +36,70 @@ typedef struct {
 #define CE_LEX_LOCATIVE_ (1u << 9)
 
 extern const CeLexTable ce__lex_tables[3];
+
+/* ---- the lexicon's insides, shared by ce-lexicon.c and ce-check.c ---- */
+
+typedef struct {
+  uint32_t *cp;        /* folded code points (ce__fold_iter) */
+  size_t n;
+} Folded;
+
+typedef struct {
+  char *name;
+  Folded folded;
+  unsigned flags;
+  int alias_of;        /* -1, or the key this name stands for */
+} Key;
+
+typedef struct {
+  int key;
+  char *value;
+  Folded folded;
+  int negation;        /* the value a negated surface of this one realises, -1 = none */
+} Value;
+
+typedef struct {
+  uint32_t cp;
+  int child, sibling;  /* -1 = none */
+  int payload;         /* head of the payload list, -1 = no surface ends here */
+} Node;
+
+typedef struct {
+  int value, next;
+} Payload;
+
+struct CeLexicon {
+  Key *keys;
+  int n_keys, cap_keys;
+  Value *values;
+  int n_values, cap_values;
+  CeStrMap value_ids;  /* "key-index\x1ffolded value" -> value index */
+  Node *nodes;
+  int n_nodes, cap_nodes;
+  Payload *payloads;
+  int n_payloads, cap_payloads;
+  int root_ascii[128];   /* child of the root for an ASCII code point, -1 = none */
+};
+
+/* Grows *P (*CAP elements of ELEM bytes) to hold NEED; false when out of memory. */
+bool ce__lex_grow (void **p, int *cap, int need, size_t elem);
+/* 1 when F holds exactly CP (N). */
+static inline bool
+ce__lex_folded_eq (const Folded *f, const uint32_t *cp, size_t n)
+{
+  return f->n == n && (n == 0 || memcmp (f->cp, cp, n * sizeof *cp) == 0);
+}
+/* The key the folded name CP (N) resolves to (aliases followed), -1 if none. */
+int  ce__lex_find_key_folded (const CeLexicon *lex, const uint32_t *cp, size_t n);
+int  ce__lex_find_key (const CeLexicon *lex, const char *name);
+/* The child of trie node NODE for code point CP, -1 if none. */
+static inline int
+ce__lex_child_of (const CeLexicon *lex, int node, uint32_t cp)
+{
+  if (node == 0 && cp < 128)
+    return lex->root_ascii[cp];
+  for (int c = lex->nodes[node].child; c >= 0; c = lex->nodes[c].sibling)
+    if (lex->nodes[c].cp == cp)
+      return c;
+  return -1;
+}

@@ -1,7 +1,7 @@
-/* ce-lexicon.c — the fact check: a lexicon of known values and their
- * surface forms in a trie over folded characters, and the check of a text
- * against a row (mentioned, missing, invented values with byte and
- * character ranges). The check allocates only when its buffers grow. */
+/* ce-lexicon.c — the fact check's lexicon: known values of each key and
+ * their surface forms in a trie over folded characters, keys and aliases,
+ * the built-in tables (ce-lexicon-tables.c). The check itself is
+ * ce-check.c. */
 #include "ce-text-private.h"
 #include "ce-lexicon-private.h"
 
@@ -9,63 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-  uint32_t *cp;        /* folded code points (ce__fold_iter) */
-  size_t n;
-} Folded;
-
-typedef struct {
-  char *name;
-  Folded folded;
-  unsigned flags;
-  int alias_of;        /* -1, or the key this name stands for */
-} Key;
-
-typedef struct {
-  int key;
-  char *value;
-  Folded folded;
-  int negation;        /* the value a negated surface of this one realises, -1 = none */
-} Value;
-
-typedef struct {
-  uint32_t cp;
-  int child, sibling;  /* -1 = none */
-  int payload;         /* head of the payload list, -1 = no surface ends here */
-} Node;
-
-typedef struct {
-  int value, next;
-} Payload;
-
-struct CeLexicon {
-  Key *keys;
-  int n_keys, cap_keys;
-  Value *values;
-  int n_values, cap_values;
-  CeStrMap value_ids;  /* "key-index\x1ffolded value" -> value index */
-  Node *nodes;
-  int n_nodes, cap_nodes;
-  Payload *payloads;
-  int n_payloads, cap_payloads;
-  int root_ascii[128];   /* child of the root for an ASCII code point, -1 = none */
-};
-
-/* Scratch of a CeCheck (CeCheck.priv_). */
-typedef struct {
-  CeFolded folded;
-  int *lex_key;        /* (row n) lexicon key of each row attribute, -1 = none */
-  int *hit;            /* (row n) mentions of each row attribute */
-  size_t *val_start;   /* (row n + 1) each row value's folded code points in vals */
-  int cap_row;
-  uint32_t *vals;      /* the row's values, folded, one after another */
-  size_t cap_vals;
-  size_t *mspan;       /* folded [start, end) of the main scan's mentions and silent spans */
-  int cap_mspan;
-} CheckScratch;
-
-static bool
-grow (void **p, int *cap, int need, size_t elem)
+bool
+ce__lex_grow (void **p, int *cap, int need, size_t elem)
 {
   if (need <= *cap)
     return true;
@@ -97,12 +42,6 @@ fold_alloc (const char *s, Folded *f)
   return true;
 }
 
-static bool
-folded_eq (const Folded *f, const uint32_t *cp, size_t n)
-{
-  return f->n == n && (n == 0 || memcmp (f->cp, cp, n * sizeof *cp) == 0);
-}
-
 CeLexicon *
 ce_lexicon_new (void)
 {
@@ -110,7 +49,7 @@ ce_lexicon_new (void)
   if (!lex)
     return NULL;
   ce__strmap_init (&lex->value_ids);
-  if (!grow ((void **) &lex->nodes, &lex->cap_nodes, 1, sizeof *lex->nodes))
+  if (!ce__lex_grow ((void **) &lex->nodes, &lex->cap_nodes, 1, sizeof *lex->nodes))
     {
       free (lex);
       return NULL;
@@ -147,22 +86,22 @@ ce_lexicon_free (CeLexicon *lex)
 
 /* The key index the folded name CP (N) resolves to (through aliases), -1
  * when unknown. */
-static int
-find_key_folded (const CeLexicon *lex, const uint32_t *cp, size_t n)
+int
+ce__lex_find_key_folded (const CeLexicon *lex, const uint32_t *cp, size_t n)
 {
   for (int i = 0; i < lex->n_keys; i++)
-    if (folded_eq (&lex->keys[i].folded, cp, n))
+    if (ce__lex_folded_eq (&lex->keys[i].folded, cp, n))
       return lex->keys[i].alias_of >= 0 ? lex->keys[i].alias_of : i;
   return -1;
 }
 
-static int
-find_key (const CeLexicon *lex, const char *name)
+int
+ce__lex_find_key (const CeLexicon *lex, const char *name)
 {
   Folded f;
   if (!fold_alloc (name, &f))
     return -1;
-  int k = find_key_folded (lex, f.cp, f.n);
+  int k = ce__lex_find_key_folded (lex, f.cp, f.n);
   free (f.cp);
   return k;
 }
@@ -170,7 +109,7 @@ find_key (const CeLexicon *lex, const char *name)
 static int
 add_key (CeLexicon *lex, const char *name, int alias_of)
 {
-  if (!grow ((void **) &lex->keys, &lex->cap_keys, lex->n_keys + 1, sizeof *lex->keys))
+  if (!ce__lex_grow ((void **) &lex->keys, &lex->cap_keys, lex->n_keys + 1, sizeof *lex->keys))
     return -1;
   char *copy = strdup (name);
   Folded f = { 0 };
@@ -186,7 +125,7 @@ add_key (CeLexicon *lex, const char *name, int alias_of)
 static int
 get_key (CeLexicon *lex, const char *name)
 {
-  int k = find_key (lex, name);
+  int k = ce__lex_find_key (lex, name);
   return k >= 0 ? k : add_key (lex, name, -1);
 }
 
@@ -234,7 +173,7 @@ get_value (CeLexicon *lex, int key, const char *value, bool *is_new)
       char *copy = strdup (value);
       Folded f = { 0 };
       if (!copy || !fold_alloc (value, &f)
-          || !grow ((void **) &lex->values, &lex->cap_values, lex->n_values + 1, sizeof *lex->values))
+          || !ce__lex_grow ((void **) &lex->values, &lex->cap_values, lex->n_values + 1, sizeof *lex->values))
         {
           free (copy);
           free (f.cp);
@@ -247,17 +186,6 @@ get_value (CeLexicon *lex, int key, const char *value, bool *is_new)
   return *slot;
 }
 
-static int
-child_of (const CeLexicon *lex, int node, uint32_t cp)
-{
-  if (node == 0 && cp < 128)
-    return lex->root_ascii[cp];
-  for (int c = lex->nodes[node].child; c >= 0; c = lex->nodes[c].sibling)
-    if (lex->nodes[c].cp == cp)
-      return c;
-  return -1;
-}
-
 static CeStatus
 add_surface (CeLexicon *lex, int value, const char *surface)
 {
@@ -267,10 +195,10 @@ add_surface (CeLexicon *lex, int value, const char *surface)
   uint32_t c;
   while ((c = ce__fold_iter_next (&it)) != 0)
     {
-      int next = child_of (lex, node, c);
+      int next = ce__lex_child_of (lex, node, c);
       if (next < 0)
         {
-          if (!grow ((void **) &lex->nodes, &lex->cap_nodes, lex->n_nodes + 1, sizeof *lex->nodes))
+          if (!ce__lex_grow ((void **) &lex->nodes, &lex->cap_nodes, lex->n_nodes + 1, sizeof *lex->nodes))
             return CE_ERR_NOMEM;
           next = lex->n_nodes++;
           lex->nodes[next] = (Node) { c, -1, lex->nodes[node].child, -1 };
@@ -285,7 +213,7 @@ add_surface (CeLexicon *lex, int value, const char *surface)
   for (int p = lex->nodes[node].payload; p >= 0; p = lex->payloads[p].next)
     if (lex->payloads[p].value == value)
       return CE_OK;
-  if (!grow ((void **) &lex->payloads, &lex->cap_payloads, lex->n_payloads + 1, sizeof *lex->payloads))
+  if (!ce__lex_grow ((void **) &lex->payloads, &lex->cap_payloads, lex->n_payloads + 1, sizeof *lex->payloads))
     return CE_ERR_NOMEM;
   lex->payloads[lex->n_payloads] = (Payload) { value, lex->nodes[node].payload };
   lex->nodes[node].payload = lex->n_payloads++;
@@ -343,7 +271,7 @@ ce_lexicon_add_alias (CeLexicon *lex, const char *alias, const char *key, char *
       ce__msg (msg, "lexicon: out of memory");
       return CE_ERR_NOMEM;
     }
-  int existing = find_key (lex, alias);
+  int existing = ce__lex_find_key (lex, alias);
   if (existing == target)
     return CE_OK;
   if (existing >= 0)
@@ -393,7 +321,7 @@ ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg)
           if (kk < 0 || get_value (lex, kk, t->rows[i].value, &is_new) < 0)
             st = CE_ERR_NOMEM;
         }
-      int k = st == CE_OK && t->closed ? find_key (lex, t->rows[i].key) : -1;
+      int k = st == CE_OK && t->closed ? ce__lex_find_key (lex, t->rows[i].key) : -1;
       if (k >= 0)
         lex->keys[k].flags |= CE_LEX_CLOSED_;
     }
@@ -425,389 +353,4 @@ ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg)
         lex->keys[k].flags |= CE_LEX_STRICT;
     }
   return st;
-}
-
-/* ---- the check ------------------------------------------------------------------- */
-
-void
-ce_check_init (CeCheck *c)
-{
-  memset (c, 0, sizeof *c);
-}
-
-void
-ce_check_clear (CeCheck *c)
-{
-  CheckScratch *s = c->priv_;
-  if (s)
-    {
-      ce__folded_clear (&s->folded);
-      free (s->lex_key);
-      free (s->hit);
-      free (s->val_start);
-      free (s->vals);
-      free (s->mspan);
-      free (s);
-    }
-  free (c->mentioned);
-  free (c->missing);
-  free (c->invented);
-  memset (c, 0, sizeof *c);
-}
-
-static bool
-push_mention (CeMention **arr, int *n, int *cap, const CeMention *m)
-{
-  if (!grow ((void **) arr, cap, *n + 1, sizeof **arr))
-    return false;
-  (*arr)[(*n)++] = *m;
-  return true;
-}
-
-/* End of the folded value V (N code points) matched at P, or 0. */
-static size_t
-match_folded (const CeFolded *f, size_t p, const uint32_t *v, size_t n)
-{
-  if (n == 0 || p + n > f->n || f->cp[p] != v[0])
-    return 0;
-  for (size_t i = 1; i < n; i++)
-    if (f->cp[p + i] != v[i])
-      return 0;
-  return ce__folded_end (f, p + n);
-}
-
-/* Longest surface of the lexicon starting at P: the node whose payloads
- * apply, and the end (plural included); -1 when none. */
-static int
-longest_surface (const CeLexicon *lex, const CeFolded *f, size_t p, size_t *end)
-{
-  int node = 0, best = -1;
-  *end = 0;
-  for (size_t j = p; j < f->n; j++)
-    {
-      node = child_of (lex, node, f->cp[j]);
-      if (node < 0)
-        break;
-      if (lex->nodes[node].payload >= 0)
-        {
-          size_t e = ce__folded_end (f, j + 1);
-          if (e > *end)
-            {
-              *end = e;
-              best = node;
-            }
-        }
-    }
-  return best;
-}
-
-/* What the three words before entry P (in the same clause) say about the
- * span there: NEGATED ("not", "isn't" …), LOCATIVE ("north of the", "near
- * the", "outside" …: a place relative to the value, no claim of it) or
- * PLAIN. */
-typedef enum { CUE_PLAIN, CUE_NEGATED, CUE_LOCATIVE } Cue;
-
-static bool
-word_is (const CeFolded *f, size_t q, size_t end, const char *w)
-{
-  size_t n = strlen (w), i = 0;
-  if (n != end - q)
-    return false;
-  while (i < n && f->cp[q + i] == (uint32_t) (unsigned char) w[i])
-    i++;
-  return i == n;
-}
-
-static Cue
-cue_before (const CeFolded *f, size_t p)
-{
-  static const char *const negations[] = { "not", "no", "non", "isn't", "aren't", "isnt", "arent", "never",
-                                           "doesn't", "don't", "nor", "without", "wasn't", "cannot", "can't" };
-  static const char *const locatives[] = { "north", "south", "east", "west", "outside", "outskirts", "near",
-                                           "away", "close", "next", "edge", "beyond", "nearby" };
-  size_t q = p;
-  for (int words = 0; words < 3; words++)
-    {
-      while (q > 0 && f->cp[q - 1] == ' ')
-        q--;
-      if (q == 0 || !(ce__is_alnum (f->cp[q - 1]) || f->cp[q - 1] == '\''))
-        return CUE_PLAIN;   /* start of text or punctuation: the clause ends */
-      size_t end = q;
-      while (q > 0 && (ce__is_alnum (f->cp[q - 1]) || f->cp[q - 1] == '\''))
-        q--;
-      for (size_t c = 0; c < sizeof negations / sizeof *negations; c++)
-        if (word_is (f, q, end, negations[c]))
-          return CUE_NEGATED;
-      for (size_t c = 0; c < sizeof locatives / sizeof *locatives; c++)
-        if (word_is (f, q, end, locatives[c]))
-          return CUE_LOCATIVE;
-    }
-  return CUE_PLAIN;
-}
-
-/* The row attribute VALUE (a lexicon value) realises, preferring one not
- * mentioned yet; -1 when none. */
-static int
-row_attr_for_value (const CeLexicon *lex, const CeAttrs *row, const CheckScratch *s, int value)
-{
-  int found = -1;
-  for (int a = 0; a < row->n; a++)
-    if (s->lex_key[a] == lex->values[value].key
-        && folded_eq (&lex->values[value].folded, s->vals + s->val_start[a], s->val_start[a + 1] - s->val_start[a]))
-      {
-        if (s->hit[a] == 0)
-          return a;
-        if (found < 0)
-          found = a;
-      }
-  return found;
-}
-
-CeStatus
-ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdiff_t len, CeCheck *out,
-               char *msg)
-{
-  if (!lex || !row || !text || !out)
-    {
-      ce__msg (msg, "ce_fact_check: lexicon, row, text and result are required");
-      return CE_ERR_INVALID_ARG;
-    }
-  out->n_values = out->n_mentioned = out->n_missing = out->n_invented = 0;
-  CheckScratch *s = out->priv_;
-  if (!s && !(s = out->priv_ = calloc (1, sizeof *s)))
-    goto nomem;
-  if (row->n > s->cap_row)
-    {
-      int cap = row->n * 2;
-      int *lk = realloc (s->lex_key, (size_t) cap * sizeof *lk);
-      if (!lk)
-        goto nomem;
-      s->lex_key = lk;
-      int *hit = realloc (s->hit, (size_t) cap * sizeof *hit);
-      if (!hit)
-        goto nomem;
-      s->hit = hit;
-      size_t *vs = realloc (s->val_start, (size_t) (cap + 1) * sizeof *vs);
-      if (!vs)
-        goto nomem;
-      s->val_start = vs;
-      s->cap_row = cap;
-    }
-  /* fold the row's values once */
-  size_t total = 0;
-  for (int a = 0; a < row->n; a++)
-    total += strlen (row->items[a].value);
-  if (total > s->cap_vals)
-    {
-      uint32_t *v = realloc (s->vals, (total * 2 + 16) * sizeof *v);
-      if (!v)
-        goto nomem;
-      s->vals = v;
-      s->cap_vals = total * 2 + 16;
-    }
-  size_t nv = 0;
-  for (int a = 0; a < row->n; a++)
-    {
-      s->val_start[a] = nv;
-      CeFoldIter it;
-      ce__fold_iter_init (&it, row->items[a].value);
-      uint32_t cp;
-      while ((cp = ce__fold_iter_next (&it)) != 0)
-        s->vals[nv++] = cp;
-    }
-  s->val_start[row->n] = nv;
-  size_t n = len < 0 ? strlen (text) : (size_t) len, bad = 0;
-  CeStatus st = ce__folded_set (&s->folded, text, n, &bad);
-  if (st == CE_ERR_FORMAT)
-    {
-      ce__msg (msg, "invalid UTF-8 at byte %zu", bad);
-      return st;
-    }
-  if (st != CE_OK)
-    goto nomem;
-  for (int a = 0; a < row->n; a++)
-    {
-      /* fold the key on the stack: no allocation for ordinary keys */
-      uint32_t kbuf[128];
-      size_t kn = 0;
-      CeFoldIter it;
-      ce__fold_iter_init (&it, row->items[a].key);
-      uint32_t cp;
-      while ((cp = ce__fold_iter_next (&it)) != 0 && kn < 128)
-        kbuf[kn++] = cp;
-      int k = cp == 0 ? find_key_folded (lex, kbuf, kn) : find_key (lex, row->items[a].key);
-      s->hit[a] = 0;
-      s->lex_key[a] = k;
-      if (k >= 0 && (lex->keys[k].flags & CE_LEX_IGNORE))
-        s->hit[a] = -1;   /* not checked */
-      else
-        out->n_values++;
-    }
-  const CeFolded *f = &s->folded;
-  int n_spans = 0;
-  for (size_t p = 0; p < f->n;)
-    {
-      if (!ce__folded_can_start (f, p))
-        {
-          p++;
-          continue;
-        }
-      /* the row's own values, verbatim */
-      size_t row_end = 0;
-      int row_attr = -1;
-      for (int a = 0; a < row->n; a++)
-        {
-          if (s->hit[a] < 0)
-            continue;
-          size_t e = match_folded (f, p, s->vals + s->val_start[a], s->val_start[a + 1] - s->val_start[a]);
-          if (e > row_end || (e == row_end && e > 0 && s->hit[row_attr] > 0 && s->hit[a] == 0))
-            {
-              row_end = e;
-              row_attr = a;
-            }
-        }
-      size_t lex_end;
-      int node = longest_surface (lex, f, p, &lex_end);
-      CeMention m = { -1, NULL, NULL, f->byte[p], 0, f->chr[p], 0 };
-      size_t end = 0;
-      if (row_attr >= 0 && row_end >= lex_end)
-        {
-          m.attr = row_attr;
-          end = row_end;
-        }
-      else if (node >= 0)
-        {
-          end = lex_end;
-          int invented_value = -1;
-          Cue cue = cue_before (f, p);
-          for (int pl = lex->nodes[node].payload; pl >= 0 && m.attr < 0; pl = lex->payloads[pl].next)
-            {
-              int v = lex->payloads[pl].value;
-              /* "not very kid friendly" realises familyFriendly=no; any
-               * other negated value ("not in the city centre") or a place
-               * relative to one ("north of the city centre") is no claim,
-               * unless it is the row's own */
-              bool silent = cue == CUE_NEGATED
-                            || (cue == CUE_LOCATIVE && (lex->keys[lex->values[v].key].flags & CE_LEX_LOCATIVE_));
-              if (cue == CUE_NEGATED && lex->values[v].negation >= 0)
-                {
-                  v = lex->values[v].negation;
-                  silent = false;
-                }
-              int a = row_attr_for_value (lex, row, s, v);
-              if (a >= 0 && s->hit[a] >= 0)
-                m.attr = a;
-              else if (!silent && invented_value < 0 && !(lex->keys[lex->values[v].key].flags & CE_LEX_IGNORE))
-                {
-                  bool key_in_row = false;
-                  for (int b = 0; b < row->n && !key_in_row; b++)
-                    key_in_row = s->lex_key[b] == lex->values[v].key && s->hit[b] >= 0;
-                  if (key_in_row || (lex->keys[lex->values[v].key].flags & CE_LEX_STRICT))
-                    invented_value = v;
-                }
-            }
-          if (m.attr < 0 && invented_value >= 0)
-            {
-              m.key = lex->keys[lex->values[invented_value].key].name;
-              m.value = lex->values[invented_value].value;
-            }
-          /* A span that says nothing about this row is skipped whole: a
-           * Latin one is a name ("Raja Indian Cuisine" is no claim about
-           * food), a CJK one a compound (搭配牛仔裤 is no claim that a top
-           * is trousers); a row value inside it still counts (below). */
-        }
-      if (end == 0)
-        {
-          p++;
-          continue;
-        }
-      m.byte_end = f->byte[end];
-      m.char_end = f->chr[end];
-      if (m.attr >= 0 || (!m.key && ce__is_cjk (f->cp[p])))
-        {
-          /* mentions and silent CJK compounds may hold another row value
-           * (a silent Latin span is a name: "Raja Indian Cuisine" says
-           * nothing about the food) */
-          if (!grow ((void **) &s->mspan, &s->cap_mspan, 2 * (n_spans + 1), sizeof *s->mspan))
-            goto nomem;
-          s->mspan[2 * n_spans] = p;
-          s->mspan[2 * n_spans + 1] = end;
-          n_spans++;
-        }
-      if (m.attr >= 0)
-        {
-          m.key = row->items[m.attr].key;
-          m.value = row->items[m.attr].value;
-          s->hit[m.attr]++;
-          if (!push_mention (&out->mentioned, &out->n_mentioned, &out->cap_m_, &m))
-            goto nomem;
-        }
-      else if (m.key && !push_mention (&out->invented, &out->n_invented, &out->cap_i_, &m))
-        goto nomem;
-      p = end;
-    }
-  /* A value inside another span is mentioned too: "A字裙" (裙型) also
-   * says 裙 (类型). */
-  int n_main = out->n_mentioned;
-  for (int a = 0; a < row->n; a++)
-    {
-      if (s->hit[a] != 0)
-        continue;
-      const uint32_t *v = s->vals + s->val_start[a];
-      size_t vn = s->val_start[a + 1] - s->val_start[a];
-      for (int k = 0; k < n_spans && s->hit[a] == 0; k++)
-        for (size_t q = s->mspan[2 * k]; q < s->mspan[2 * k + 1] && s->hit[a] == 0; q++)
-          {
-            size_t e = ce__folded_can_start (f, q) ? match_folded (f, q, v, vn) : 0;
-            if (e == 0 || e > s->mspan[2 * k + 1])
-              continue;
-            CeMention m = { a, row->items[a].key, row->items[a].value, f->byte[q], f->byte[e], f->chr[q], f->chr[e] };
-            s->hit[a]++;
-            if (!push_mention (&out->mentioned, &out->n_mentioned, &out->cap_m_, &m))
-              goto nomem;
-          }
-    }
-  /* back in text order (insertion: the nested ones are few) */
-  for (int i = n_main; i < out->n_mentioned; i++)
-    {
-      CeMention m = out->mentioned[i];
-      int j = i;
-      while (j > 0 && out->mentioned[j - 1].byte_start > m.byte_start)
-        {
-          out->mentioned[j] = out->mentioned[j - 1];
-          j--;
-        }
-      out->mentioned[j] = m;
-    }
-  for (int a = 0; a < row->n; a++)
-    if (s->hit[a] == 0)
-      {
-        if (!grow ((void **) &out->missing, &out->cap_miss_, out->n_missing + 1, sizeof *out->missing))
-          goto nomem;
-        out->missing[out->n_missing++] = a;
-      }
-  return CE_OK;
-nomem:
-  ce__msg (msg, "out of memory in the fact check");
-  return CE_ERR_NOMEM;
-}
-
-double
-ce_check_slot_error_rate (const CeCheck *c)
-{
-  return c->n_values > 0 ? (double) (c->n_missing + c->n_invented) / c->n_values : 0.0;
-}
-
-void
-ce_slot_errors_add (CeSlotErrors *acc, const CeCheck *c)
-{
-  acc->values += c->n_values;
-  acc->missing += c->n_missing;
-  acc->invented += c->n_invented;
-}
-
-double
-ce_slot_errors_rate (const CeSlotErrors *acc)
-{
-  return acc->values > 0 ? (double) (acc->missing + acc->invented) / (double) acc->values : 0.0;
 }

@@ -14,7 +14,7 @@
 #include "copyist-project-private.h"
 #include "copyist-product-list.h"
 
-#define MAX_PAGES 64
+#define MAX_PAGES 256
 #define PREVIEW_CHARS 120
 
 struct _CopyistProductList
@@ -78,7 +78,6 @@ build_query (CopyistProductList *self, GPtrArray *params)
                                     "WHEN 'edited' THEN 2 ELSE 3 END",
   };
   const char *dir = self->descending ? " DESC" : "";
-  g_autoptr(GString) fts = g_string_new (NULL);
   GString *sql = g_string_new ("SELECT p.id FROM products p WHERE 1");
 
   if (self->status_filter >= 0)
@@ -93,47 +92,18 @@ build_query (CopyistProductList *self, GPtrArray *params)
     }
   if (self->search != NULL)
     {
-      g_auto(GStrv) terms = g_strsplit_set (self->search, " \t\n", -1);
+      /* Every term must occur in the product's case-folded search text
+       * (title, SKU, category, description): a plain substring test, so
+       * quotes, % and _ mean themselves and "围巾" finds 真丝围巾. */
+      g_autofree char *folded = g_utf8_casefold (self->search, -1);
+      g_auto(GStrv) terms = g_strsplit_set (folded, " \t\n", -1);
 
       for (guint i = 0; terms[i] != NULL; i++)
         {
-          const char *term = terms[i];
-
-          if (*term == '\0')
+          if (*terms[i] == '\0')
             continue;
-          if (g_utf8_strlen (term, -1) >= 3)
-            {
-              /* Trigram FTS: a quoted string matches as a substring, any case. */
-              g_autofree char *quoted = NULL;
-              g_auto(GStrv) parts = g_strsplit (term, "\"", -1);
-              quoted = g_strjoinv ("\"\"", parts);
-              g_string_append_printf (fts, "%s\"%s\"", fts->len ? " AND " : "", quoted);
-            }
-          else
-            {
-              /* Too short for trigrams (e.g. two CJK characters): a LIKE scan. */
-              GString *pattern = g_string_new ("%");
-              guint n = params->len + 1;
-
-              for (const char *p = term; *p; p++)
-                {
-                  if (*p == '%' || *p == '_' || *p == '\\')
-                    g_string_append_c (pattern, '\\');
-                  g_string_append_c (pattern, *p);
-                }
-              g_string_append_c (pattern, '%');
-              g_ptr_array_add (params, g_string_free (pattern, FALSE));
-              g_string_append_printf (sql,
-                " AND (p.title LIKE ?%u ESCAPE '\\' OR p.sku LIKE ?%u ESCAPE '\\' OR p.category LIKE ?%u ESCAPE '\\'"
-                " OR EXISTS (SELECT 1 FROM texts t WHERE t.product_id = p.id AND t.field = 'description'"
-                " AND t.text LIKE ?%u ESCAPE '\\'))", n, n, n, n);
-            }
-        }
-      if (fts->len > 0)
-        {
-          g_string_append_printf (sql, " AND p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?%u)",
-                                  params->len + 1);
-          g_ptr_array_add (params, g_strdup (fts->str));
+          g_string_append_printf (sql, " AND instr (p.search, ?%u) > 0", params->len + 1);
+          g_ptr_array_add (params, g_strdup (terms[i]));
         }
     }
   g_string_append_printf (sql, " ORDER BY %s%s, p.position%s, p.id%s", sort_keys[self->sort], dir, dir, dir);

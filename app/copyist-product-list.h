@@ -8,8 +8,9 @@
  * ever loading all rows. Item type: CopyistProductItem.
  *
  * Filter: status (or any), category (exact, or any), and a text search over
- * title, SKU, category and description (FTS5 trigram index for 3 or more
- * characters, a LIKE scan for shorter queries such as two CJK characters).
+ * title, SKU, category and the start of the description: every
+ * whitespace-separated term must occur, case-insensitively, as a substring
+ * (so "围巾" and "SKU-001" work alike; see products.search in the schema).
  * Sort: import order, title, SKU, category or status, ascending/descending.
  *
  * The list follows the project: after every change ("products-changed"),
@@ -26,7 +27,7 @@
 
 G_BEGIN_DECLS
 
-#define COPYIST_PRODUCT_LIST_PAGE_SIZE 128
+#define COPYIST_PRODUCT_LIST_PAGE_SIZE 32
 
 typedef enum {
   COPYIST_PRODUCT_SORT_POSITION,   /* import order */

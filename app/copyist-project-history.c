@@ -408,8 +408,7 @@ restore_product (CopyistProject *self, gint64 id, GBytes *snapshot, GError **err
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  if (!project_step_done (self, stmt, _("restoring a product"), error)
-      || !project_search_delete (self, id, error))
+  if (!project_step_done (self, stmt, _("restoring a product"), error))
     return FALSE;
   project_note_changed (self, id);
   if (snapshot == NULL)

@@ -75,8 +75,11 @@ gboolean project_refresh_history_state (CopyistProject *self, GError **error);
 void     project_emit_changes   (CopyistProject *self);
 
 /* copyist-project-products.c */
-/* Re-derives the product's status from its texts and refreshes its search row. */
+/* Re-derives the product's status from its texts and refreshes its search text. */
 gboolean project_update_product (CopyistProject *self, gint64 id, GError **error);
-gboolean project_search_delete (CopyistProject *self, gint64 id, GError **error);
+/* The case-folded text the product list searches (see products.search). */
+char    *project_search_text (const char *title, const char *sku, const char *category, const char *description);
+/* SQL functions the schema and queries use (copyist_search_text). */
+gboolean project_register_functions (CopyistProject *self, GError **error);
 
 G_END_DECLS

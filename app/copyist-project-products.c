@@ -145,31 +145,60 @@ adcopy_split (const char *text, char **headline, char **body)
   *body = nl[1] ? g_strdup (nl + 1) : NULL;
 }
 
-/* ---- search index and status ---- */
+/* ---- search text and status ---- */
 
-gboolean
-project_search_delete (CopyistProject *self, gint64 id, GError **error)
+#define SEARCH_DESCRIPTION_CHARS 1000
+
+/* What the product list searches: title, SKU, category and the start of
+ * the description, case-folded, one per line (so a term never matches
+ * across two fields). Stored in products.search and matched with instr():
+ * a substring search that works the same for "linen" and for "围巾". */
+char *
+project_search_text (const char *title, const char *sku, const char *category, const char *description)
 {
-  sqlite3_stmt *stmt = project_stmt (self, "DELETE FROM products_fts WHERE rowid = ?1", error);
+  g_autoptr(GString) joined = g_string_new (NULL);
+  const char *parts[] = { title, sku, category };
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return project_step_done (self, stmt, _("updating the search index"), error);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      if (parts[i] != NULL)
+        g_string_append (joined, parts[i]);
+      g_string_append_c (joined, '\n');
+    }
+  if (description != NULL)
+    {
+      const char *end = description;
+      for (guint n = 0; *end && n < SEARCH_DESCRIPTION_CHARS; n++)
+        end = g_utf8_next_char (end);
+      g_string_append_len (joined, description, end - description);
+    }
+  return g_utf8_casefold (joined->str, (gssize) joined->len);
 }
 
-static gboolean
-search_insert (CopyistProject *self, gint64 id, GError **error)
+static void
+search_text_sql_cb (sqlite3_context *context, int argc, sqlite3_value **argv)
 {
-  sqlite3_stmt *stmt = project_stmt (self,
-    "INSERT INTO products_fts (rowid, title, sku, category, description) "
-    "SELECT p.id, p.title, p.sku, p.category, t.text FROM products p "
-    "LEFT JOIN texts t ON t.product_id = p.id AND t.field = 'description' WHERE p.id = ?1", error);
+  const char *parts[4] = { NULL };
+  char *text;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return project_step_done (self, stmt, _("updating the search index"), error);
+  for (int i = 0; i < argc && i < 4; i++)
+    parts[i] = (const char *) sqlite3_value_text (argv[i]);
+  text = project_search_text (parts[0], parts[1], parts[2], parts[3]);
+  sqlite3_result_text (context, text, -1, g_free);
+}
+
+gboolean
+project_register_functions (CopyistProject *self, GError **error)
+{
+  int rc = sqlite3_create_function_v2 (self->db, "copyist_search_text", 4,
+                                       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                       NULL, search_text_sql_cb, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      project_set_error (self, error, rc, _("setting up the database connection"));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static CopyistProductStatus
@@ -211,16 +240,16 @@ project_update_product (CopyistProject *self, gint64 id, GError **error)
       project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading a product's texts"));
       return FALSE;
     }
-  stmt = project_stmt (self, "UPDATE products SET status = ?2, modified = ?3 WHERE id = ?1", error);
+  stmt = project_stmt (self,
+    "UPDATE products SET status = ?2, modified = ?3, search = copyist_search_text (title, sku, category, "
+    "(SELECT t.text FROM texts t WHERE t.product_id = ?1 AND t.field = 'description')) WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, copyist_product_status_to_string (derive_status (any_text, all_approved, any_hand,
                                                                                any_generated)), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, project_now ());
-  return project_step_done (self, stmt, _("updating a product"), error)
-         && project_search_delete (self, id, error)
-         && search_insert (self, id, error);
+  return project_step_done (self, stmt, _("updating a product"), error);
 }
 
 /* ---- reading ---- */
@@ -735,8 +764,8 @@ import_one (CopyistProject *self, CopyistRecord *record, gint64 existing, gint64
 
   if (created)
     stmt = project_stmt (self, "INSERT INTO products (sku, title, category, language, source_format, source_headers, "
-                               "source_rows, description_html, position, created, modified) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)", error);
+                               "source_rows, description_html, position, created, modified, search) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?12)", error);
   else
     stmt = project_stmt (self, "UPDATE products SET sku = ?1, title = ?2, category = ?3, language = ?4, "
                                "source_format = ?5, source_headers = ?6, source_rows = ?7, "
@@ -756,6 +785,9 @@ import_one (CopyistProject *self, CopyistRecord *record, gint64 existing, gint64
   sqlite3_bind_int64 (stmt, 10, project_now ());
   if (!created)
     sqlite3_bind_int64 (stmt, 11, id);
+  else
+    sqlite3_bind_text (stmt, 12, project_search_text (record->title, record->sku, record->category,
+                                                      record->description), -1, g_free);
   if (!project_step_done (self, stmt, _("saving a product"), error))
     return FALSE;
   if (created)
@@ -769,8 +801,8 @@ import_one (CopyistProject *self, CopyistRecord *record, gint64 existing, gint64
       || !import_text (self, id, COPYIST_FIELD_ADCOPY, adcopy, created, error))
     return FALSE;
   record->id = id;
-  /* A new product is "new" whatever it brought; only the index needs it. */
-  return created ? search_insert (self, id, error) : project_update_product (self, id, error);
+  /* A new product is "new" whatever it brought, and its search text is in. */
+  return created || project_update_product (self, id, error);
 }
 
 static void
@@ -1257,7 +1289,7 @@ delete_op (CopyistProject *self, gint64 id, gconstpointer data, GError **error)
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  return project_step_done (self, stmt, _("deleting a product"), error) && project_search_delete (self, id, error);
+  return project_step_done (self, stmt, _("deleting a product"), error);
 }
 
 gboolean

@@ -534,6 +534,8 @@ project_open_db (CopyistProject *self, gboolean exists, GError **error)
     }
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
+  if (!project_register_functions (self, error))
+    return FALSE;
 
   /* Everything up to the migration only reads, so a file we refuse is
    * left exactly as it was. */

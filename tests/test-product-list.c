@@ -142,7 +142,7 @@ test_filters_and_search (Fixture *f, gconstpointer data)
   copyist_product_list_set_category_filter (f->list, NULL);
   g_assert_cmpuint (count_sku_matches (f), ==, N_PRODUCTS);
 
-  /* FTS (3+ characters), any case, title and SKU. */
+  /* Substrings, any case, title and SKU. */
   copyist_product_list_set_search (f->list, "linen");
   g_assert_cmpuint (count_sku_matches (f), ==, N_PRODUCTS / 10);
   copyist_product_list_set_search (f->list, "SKU-001");
@@ -154,14 +154,14 @@ test_filters_and_search (Fixture *f, gconstpointer data)
   /* Description text. */
   copyist_product_list_set_search (f->list, "MERINO");
   g_assert_cmpuint (count_sku_matches (f), ==, N_PRODUCTS / 100);
-  /* Two CJK characters: below the trigram size, still found. */
+  /* CJK: two characters, one character. */
   copyist_product_list_set_search (f->list, "围巾");
   g_assert_cmpuint (count_sku_matches (f), ==, N_PRODUCTS / 4);
   copyist_product_list_set_search (f->list, "丝");
   g_assert_cmpuint (count_sku_matches (f), ==, N_PRODUCTS / 4);
   copyist_product_list_set_search (f->list, "真丝围巾");
   g_assert_cmpuint (count_sku_matches (f), ==, N_PRODUCTS / 4);
-  /* Quotes and LIKE wildcards are taken literally. */
+  /* Quotes and SQL wildcards are taken literally. */
   copyist_product_list_set_search (f->list, "\"%_");
   g_assert_cmpuint (count_sku_matches (f), ==, 0);
   copyist_product_list_set_search (f->list, "%");

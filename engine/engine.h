@@ -118,8 +118,10 @@ uint32_t ce_rng_below   (CeRng *rng, uint32_t n);
  * tensor data inside the payload, unique list and tensor names. */
 
 /* ---- text: tokens, vocabulary, attributes, delexicalisation, fact check,
- *      metrics (ce-text.c, ce-vocab.c, ce-attrs.c, ce-slots.c, ce-metrics.c)
- * Section owned by the text work. */
+ *      metrics (ce-text.c, ce-vocab.c, ce-attrs.c, ce-slots.c, ce-lexicon.c,
+ *      ce-lexicon-tables.c, ce-check.c, ce-metrics.c)
+ * Section owned by the text work. Every "char *msg" is a CE_MSG_SIZE
+ * buffer (OUT, may be NULL) that receives the reason of a failure. */
 
 /* Text is UTF-8 throughout. Token kinds: Latin words (letters and digits,
  * with inner apostrophes and hyphens: "don't", "family-friendly"), numbers
@@ -161,8 +163,9 @@ enum {
 
 void     ce_tokens_init  (CeTokens *toks);
 void     ce_tokens_clear (CeTokens *toks);
-/* Tokenizes TEXT (LEN bytes; -1 = NUL-terminated) into OUT, replacing its
- * contents. Invalid UTF-8 gives CE_ERR_FORMAT and MSG names the byte offset. */
+/* Tokenizes TEXT (LEN bytes; -1 = NUL-terminated) into OUT (OUT), replacing
+ * its contents. Invalid UTF-8 gives CE_ERR_FORMAT and MSG names the byte
+ * offset. FLAGS: CE_TOKENIZE_*. */
 CeStatus ce_tokenize (const char *text, ptrdiff_t len, unsigned flags, CeTokens *out, char *msg);
 
 /* Joins N tokens with natural spacing: none before , . ! ? ; : ) ] } % ’ ”
@@ -241,17 +244,19 @@ CeStatus ce_attrs_add   (CeAttrs *a, const char *key, const char *value, char *m
 /* Splits VALUES at "," "，" "、" or "|" (WooCommerce "Attribute 1 value(s)")
  * and adds each non-empty piece as a value of KEY. */
 CeStatus ce_attrs_add_list (CeAttrs *a, const char *key, const char *values, char *msg);
-/* Parses TEXT into A (appended). Errors (empty key, unbalanced brackets,
- * missing "#", …) are CE_ERR_FORMAT; MSG says what and at which character. */
+/* Parses TEXT into A (OUT, appended). Errors (empty key, unbalanced
+ * brackets, missing "#", …) are CE_ERR_FORMAT; MSG says what and at which
+ * character (1-based, code points). */
 CeStatus ce_attrs_parse (CeAttrs *a, const char *text, CeAttrFormat format, char *msg);
 /* Canonical text of A in FORMAT (BRACKETS or HASH); malloc'd, NULL on OOM. */
 char    *ce_attrs_format (const CeAttrs *a, CeAttrFormat format);
 /* Index of the first value of KEY (exact), -1 when absent. */
 int      ce_attrs_find  (const CeAttrs *a, const char *key);
 
-/* Slot token of KEY's value of RANK into BUF (SIZE): "<" + key lowercased
- * (ASCII), spaces and "-" as "_", "<" ">" dropped + ("_" rank+1 when
- * rank > 0) + ">". Returns the length, or -1 when BUF is too small. */
+/* Slot token of KEY's value of RANK into BUF (OUT, SIZE bytes): "<" + the
+ * key lowercased, spaces and "-" as "_", other punctuation dropped + ("_"
+ * rank+1 when rank > 0) + ">": "customer rating" -> "<customer_rating>",
+ * 图案 rank 1 -> "<图案_2>". Returns the length, or -1 when BUF is too small. */
 int      ce_slot_token  (const char *key, int rank, char *buf, size_t size);
 
 /* Which keys are delexicalised (their values become slot tokens). */
@@ -261,6 +266,7 @@ typedef struct {
   int n_keys;
 } CeDelexKeys;
 
+/* 1 when KEYS (may be NULL: none) selects KEY. */
 int      ce_delex_key_selected (const CeDelexKeys *keys, const char *key);
 
 /* The model's source sequence for one row: for each attribute, in order,
@@ -286,6 +292,9 @@ typedef struct {
 
 void     ce_source_init  (CeSource *s);
 void     ce_source_clear (CeSource *s);
+/* Builds ROW's source into S (OUT, replaced; memory reused). OPTS may be
+ * NULL (no ids, no slots). Unknown tokens map to CE_TOK_UNK, unknown keys
+ * to field CE_TOK_UNK. */
 CeStatus ce_source_build (CeSource *s, const CeAttrs *row, const CeSourceOptions *opts, char *msg);
 
 /* Delexicalisation: every occurrence in TEXT of a value of ROW whose key
@@ -304,8 +313,10 @@ typedef struct {
                         article, doubled punctuation, empty text) */
 } CeRelexReport;
 
-/* Fills the slot tokens in TOKENS (N) from ROW and detokenizes. No slot or
- * "<unk>" token ever reaches the output. REPORT (OUT, may be NULL). */
+/* Fills the slot tokens in TOKENS (N) from ROW and detokenizes; returns a
+ * malloc'd string (NULL with STATUS/MSG when out of memory). No slot token,
+ * "<unk>" or other special ever reaches the output: they are dropped and
+ * counted in REPORT (OUT, may be NULL). */
 char    *ce_relexicalise (const CeAttrs *row, const char *const *tokens, int n,
                           CeRelexReport *report, CeStatus *status, char *msg);
 
@@ -332,15 +343,19 @@ enum {
 
 CeLexicon *ce_lexicon_new  (void);
 void       ce_lexicon_free (CeLexicon *lex);
-/* SURFACE realises KEY=VALUE (NULL: VALUE itself). Keys compare
- * case-insensitively (ASCII). */
+/* SURFACE realises KEY=VALUE (NULL: VALUE itself; for a known value of a
+ * built-in closed key such as E2E's customer rating, NULL adds nothing: its
+ * bare word is ambiguous). Keys and surfaces compare folded: lowercase,
+ * "-" "_" and runs of spaces equal, "’" = "'". */
 CeStatus   ce_lexicon_add  (CeLexicon *lex, const char *key, const char *value, const char *surface, char *msg);
 /* Every value of ROW as its own surface (from the training data). Add the
  * built-ins and aliases first, so that data keys resolve through them. */
 CeStatus   ce_lexicon_add_attrs (CeLexicon *lex, const CeAttrs *row, char *msg);
+/* Adds a built-in table: its values, surfaces, aliases and strict keys. */
 CeStatus   ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg);
 /* Row key ALIAS means lexicon key KEY ("colour", "颜色" -> "color"). */
 CeStatus   ce_lexicon_add_alias (CeLexicon *lex, const char *alias, const char *key, char *msg);
+/* Sets KEY's CE_LEX_* FLAGS (replacing the previous ones). */
 CeStatus   ce_lexicon_set_flags (CeLexicon *lex, const char *key, unsigned flags, char *msg);
 
 typedef struct {
@@ -367,10 +382,16 @@ typedef struct {
 
 void     ce_check_init  (CeCheck *c);
 void     ce_check_clear (CeCheck *c);
-/* Checks TEXT (LEN bytes, -1 = NUL-terminated) against ROW. Spans are
- * matched longest first, case-insensitively, whole words for Latin. A span
- * realising one of the row's values is a mention; otherwise it is invented
- * when its key is in the row or is CE_LEX_STRICT. */
+/* Checks TEXT (LEN bytes, -1 = NUL-terminated) against ROW into OUT (OUT,
+ * replaced). Spans are matched left to right, longest first, folded, whole
+ * words for Latin (a plural "s"/"es" allowed), substrings for CJK; the
+ * row's own values always count as surfaces. A span realising one of the
+ * row's values is a mention (a row value nested in a mention or in a CJK
+ * compound is one too); otherwise it is invented when its key is in the
+ * row or is CE_LEX_STRICT — unless negated ("not in the city centre") or,
+ * for place keys, relative ("north of the city centre"): no claim. A
+ * negated familyFriendly=yes surface realises "no". Invalid UTF-8:
+ * CE_ERR_FORMAT with the byte offset. */
 CeStatus ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdiff_t len,
                         CeCheck *out, char *msg);
 /* (missing + invented) / values of one check; 0 when the row has no values. */
@@ -387,33 +408,39 @@ typedef struct {
   const char *const *refs;
 } CeRefSet;
 
-/* Corpus BLEU-4 (0..1) of OUTPUTS[i] against REFS[i], N items: clipped
- * counts against the max over references, closest reference length
- * (shorter on ties), no smoothing — exactly ../shared/bench/e2e_bleu.py. */
+/* Corpus BLEU-4 (0..1) into *BLEU (OUT) of OUTPUTS[i] against REFS[i], N
+ * items: clipped counts against the max over references, closest reference
+ * length (shorter on ties), no smoothing — exactly
+ * ../shared/bench/e2e_bleu.py. Invalid UTF-8: CE_ERR_FORMAT. */
 CeStatus ce_bleu_corpus (int n, const char *const *outputs, const CeRefSet *refs,
                          CeMetricTokens tok, double *bleu, char *msg);
-/* NLTK sentence_bleu(refs, output, smoothing_function=method3), 0..1. */
+/* NLTK sentence_bleu(refs, output, smoothing_function=method3), 0..1, into
+ * *BLEU (OUT). */
 CeStatus ce_bleu_sentence (const char *output, const CeRefSet *refs, CeMetricTokens tok,
                            double *bleu, char *msg);
-/* Mean of ce_bleu_sentence x 100 over N items (the AdvertiseGen/ChatGLM
- * convention with CE_METRIC_CHARS). */
+/* Mean of ce_bleu_sentence x 100 over N items into *SCORE (OUT) (the
+ * AdvertiseGen/ChatGLM convention with CE_METRIC_CHARS). */
 CeStatus ce_bleu_sentence_mean (int n, const char *const *outputs, const CeRefSet *refs,
                                 CeMetricTokens tok, double *score, char *msg);
 /* ROUGE-L F-measure from the longest common subsequence, per item
  * P = max over refs of lcs/|out|, R = max of lcs/|ref|,
- * F = (1+beta^2) P R / (R + beta^2 P); mean over N items (0..1).
- * BETA = 1.2 is the E2E/coco-caption convention. */
+ * F = (1+beta^2) P R / (R + beta^2 P) (0 for an empty output); the mean
+ * over N items (0..1) into *ROUGE (OUT). BETA = 1.2 is the E2E/coco-caption
+ * convention, 1.0 the plain F1. */
 CeStatus ce_rouge_l (int n, const char *const *outputs, const CeRefSet *refs,
                      CeMetricTokens tok, double beta, double *rouge, char *msg);
-/* Distinct n-grams / all n-grams over the N outputs (ORDER = 1, 2, 4 …). */
+/* Distinct n-grams / all n-grams over the N outputs (ORDER = 1, 2, 4 …)
+ * into *DISTINCT (OUT); 0 when there is no n-gram. */
 CeStatus ce_distinct (int n, const char *const *outputs, CeMetricTokens tok, int order,
                       double *distinct, char *msg);
-/* Self-BLEU-4 of N variants (N >= 2): mean of ce_bleu_sentence of each
- * variant against the other N-1 as references (0..1; lower = more diverse). */
+/* Self-BLEU-4 of N variants (N >= 2) into *SELF_BLEU (OUT): the mean of
+ * ce_bleu_sentence (NLTK method 3) of each variant against the other N-1 as
+ * references (0..1; lower = more diverse). */
 CeStatus ce_self_bleu (int n, const char *const *variants, CeMetricTokens tok,
                        double *self_bleu, char *msg);
 
-/* Slot error rate over many checks: add each, then read the rate. */
+/* Slot error rate over many checks: zero-initialise, add each check, then
+ * read (missing + invented) / values. */
 typedef struct {
   long values, missing, invented;
 } CeSlotErrors;

@@ -23,7 +23,63 @@
 #include "copyist-train-page.h"
 #include "copyist-window.h"
 
+/* Products in tests/data/ui-products.csv; 21 have a description. */
+#define N_ROWS 24
+
 static const char *suffix = "";
+
+/* A stand-in desktop notification server on the test's session bus, so the
+ * "long job ended while the window was not focused" notification can be
+ * checked (under Xvfb without a window manager the window is never focused). */
+static guint notifications_received;
+static char *last_notification;
+
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "</interface></node>";
+
+static void
+notifications_call_cb (GDBusConnection *connection, const char *sender, const char *path,
+                       const char *interface, const char *method, GVariant *parameters,
+                       GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  if (g_str_equal (method, "Notify"))
+    {
+      const char *summary = NULL;
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_free (last_notification);
+      last_notification = g_strdup (summary);
+      notifications_received++;
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications_received));
+    }
+  else
+    {
+      const char *caps[] = { "body", NULL };
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+}
+
+static void
+start_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_call_cb, NULL, NULL, { 0 } };
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_nonnull (bus);
+  g_assert_cmpuint (g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications",
+                                                       info->interfaces[0], &vtable, NULL, NULL, NULL), >, 0);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "RequestName", g_variant_new ("(su)", "org.freedesktop.Notifications", 3 /* allow replacement | replace existing: the zh subprocess takes it over */),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  g_assert_nonnull (reply);
+}
 
 static gboolean
 done_cb (gpointer data)
@@ -246,7 +302,7 @@ run_workflow (void)
   g_assert_nonnull (assistant);
   copyist_import_assistant_set_file (assistant, csv);
   spin_while (assistant_busy, assistant);
-  g_assert_cmpuint (copyist_import_assistant_get_preview_rows (assistant), ==, 6);
+  g_assert_cmpuint (copyist_import_assistant_get_preview_rows (assistant), ==, N_ROWS);
   {
     g_autofree char *json = copyist_import_assistant_dup_mapping_json (assistant);
     g_assert_nonnull (json);
@@ -257,7 +313,7 @@ run_workflow (void)
   spin_while (assistant_busy, assistant);
   copyist_import_assistant_set_options (assistant, NULL, 0, 0);
   spin_while (assistant_busy, assistant);
-  g_assert_cmpuint (copyist_import_assistant_get_preview_rows (assistant), ==, 6);
+  g_assert_cmpuint (copyist_import_assistant_get_preview_rows (assistant), ==, N_ROWS);
   save_screenshot (GTK_WIDGET (assistant), "import");
   g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 0);
 
@@ -265,11 +321,11 @@ run_workflow (void)
   gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.import", NULL);
   spin_while (assistant_busy, assistant);
   g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 0);
-  g_assert_nonnull (strstr (copyist_import_assistant_get_report (assistant), "6"));
+  g_assert_nonnull (strstr (copyist_import_assistant_get_report (assistant), G_STRINGIFY (N_ROWS)));
   gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.import", NULL);
   spin (100);
   g_assert_null (find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT));
-  g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 6);
+  g_assert_cmpint (copyist_project_count_products (project, NULL), ==, N_ROWS);
   save_screenshot (GTK_WIDGET (window), "products");
 
   /* The import undoes as one step, and redoes. */
@@ -277,12 +333,12 @@ run_workflow (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
-  g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 6);
+  g_assert_cmpint (copyist_project_count_products (project, NULL), ==, N_ROWS);
 
   /* Select a product that has a description. */
   ids = copyist_project_dup_product_ids (project, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (ids->len, ==, 6);
+  g_assert_cmpuint (ids->len, ==, N_ROWS);
   id = g_array_index (ids, gint64, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-product", "x", id));
   editor = COPYIST_EDITOR (copyist_window_get_page (window, "editor"));
@@ -357,6 +413,23 @@ run_workflow (void)
     g_assert_cmpuint (copyist_count_chars ("纯棉亲肤 一夜好眠"), ==, 9);
   }
 
+  /* The fact check marks a colour this product does not have (navy is
+   * another product's colour; this shirt is white). */
+  {
+    GtkTextBuffer *buffer = copyist_field_editor_get_buffer (description);
+    GtkTextIter end;
+    guint before = copyist_field_editor_get_n_invented (description);
+    guint with_navy;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_insert (buffer, &end, " Also in navy.", -1);
+    copyist_editor_flush (editor);
+    with_navy = copyist_field_editor_get_n_invented (description);
+    g_assert_cmpuint (with_navy, >, before);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+    g_assert_cmpuint (copyist_field_editor_get_n_invented (description), <, with_navy);
+  }
+
   /* Approve and lock through the field editor's actions. */
   {
     gboolean approved, locked;
@@ -385,9 +458,9 @@ run_workflow (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-products", NULL));
     copyist_products_view_select_all (view);
     selected = copyist_products_view_dup_selected_ids (view);
-    g_assert_cmpuint (selected->len, ==, 6);
+    g_assert_cmpuint (selected->len, ==, N_ROWS);
     /* Search narrows the list (done in SQL). */
-    copyist_products_view_set_search (view, "linen");
+    copyist_products_view_set_search (view, "Summer");
     spin (50);
     g_clear_pointer (&selected, g_array_unref);
     copyist_products_view_select_all (view);
@@ -418,9 +491,93 @@ run_workflow (void)
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
 
-  /* The training page with its plot. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-training", NULL));
-  save_screenshot (GTK_WIDGET (window), "training");
+  /* Train a description model for a few seconds and stop it: the run is
+   * recorded as cancelled and the best model so far is kept. */
+  {
+    CopyistTrainPage *train = COPYIST_TRAIN_PAGE (copyist_window_get_page (window, "train"));
+    CopyistLossPlot *plot = copyist_train_page_get_plot (train);
+    g_autoptr(GPtrArray) models = NULL;
+    g_autoptr(GPtrArray) runs = NULL;
+    gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-training", NULL));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.start", NULL));
+    g_assert_true (copyist_train_page_get_running (train));
+    g_assert_cmpuint (copyist_loss_plot_get_n_series (plot), ==, 3);
+    /* Until two epochs are scored on the held-out products (BLEU points). */
+    while (copyist_loss_plot_get_n_points (plot, 2) < 2 && copyist_train_page_get_running (train))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, end);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (2000);
+      }
+    g_assert_true (copyist_train_page_get_running (train));
+    g_assert_cmpuint (copyist_loss_plot_get_n_points (plot, 0), >, 0);
+    save_screenshot (GTK_WIDGET (window), "training");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.cancel", NULL));
+    while (copyist_train_page_get_running (train))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, end);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (2000);
+      }
+    models = copyist_project_list_models (project, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (models->len, ==, 1);
+    g_assert_cmpstr (((CopyistModelInfo *) g_ptr_array_index (models, 0))->field, ==, COPYIST_FIELD_DESCRIPTION);
+    g_assert_cmpstr (((CopyistModelInfo *) g_ptr_array_index (models, 0))->kind, ==, "vae");
+    /* The window is not focused here: the end of training was notified. */
+    if (!gtk_window_is_active (GTK_WINDOW (window)))
+      {
+        spin (100);
+        g_assert_cmpuint (notifications_received, >, 0);
+        g_assert_nonnull (last_notification);
+      }
+    runs = copyist_project_list_runs (project, 1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (runs->len, ==, 1);
+    g_assert_cmpstr (((CopyistRunInfo *) g_ptr_array_index (runs, 0))->status, ==, "cancelled");
+    save_screenshot (GTK_WIDGET (window), "training-done");
+  }
+
+  /* Regenerate a product without a description: the new variants become
+   * its text (it was neither hand-edited nor locked); undo removes them. */
+  {
+    gint64 bare = g_array_index (ids, gint64, 1); /* UI-002: no description */
+    CopyistFieldState *state;
+    gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    CopyistTextOrigin origin;
+    g_autofree char *text = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-product", "x", bare));
+    text = field_text (project, bare, COPYIST_FIELD_DESCRIPTION, NULL, NULL, NULL);
+    g_assert_null (text);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (description), "field.regenerate", "s", "product"));
+    for (;;)
+      {
+        state = copyist_project_get_field (project, bare, COPYIST_FIELD_DESCRIPTION, NULL);
+        if (state != NULL && state->variants->len > 0)
+          break;
+        g_clear_pointer (&state, copyist_field_state_free);
+        g_assert_cmpint (g_get_monotonic_time (), <, end);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (2000);
+      }
+    g_assert_nonnull (state->text);
+    g_assert_cmpint (state->origin, ==, COPYIST_TEXT_ORIGIN_GENERATED);
+    copyist_field_state_free (state);
+    spin (100);
+    {
+      g_autofree char *shown = copyist_field_editor_dup_text (description);
+      g_autofree char *stored = field_text (project, bare, COPYIST_FIELD_DESCRIPTION, &origin, NULL, NULL);
+      g_assert_cmpstr (shown, ==, stored);
+    }
+    save_screenshot (GTK_WIDGET (window), "editor-generated");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+    g_clear_pointer (&text, g_free);
+    text = field_text (project, bare, COPYIST_FIELD_DESCRIPTION, NULL, NULL, NULL);
+    g_assert_null (text);
+  }
 
   /* At 800×600 the window still lays out (no crash, no warnings). */
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
@@ -441,7 +598,7 @@ run_workflow (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", project_path));
   project = copyist_window_get_project (window);
   g_assert_nonnull (project);
-  g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 6);
+  g_assert_cmpint (copyist_project_count_products (project, NULL), ==, N_ROWS);
   g_assert_true (copyist_project_can_undo (project));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.close-project", NULL);
 
@@ -516,10 +673,12 @@ main (int argc, char **argv)
   adw_init ();
   /* Screens are captured at rest, not halfway through a transition. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  start_notification_server ();
   g_test_add_func ("/ui/window/start-and-about", test_start_and_about);
   g_test_add_func ("/ui/window/workflow", test_workflow);
   g_test_add_func ("/ui/window/chinese", test_chinese);
   ret = g_test_run ();
   g_clear_object (&the_app);
+  g_free (last_notification);
   return ret;
 }

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "copyist-editor.h"
+#include "copyist-generator.h"
 
 struct _CopyistEditor
 {
@@ -28,9 +29,29 @@ struct _CopyistEditor
   gint64          product_id;
   GPtrArray      *rows;      /* GtkWidget*, the attribute rows in attributes_group */
   GSettings      *settings;  /* NULL when the schema lacks the limit keys */
+  CopyistChecker *checker;   /* knows every attribute value in the project */
+  gboolean        checker_stale;
 };
 
 G_DEFINE_FINAL_TYPE (CopyistEditor, copyist_editor, ADW_TYPE_BIN)
+
+/* The checker is built from the whole project: rebuilt lazily, when a
+ * product is shown after an import, undo of an import, or an attribute edit. */
+static void
+ensure_checker (CopyistEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!self->checker_stale || self->project == NULL)
+    return;
+  self->checker_stale = FALSE;
+  g_clear_pointer (&self->checker, copyist_checker_free);
+  self->checker = copyist_checker_new (self->project, &error);
+  if (self->checker == NULL)
+    g_debug ("No fact check: %s", error->message);
+  copyist_field_editor_set_checker (self->description_editor, self->checker);
+  copyist_field_editor_set_checker (self->adcopy_editor, self->checker);
+}
 
 static void
 highlight_all (CopyistEditor *self, const char *value)
@@ -64,6 +85,7 @@ row_apply_cb (AdwEntryRow *row, gpointer user_data)
 
   if (self->project == NULL || self->product_id == 0)
     return;
+  self->checker_stale = TRUE;
   if (!copyist_project_set_attribute (self->project, self->product_id, key,
                                       *value != '\0' ? value : NULL, &error))
     {
@@ -159,8 +181,11 @@ products_changed_cb (CopyistProject *project, GArray *ids, gpointer user_data)
   CopyistEditor *self = user_data;
   gboolean touched = ids == NULL;
 
+  if (ids == NULL)
+    self->checker_stale = TRUE;
   if (self->product_id == 0)
     return;
+  ensure_checker (self);
   for (guint i = 0; ids != NULL && i < ids->len && !touched; i++)
     touched = g_array_index (ids, gint64, i) == self->product_id;
   if (!touched)
@@ -186,6 +211,7 @@ copyist_editor_dispose (GObject *object)
 
   copyist_editor_set_project (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), COPYIST_TYPE_EDITOR);
+  g_clear_pointer (&self->checker, copyist_checker_free);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (copyist_editor_parent_class)->dispose (object);
 }
@@ -249,6 +275,10 @@ copyist_editor_set_project (CopyistEditor *self, CopyistProject *project)
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_set_object (&self->project, project);
   self->product_id = 0;
+  copyist_field_editor_set_checker (self->description_editor, NULL);
+  copyist_field_editor_set_checker (self->adcopy_editor, NULL);
+  g_clear_pointer (&self->checker, copyist_checker_free);
+  self->checker_stale = TRUE;
   if (project != NULL)
     g_signal_connect (project, "products-changed", G_CALLBACK (products_changed_cb), self);
   copyist_field_editor_set_project (self->description_editor, project);
@@ -263,6 +293,8 @@ copyist_editor_set_product (CopyistEditor *self, gint64 id)
 
   copyist_editor_flush (self);
   self->product_id = self->project != NULL ? id : 0;
+  if (self->product_id != 0)
+    ensure_checker (self);
   copyist_field_editor_set_product (self->description_editor, self->product_id);
   copyist_field_editor_set_product (self->adcopy_editor, self->product_id);
   reload_attributes (self);

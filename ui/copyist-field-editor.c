@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "copyist-field-editor.h"
+#include "copyist-generator.h"
 
 struct _CopyistFieldEditor
 {
@@ -44,6 +45,8 @@ struct _CopyistFieldEditor
   GPtrArray         *invented_keys; /* char*, parallel to invented_ranges */
   GArray            *invented_ranges; /* int pairs */
 
+  CopyistChecker    *checker;       /* borrowed from the editor */
+
   guint              save_source;
   guint              pause_serial;
   gboolean           loading;
@@ -60,8 +63,29 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void report_error (CopyistFieldEditor *self, GError *error);
+static void clear_marks (CopyistFieldEditor *self);
+static void run_fact_check (CopyistFieldEditor *self);
+static char *dup_edited_text (CopyistFieldEditor *self);
 
 static gboolean is_adcopy (CopyistFieldEditor *self) { return g_strcmp0 (self->field, COPYIST_FIELD_ADCOPY) == 0; }
+
+void
+copyist_field_editor_set_checker (CopyistFieldEditor *self, CopyistChecker *checker)
+{
+  g_return_if_fail (COPYIST_IS_FIELD_EDITOR (self));
+
+  self->checker = checker;
+  clear_marks (self);
+  if (!self->pending)
+    run_fact_check (self);
+}
+
+guint
+copyist_field_editor_get_n_invented (CopyistFieldEditor *self)
+{
+  g_return_val_if_fail (COPYIST_IS_FIELD_EDITOR (self), 0);
+  return self->invented_keys->len;
+}
 
 guint
 copyist_count_chars (const char *text)
@@ -241,6 +265,53 @@ clear_marks (CopyistFieldEditor *self)
   gtk_widget_set_visible (GTK_WIDGET (self->missing_label), FALSE);
 }
 
+/* Marks what the fact check finds in the text shown: invented values
+ * (red underline, tooltip naming the attribute) and the product's values
+ * the text never mentions (listed under it). For ad copy the checked text
+ * is "headline\nbody"; the marks inside the body are shown. */
+static void
+run_fact_check (CopyistFieldEditor *self)
+{
+  g_autoptr(CopyistRecord) record = NULL;
+  g_autoptr(CopyistCheckResult) result = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GArray) ranges = NULL;
+  g_autofree char *text = NULL;
+  int offset = 0;
+
+  if (self->checker == NULL || self->project == NULL || self->product_id == 0 || self->state == NULL)
+    return;
+  text = dup_edited_text (self);
+  if (is_adcopy (self))
+    offset = (int) copyist_count_chars (gtk_editable_get_text (GTK_EDITABLE (self->headline_entry))) + 1;
+  if (*text == '\0' || (is_adcopy (self) && g_str_equal (text, "\n")))
+    return;
+  record = copyist_project_get_record (self->project, self->product_id, NULL);
+  if (record == NULL)
+    return;
+  result = copyist_checker_check (self->checker, record, text, NULL);
+  if (result == NULL)
+    return;
+
+  keys = g_ptr_array_new ();
+  ranges = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint i = 0; result->marks != NULL && i < result->marks->len; i++)
+    {
+      CopyistMark *mark = g_ptr_array_index (result->marks, i);
+      int start = mark->start - offset, end = mark->end - offset;
+      if (mark->kind != COPYIST_MARK_INVENTED || start < 0)
+        continue;
+      g_ptr_array_add (keys, mark->key);
+      g_array_append_val (ranges, start);
+      g_array_append_val (ranges, end);
+    }
+  g_ptr_array_add (keys, NULL);
+  if (result->missing != NULL)
+    g_ptr_array_add (result->missing, NULL);
+  copyist_field_editor_set_fact_check (self, (const char *const *) keys->pdata, (const int *) ranges->data,
+                                       result->missing != NULL ? (const char *const *) result->missing->pdata : NULL);
+}
+
 /* ---- saving hand edits -------------------------------------------------- */
 
 static char *
@@ -354,6 +425,7 @@ show_position (CopyistFieldEditor *self, guint position)
   self->shown = position;
   set_shown_text (self, shown_text (self));
   clear_marks (self);
+  run_fact_check (self);
   update_controls (self);
 }
 
@@ -639,6 +711,8 @@ copyist_field_editor_reload (CopyistFieldEditor *self)
   if (self->state == NULL || was_on_current || self->shown > self->state->variants->len)
     self->shown = current_index (self);
   set_shown_text (self, shown_text (self));
+  clear_marks (self);
+  run_fact_check (self);
   update_controls (self);
 }
 

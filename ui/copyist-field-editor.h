@@ -49,6 +49,12 @@ void           copyist_field_editor_set_fact_check (CopyistFieldEditor *self,
                                                     const char *const *invented_keys,
                                                     const int          *invented_ranges /* 2 per key */,
                                                     const char *const *missing_keys);
+/* The fact checker used to mark the text shown (borrowed; NULL: no marks).
+ * The editor owns it and sets it again after it is rebuilt. */
+typedef struct _CopyistChecker CopyistChecker;
+void           copyist_field_editor_set_checker (CopyistFieldEditor *self, CopyistChecker *checker);
+/* The number of invented-value marks currently shown, and the missing list text. */
+guint          copyist_field_editor_get_n_invented (CopyistFieldEditor *self);
 /* Counts characters the way the limits do (one per Unicode character). */
 guint          copyist_count_chars (const char *text);
 

@@ -5,8 +5,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
 
+#include "copyist-application.h"
+#include "copyist-generator.h"
 #include "copyist-train-page.h"
+#include "copyist-window.h"
 
 struct _CopyistTrainPage
 {
@@ -27,8 +32,15 @@ struct _CopyistTrainPage
 
   CopyistProject *project;
   GPtrArray      *model_rows;   /* GtkWidget* in models_group */
+  GPtrArray      *example_rows; /* GtkWidget* in examples_group */
   GSettings      *settings;
   gboolean        running;
+  GCancellable   *cancellable;  /* the running job's */
+  GCancellable   *stop;         /* the Stop button's (see TrainWork) */
+  guint           series_loss;  /* reconstruction */
+  guint           series_reg;   /* KL (VAE) or critic (GAN) */
+  guint           series_bleu;
+  int             plotted_epoch;
 };
 
 G_DEFINE_FINAL_TYPE (CopyistTrainPage, copyist_train_page, ADW_TYPE_BIN)
@@ -156,6 +168,362 @@ reload_models (CopyistTrainPage *self)
     }
 }
 
+/* ---- training in the job pool ------------------------------------------------ */
+
+/* Two cancellables: the job's (cancelled when the project closes: the
+ * result is dropped) and STOP (the Stop button: the engine stops and the
+ * job still returns the best model so far, which is stored). */
+typedef struct {
+  CopyistTrainJob *job;   /* moved into the result on success */
+  GCancellable    *stop;
+} TrainWork;
+
+typedef struct {
+  CopyistJob *pool_job;
+  int         epoch_done;  /* the last epoch whose held-out score is known */
+  double      bleu;
+} TrainContext;
+
+typedef struct {
+  CopyistTrainPage *self;
+  GCancellable     *cancellable;
+} TrainCall;
+
+static void
+train_work_free (gpointer data)
+{
+  TrainWork *work = data;
+
+  g_clear_pointer (&work->job, copyist_train_job_free);
+  g_clear_object (&work->stop);
+  g_free (work);
+}
+
+/* Stops the engine when either the job is cancelled or Stop was pressed. */
+static void
+forward_cancel_cb (GCancellable *cancellable, gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static double
+finite_or (double x, double fallback)
+{
+  return isfinite (x) ? x : fallback;
+}
+
+/* Runs in the pool thread: the progress goes to the main context as a
+ * small JSON payload (the pool keeps only the latest one, so the epoch
+ * score is repeated in every payload until the next epoch ends). */
+static void
+train_progress_cb (const CeTrainProgress *p, gpointer user_data)
+{
+  TrainContext *ctx = user_data;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *payload = NULL;
+
+  if (p->epoch_end && isfinite (p->heldout_score))
+    {
+      ctx->epoch_done = p->epoch;
+      ctx->bleu = p->heldout_score;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "step");
+  json_builder_add_int_value (b, p->step);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, p->total_steps);
+  json_builder_set_member_name (b, "epoch");
+  json_builder_add_int_value (b, p->epoch);
+  json_builder_set_member_name (b, "epochs");
+  json_builder_add_int_value (b, p->epochs);
+  json_builder_set_member_name (b, "eta");
+  json_builder_add_double_value (b, finite_or (p->eta, -1));
+  json_builder_set_member_name (b, "xent");
+  json_builder_add_double_value (b, finite_or (p->losses.xent, -1));
+  json_builder_set_member_name (b, "kl");
+  json_builder_add_double_value (b, finite_or (p->losses.kl, -1));
+  json_builder_set_member_name (b, "critic");
+  json_builder_add_double_value (b, finite_or (p->losses.critic, -1));
+  json_builder_set_member_name (b, "epoch_done");
+  json_builder_add_int_value (b, ctx->epoch_done);
+  json_builder_set_member_name (b, "bleu");
+  json_builder_add_double_value (b, ctx->bleu);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  payload = json_generator_to_data (gen, NULL);
+  copyist_job_report_progress (ctx->pool_job, p->total_steps > 0 ? CLAMP ((double) p->step / p->total_steps, 0, 1) : 0,
+                               payload);
+}
+
+static gpointer
+train_func (CopyistJob *job, gpointer data, GError **error)
+{
+  TrainWork *work = data;
+  TrainContext ctx = { job, 0, -1 };
+  gulong id = g_cancellable_connect (copyist_job_get_cancellable (job), G_CALLBACK (forward_cancel_cb),
+                                     g_object_ref (work->stop), g_object_unref);
+  gboolean ok = copyist_train_job_run (work->job, train_progress_cb, &ctx, work->stop, error);
+
+  g_cancellable_disconnect (copyist_job_get_cancellable (job), id);
+  if (!ok)
+    return NULL;
+  return g_steal_pointer (&work->job);
+}
+
+static gboolean
+is_gan (CopyistTrainPage *self)
+{
+  return adw_combo_row_get_selected (self->kind_row) == 1;
+}
+
+static void
+set_running (CopyistTrainPage *self, gboolean running)
+{
+  self->running = running;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.start", !running && self->project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.cancel", running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->kind_row), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->field_row), !running);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+static void
+train_progress_main_cb (double fraction, double eta_seconds, const char *payload, gpointer user_data)
+{
+  CopyistTrainPage *self = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  gint64 step, total, epoch, epochs, epoch_done;
+  double x, eta;
+  g_autofree char *text = NULL;
+
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  if (payload == NULL || !json_parser_load_from_data (parser, payload, -1, NULL))
+    return;
+  o = json_node_get_object (json_parser_get_root (parser));
+  step = json_object_get_int_member (o, "step");
+  total = json_object_get_int_member (o, "total");
+  epoch = json_object_get_int_member (o, "epoch");
+  epochs = json_object_get_int_member (o, "epochs");
+  epoch_done = json_object_get_int_member (o, "epoch_done");
+  eta = json_object_get_double_member (o, "eta");
+
+  /* x in epochs, fractional inside an epoch. */
+  x = total > 0 && epochs > 0 ? (double) step * epochs / total : (double) epoch;
+  if (json_object_get_double_member (o, "xent") >= 0)
+    copyist_loss_plot_add_point (self->plot, self->series_loss, x, json_object_get_double_member (o, "xent"));
+  if (is_gan (self))
+    copyist_loss_plot_add_point (self->plot, self->series_reg, x, json_object_get_double_member (o, "critic"));
+  else if (json_object_get_double_member (o, "kl") >= 0)
+    copyist_loss_plot_add_point (self->plot, self->series_reg, x, json_object_get_double_member (o, "kl"));
+  if (epoch_done > self->plotted_epoch && json_object_get_double_member (o, "bleu") >= 0)
+    {
+      copyist_loss_plot_add_point (self->plot, self->series_bleu, epoch_done, json_object_get_double_member (o, "bleu"));
+      self->plotted_epoch = (int) epoch_done;
+    }
+
+  if (eta < 0)
+    eta = eta_seconds;
+  if (eta >= 0)
+    {
+      g_autofree char *left = eta >= 90 ? g_strdup_printf (_("about %.0f min left"), ceil (eta / 60))
+                                        : g_strdup_printf (_("about %.0f s left"), ceil (eta));
+      text = epochs > 0 ? g_strdup_printf (_("Epoch %d of %d · %s"), (int) epoch, (int) epochs, left)
+                        : g_strdup_printf (_("Epoch %d · %s"), (int) epoch, left);
+    }
+  else
+    text = g_strdup_printf (_("Epoch %d"), (int) epoch);
+  gtk_label_set_text (self->eta_label, text);
+}
+
+static void
+clear_examples (CopyistTrainPage *self)
+{
+  for (guint i = 0; i < self->example_rows->len; i++)
+    adw_preferences_group_remove (self->examples_group, g_ptr_array_index (self->example_rows, i));
+  g_ptr_array_set_size (self->example_rows, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->examples_group), FALSE);
+}
+
+/* The held-out summary ({"bleu", "ser", "examples": [{"output", "reference"}]})
+ * as a sentence and up to five examples beside their references. */
+static void
+show_summary (CopyistTrainPage *self, const char *summary_json, gboolean cancelled)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  GString *text = g_string_new (cancelled ? _("Stopped: the best model so far was kept.") : _("Training finished."));
+
+  clear_examples (self);
+  if (summary_json != NULL && json_parser_load_from_data (parser, summary_json, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      o = json_node_get_object (json_parser_get_root (parser));
+      if (json_object_has_member (o, "bleu"))
+        g_string_append_printf (text, _(" Held-out BLEU %.3f."), json_object_get_double_member (o, "bleu"));
+      if (json_object_has_member (o, "ser"))
+        g_string_append_printf (text, _(" Slot error rate %.1f%% (values missing or invented)."),
+                                100 * json_object_get_double_member (o, "ser"));
+      if (json_object_has_member (o, "examples"))
+        {
+          JsonArray *examples = json_object_get_array_member (o, "examples");
+          for (guint i = 0; examples != NULL && i < json_array_get_length (examples) && i < 5; i++)
+            {
+              JsonObject *e = json_array_get_object_element (examples, i);
+              GtkWidget *row = adw_action_row_new ();
+              const char *out = json_object_get_string_member_with_default (e, "output", "");
+              const char *ref = json_object_get_string_member_with_default (e, "reference", "");
+              g_autofree char *subtitle = g_strdup_printf (_("Shop’s text: %s"), ref);
+
+              adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), out);
+              adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+              adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+              adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+              adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+              adw_preferences_group_add (self->examples_group, row);
+              g_ptr_array_add (self->example_rows, row);
+            }
+          gtk_widget_set_visible (GTK_WIDGET (self->examples_group), self->example_rows->len > 0);
+        }
+    }
+  gtk_label_set_text (self->summary_label, text->str);
+  g_string_free (text, TRUE);
+}
+
+static void
+train_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TrainCall *call = user_data;
+  g_autoptr(CopyistTrainPage) self = call->self;
+  g_autoptr(GCancellable) cancellable = call->cancellable;
+  g_autoptr(GError) error = NULL;
+  CopyistTrainJob *job = copyist_job_pool_run_finish (COPYIST_JOB_POOL (source), result, &error);
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), COPYIST_TYPE_WINDOW);
+  gboolean cancelled;
+  gint64 model_id = 0;
+
+  g_free (call);
+  if (cancellable != self->cancellable)
+    {
+      /* The project was closed or replaced meanwhile. */
+      g_clear_pointer (&job, copyist_train_job_free);
+      return;
+    }
+  g_clear_object (&self->cancellable);
+  set_running (self, FALSE);
+  gtk_progress_bar_set_fraction (self->progress_bar, job != NULL ? 1.0 : 0.0);
+  if (job == NULL)
+    {
+      g_debug ("Training failed: %s", error->message);
+      gtk_label_set_text (self->eta_label, _("Not training"));
+      gtk_label_set_text (self->summary_label, error->message);
+      if (window != NULL)
+        {
+          copyist_window_toast (COPYIST_WINDOW (window), error->message, FALSE);
+          copyist_window_job_done (COPYIST_WINDOW (window), _("Training failed"), error->message);
+        }
+      return;
+    }
+  cancelled = copyist_train_job_was_cancelled (job);
+  if (self->project == NULL || !copyist_train_job_store (job, self->project, &model_id, &error))
+    {
+      g_debug ("Storing the trained model failed: %s", error != NULL ? error->message : "no project");
+      gtk_label_set_text (self->summary_label, error != NULL ? error->message : "");
+      copyist_train_job_free (job);
+      return;
+    }
+  gtk_label_set_text (self->eta_label, cancelled ? _("Stopped") : _("Done"));
+  show_summary (self, copyist_train_job_get_summary_json (job), cancelled);
+  copyist_train_job_free (job);
+  reload_models (self);
+  if (window != NULL)
+    {
+      const char *title = cancelled ? _("Training stopped; the best model was kept") : _("Training finished");
+      copyist_window_toast (COPYIST_WINDOW (window), title, FALSE);
+      copyist_window_job_done (COPYIST_WINDOW (window), title, gtk_label_get_text (self->summary_label));
+    }
+}
+
+static void
+start_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CopyistTrainPage *self = COPYIST_TRAIN_PAGE (widget);
+  GtkWidget *window = gtk_widget_get_ancestor (widget, GTK_TYPE_APPLICATION_WINDOW);
+  GtkApplication *app = window != NULL ? gtk_window_get_application (GTK_WINDOW (window)) : NULL;
+  CopyistTrainSettings settings;
+  g_autoptr(GError) error = NULL;
+  CopyistTrainJob *job;
+  TrainWork *work;
+  TrainCall *call;
+  CopyistJobSpec spec = { 0 };
+
+  if (self->project == NULL || self->running || app == NULL || !COPYIST_IS_APPLICATION (app))
+    return;
+  copyist_train_settings_init (&settings, is_gan (self) ? CE_MODEL_ARAE : CE_MODEL_CVAE,
+                               adw_combo_row_get_selected (self->field_row) == 1 ? COPYIST_FIELD_ADCOPY
+                                                                                 : COPYIST_FIELD_DESCRIPTION);
+  settings.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  settings.minutes = gtk_spin_button_get_value (self->minutes_spin);
+  settings.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  job = copyist_train_job_new (self->project, &settings, &error);
+  if (job == NULL)
+    {
+      gtk_label_set_text (self->summary_label, error->message);
+      return;
+    }
+
+  copyist_loss_plot_reset (self->plot);
+  self->series_loss = copyist_loss_plot_add_series (self->plot, _("Reconstruction"), COPYIST_LOSS_PLOT_AXIS_LEFT);
+  self->series_reg = copyist_loss_plot_add_series (self->plot, is_gan (self) ? _("Critic") : _("KL"),
+                                                   COPYIST_LOSS_PLOT_AXIS_LEFT);
+  self->series_bleu = copyist_loss_plot_add_series (self->plot, _("Held-out BLEU"), COPYIST_LOSS_PLOT_AXIS_RIGHT);
+  self->plotted_epoch = 0;
+  clear_examples (self);
+  {
+    g_autofree char *text = g_strdup_printf (_("Training on %u texts; %u held-out products measure the quality."),
+                                             copyist_train_job_n_train (job), copyist_train_job_n_heldout (job));
+    gtk_label_set_text (self->summary_label, text);
+  }
+  gtk_label_set_text (self->eta_label, _("Starting…"));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+
+  work = g_new0 (TrainWork, 1);
+  work->job = job;
+  self->cancellable = g_cancellable_new ();
+  g_clear_object (&self->stop);
+  self->stop = g_cancellable_new ();
+  work->stop = g_object_ref (self->stop);
+  call = g_new0 (TrainCall, 1);
+  call->self = g_object_ref (self);
+  call->cancellable = g_object_ref (self->cancellable);
+  spec.name = "train";
+  spec.owner = G_OBJECT (self);
+  spec.func = train_func;
+  spec.data = work;
+  spec.data_free = train_work_free;
+  spec.result_free = (GDestroyNotify) copyist_train_job_free;
+  spec.progress = train_progress_main_cb;
+  spec.progress_data = self;
+  set_running (self, TRUE);
+  copyist_job_pool_run_async (copyist_application_get_job_pool (COPYIST_APPLICATION (app)), &spec,
+                              self->cancellable, train_done_cb, call);
+}
+
+static void
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CopyistTrainPage *self = COPYIST_TRAIN_PAGE (widget);
+
+  if (self->cancellable != NULL && self->stop != NULL)
+    {
+      gtk_label_set_text (self->eta_label, _("Stopping…"));
+      g_cancellable_cancel (self->stop);
+    }
+}
+
 /* ---- GObject ---------------------------------------------------------------- */
 
 static void
@@ -175,6 +543,9 @@ copyist_train_page_dispose (GObject *object)
 {
   CopyistTrainPage *self = COPYIST_TRAIN_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->stop);
   g_clear_object (&self->project);
   gtk_widget_dispose_template (GTK_WIDGET (self), COPYIST_TYPE_TRAIN_PAGE);
   g_clear_object (&self->settings);
@@ -187,6 +558,7 @@ copyist_train_page_finalize (GObject *object)
   CopyistTrainPage *self = COPYIST_TRAIN_PAGE (object);
 
   g_ptr_array_unref (self->model_rows);
+  g_ptr_array_unref (self->example_rows);
   G_OBJECT_CLASS (copyist_train_page_parent_class)->finalize (object);
 }
 
@@ -217,6 +589,10 @@ copyist_train_page_class_init (CopyistTrainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, examples_group);
   gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, models_group);
+
+  gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "train.cancel", NULL, cancel_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "train.cancel", NULL);
 }
 
 static void
@@ -224,6 +600,7 @@ copyist_train_page_init (CopyistTrainPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->model_rows = g_ptr_array_new ();
+  self->example_rows = g_ptr_array_new ();
   self->settings = g_settings_new (APP_ID);
   adw_combo_row_set_selected (self->kind_row,
                               g_strcmp0 (g_settings_get_string (self->settings, "default-model-kind"), "gan") == 0);
@@ -232,6 +609,7 @@ copyist_train_page_init (CopyistTrainPage *self)
                                   _("Time budget in minutes"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->seed_spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Seed"), -1);
   gtk_label_set_text (self->eta_label, _("Not training"));
+  set_running (self, FALSE);
 }
 
 void
@@ -239,10 +617,19 @@ copyist_train_page_set_project (CopyistTrainPage *self, CopyistProject *project)
 {
   g_return_if_fail (COPYIST_IS_TRAIN_PAGE (self));
 
+  /* A run for the previous project is dropped (its result is not stored). */
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
   g_set_object (&self->project, project);
-  copyist_loss_plot_clear (self->plot);
+  copyist_loss_plot_reset (self->plot);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_label_set_text (self->summary_label, "");
+  gtk_label_set_text (self->eta_label, _("Not training"));
+  clear_examples (self);
+  set_running (self, FALSE);
   reload_models (self);
 }
 

@@ -46,7 +46,7 @@ struct _CopyistWindow
   CopyistTrainPage     *train_page;
 
   GSettings            *settings;
-  AdwToast             *last_toast;   /* weak */
+  GPtrArray            *toasts;       /* AdwToast*, shown or queued */
   CopyistProject       *project;
   CopyistProductList   *products;
   gulong                project_notify_id;
@@ -56,6 +56,23 @@ struct _CopyistWindow
 G_DEFINE_FINAL_TYPE (CopyistWindow, copyist_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void copyist_window_close_project (CopyistWindow *self);
+
+static void
+toast_dismissed_cb (AdwToast *toast, gpointer user_data)
+{
+  CopyistWindow *self = user_data;
+
+  if (self->toasts != NULL)
+    g_ptr_array_remove (self->toasts, toast);
+}
+
+static void
+add_toast (CopyistWindow *self, AdwToast *toast /* transfer full */)
+{
+  g_ptr_array_add (self->toasts, g_object_ref (toast));
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
 
 static void
 update_actions (CopyistWindow *self)
@@ -443,8 +460,7 @@ approve_selected_action (GtkWidget *widget, const char *action_name, GVariant *p
     AdwToast *toast = adw_toast_new (msg);
     adw_toast_set_button_label (toast, _("_Undo"));
     adw_toast_set_detailed_action_name (toast, "win.undo-steps(uint32 2)");
-    g_set_weak_pointer (&self->last_toast, toast);
-    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    add_toast (self, toast);
   }
   copyist_editor_set_product (self->editor, copyist_editor_get_product (self->editor));
 }
@@ -558,6 +574,7 @@ generate_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   copyist_generate_job_free (job);
   copyist_editor_set_product (self->editor, copyist_editor_get_product (self->editor));
   msg = g_strdup_printf (ngettext ("Wrote new variants for %u product", "Wrote new variants for %u products", n), n);
+  copyist_window_dismiss_toast (self);
   copyist_window_job_done (self, msg, NULL);
   copyist_window_toast (self, msg, TRUE);
 }
@@ -794,7 +811,7 @@ copyist_window_dispose (GObject *object)
 
   if (self->project != NULL)
     copyist_window_close_project (self);
-  g_clear_weak_pointer (&self->last_toast);
+  g_clear_pointer (&self->toasts, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), COPYIST_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (copyist_window_parent_class)->dispose (object);
@@ -870,6 +887,7 @@ copyist_window_init (CopyistWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
   self->settings = g_settings_new (APP_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -966,17 +984,22 @@ copyist_window_toast (CopyistWindow *self, const char *text, gboolean undoable)
       adw_toast_set_action_name (toast, "win.undo");
       adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
     }
-  g_set_weak_pointer (&self->last_toast, toast);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, toast);
 }
 
 void
 copyist_window_dismiss_toast (CopyistWindow *self)
 {
+  g_autoptr(GPtrArray) toasts = NULL;
+
   g_return_if_fail (COPYIST_IS_WINDOW (self));
 
-  if (self->last_toast != NULL)
-    adw_toast_dismiss (self->last_toast);
+  /* Dismissing removes a toast from self->toasts: walk a copy. */
+  toasts = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->toasts->len; i++)
+    g_ptr_array_add (toasts, g_object_ref (g_ptr_array_index (self->toasts, i)));
+  for (guint i = 0; i < toasts->len; i++)
+    adw_toast_dismiss (g_ptr_array_index (toasts, i));
 }
 
 void
@@ -984,7 +1007,10 @@ copyist_window_job_done (CopyistWindow *self, const char *title, const char *bod
 {
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 
-  copyist_window_toast (self, title, FALSE);
+  g_return_if_fail (COPYIST_IS_WINDOW (self));
+
+  /* The window shows the result itself; the desktop is told only when
+   * the merchant is elsewhere. */
   if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
     {
       g_autoptr(GNotification) notification = g_notification_new (title);

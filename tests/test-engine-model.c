@@ -538,6 +538,9 @@ decoder_matches_training (CeModelKind kind)
   CeStatus st;
   small_config (&cfg, kind);
   overfit_set (&set);
+  /* a source token twice: its copy probability sums both positions */
+  set.src[2] = set.src[0];
+  set.src[OV_S + 3] = set.src[OV_S + 1];
   CeModel *model = ce_model_new (&cfg, 3, &st, msg);
   train_k (model, 3);
   if (kind == CE_MODEL_CVAE)

@@ -261,19 +261,22 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
         }
       size_t lex_end;
       int node = longest_surface (lex, f, p, &lex_end);
-      CeMention m = { -1, NULL, NULL, f->byte[p], 0, f->chr[p], 0 };
-      size_t end = 0;
-      if (row_attr >= 0 && row_end >= lex_end)
+      size_t end = row_end > lex_end ? row_end : lex_end;
+      if (end == 0)
         {
-          m.attr = row_attr;
-          end = row_end;
+          p++;
+          continue;
         }
-      else if (node >= 0)
+      /* One span may realise several row values: 外套 is 衣样式=外套 and
+       * 类型=上衣. Credit them all; invent only when it realises none. */
+      enum { MAX_CREDIT = 16 };
+      int credited[MAX_CREDIT], n_credited = 0, invented_value = -1;
+      if (row_attr >= 0 && row_end == end)
+        credited[n_credited++] = row_attr;
+      if (node >= 0 && lex_end == end)
         {
-          end = lex_end;
-          int invented_value = -1;
           Cue cue = cue_before (f, p);
-          for (int pl = lex->nodes[node].payload; pl >= 0 && m.attr < 0; pl = lex->payloads[pl].next)
+          for (int pl = lex->nodes[node].payload; pl >= 0; pl = lex->payloads[pl].next)
             {
               int v = lex->payloads[pl].value;
               /* "not very kid friendly" realises familyFriendly=no; any
@@ -289,7 +292,13 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
                 }
               int a = row_attr_for_value (lex, row, s, v);
               if (a >= 0 && s->hit[a] >= 0)
-                m.attr = a;
+                {
+                  bool seen = false;
+                  for (int i = 0; i < n_credited; i++)
+                    seen = seen || credited[i] == a;
+                  if (!seen && n_credited < MAX_CREDIT)
+                    credited[n_credited++] = a;
+                }
               else if (!silent && invented_value < 0 && !(lex->keys[lex->values[v].key].flags & CE_LEX_IGNORE))
                 {
                   bool key_in_row = false;
@@ -299,24 +308,12 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
                     invented_value = v;
                 }
             }
-          if (m.attr < 0 && invented_value >= 0)
-            {
-              m.key = lex->keys[lex->values[invented_value].key].name;
-              m.value = lex->values[invented_value].value;
-            }
           /* A span that says nothing about this row is skipped whole: a
            * Latin one is a name ("Raja Indian Cuisine" is no claim about
            * food), a CJK one a compound (搭配牛仔裤 is no claim that a top
            * is trousers); a row value inside it still counts (below). */
         }
-      if (end == 0)
-        {
-          p++;
-          continue;
-        }
-      m.byte_end = f->byte[end];
-      m.char_end = f->chr[end];
-      if (m.attr >= 0 || (!m.key && ce__is_cjk (f->cp[p])))
+      if (n_credited > 0 || (invented_value < 0 && ce__is_cjk (f->cp[p])))
         {
           /* mentions and silent CJK compounds may hold another row value
            * (a silent Latin span is a name: "Raja Indian Cuisine" says
@@ -327,16 +324,21 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
           s->mspan[2 * n_spans + 1] = end;
           n_spans++;
         }
-      if (m.attr >= 0)
+      for (int i = 0; i < n_credited; i++)
         {
-          m.key = row->items[m.attr].key;
-          m.value = row->items[m.attr].value;
-          s->hit[m.attr]++;
+          int a = credited[i];
+          CeMention m = { a, row->items[a].key, row->items[a].value, f->byte[p], f->byte[end], f->chr[p], f->chr[end] };
+          s->hit[a]++;
           if (!push_mention (&out->mentioned, &out->n_mentioned, &out->cap_m_, &m))
             goto nomem;
         }
-      else if (m.key && !push_mention (&out->invented, &out->n_invented, &out->cap_i_, &m))
-        goto nomem;
+      if (n_credited == 0 && invented_value >= 0)
+        {
+          CeMention m = { -1, lex->keys[lex->values[invented_value].key].name, lex->values[invented_value].value,
+                          f->byte[p], f->byte[end], f->chr[p], f->chr[end] };
+          if (!push_mention (&out->invented, &out->n_invented, &out->cap_i_, &m))
+            goto nomem;
+        }
       p = end;
     }
   /* A value inside another span is mentioned too: "A字裙" (裙型) also

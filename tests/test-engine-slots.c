@@ -362,6 +362,20 @@ test_check_cjk (void)
   assert_mention (&c.mentioned[0], "裙", 2, 3, 6, 9);
   g_assert_cmpint (c.n_invented, ==, 0);
   ce_attrs_clear (&skirt);
+  /* one span may realise several row values */
+  CeAttrs coat;
+  parse (&coat, "类型#上衣*衣样式#外套");
+  g_assert_cmpint (ce_lexicon_add (lex, "衣样式", "外套", NULL, msg), ==, CE_OK);
+  g_assert_cmpint (ce_lexicon_add (lex, "类型", "上衣", "外套", msg), ==, CE_OK);
+  g_assert_cmpint (ce_fact_check (lex, &coat, "这件外套", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 2);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  for (int i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (c.mentioned[i].char_start, ==, 2);
+      g_assert_cmpuint (c.mentioned[i].char_end, ==, 4);
+    }
+  ce_attrs_clear (&coat);
   /* a longer colour is one span: 米白色 is not 白色 */
   g_assert_cmpint (ce_fact_check (lex, &a, "米白色上衣", -1, &c, msg), ==, CE_OK);
   g_assert_cmpint (c.n_invented, ==, 1);

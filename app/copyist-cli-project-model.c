@@ -55,7 +55,7 @@ copyist_cli_train_project (int argc, char **argv)
 {
   g_autofree char *project_path = NULL, *model = NULL, *field = NULL, *save = NULL;
   double minutes = 0;
-  int epochs = 0, seed = 1, threads = 0;
+  int epochs = 0, seed = 1, threads = 0, hidden = 0;
   GOptionEntry entries[] = {
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &project_path, N_("Project file"), N_("FILE") },
     { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("vae (default) or gan"), N_("KIND") },
@@ -64,6 +64,7 @@ copyist_cli_train_project (int argc, char **argv)
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("At most this many epochs"), N_("N") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Random seed"), N_("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("BLAS threads"), N_("N") },
+    { "hidden", 0, 0, G_OPTION_ARG_INT, &hidden, N_("Decoder size (default 256)"), N_("N") },
     { "save-model", 0, 0, G_OPTION_ARG_FILENAME, &save, N_("Also write the model to this file"), N_("FILE") },
     { NULL }
   };
@@ -93,6 +94,7 @@ copyist_cli_train_project (int argc, char **argv)
       settings.epochs = epochs;
     }
   settings.seed = (guint64) seed;
+  settings.hidden = hidden;
   ce_blas_set_threads (threads > 0 ? threads : (int) g_get_num_processors ());
 
   file = g_file_new_for_commandline_arg (project_path);

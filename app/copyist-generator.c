@@ -599,7 +599,7 @@ default_model_bytes (const char *field)
 {
   const char *env = g_getenv ("COPYIST_MODEL_DIR");
   g_autofree char *name = g_strdup_printf ("default-%s.cpmodel", field);
-  const char *dirs[] = { env, BUILD_DATADIR "/models", PKGDATADIR "/models" };
+  const char *dirs[] = { env, SOURCE_DATADIR "/models", PKGDATADIR "/models" };
 
   for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
     {

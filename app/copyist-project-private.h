@@ -1,9 +1,11 @@
 /* copyist-project-private.h — shared by the files that implement
  * CopyistProject (split by concern, as gnome-text-editor splits its window):
- *   copyist-project.c             open/close, statements, errors, meta, mapping, models, runs
+ *   copyist-project.c             open/close, statements, errors, meta, mapping
+ *   copyist-project-models.c      models and training runs
  *   copyist-project-migrations.c  the schema and its forward migrations
  *   copyist-project-history.c     actions, snapshots, undo/redo
- *   copyist-project-products.c    import, records, texts and variants */
+ *   copyist-project-products.c    import, reading records, texts and variants, search text
+ *   copyist-project-actions.c     the user's actions (edit, generate, choose, lock, approve, delete) */
 #pragma once
 
 #include <sqlite3.h>
@@ -81,5 +83,24 @@ gboolean project_update_product (CopyistProject *self, gint64 id, GError **error
 char    *project_search_text (const char *title, const char *sku, const char *category, const char *description);
 /* SQL functions the schema and queries use (copyist_search_text). */
 gboolean project_register_functions (CopyistProject *self, GError **error);
+
+/* Shared by copyist-project-products.c (import) and -actions.c. */
+typedef struct {
+  CopyistTextOrigin origin;
+  gboolean          locked;
+} TextFlags;
+
+const char       *project_field_label (const char *field);
+gboolean          project_check_field (CopyistProject *self, const char *field, GError **error);
+CopyistTextOrigin project_origin_from_string (const char *str);
+gboolean          project_read_text_flags (CopyistProject *self, gint64 id, const char *field, TextFlags *flags,
+                                           GError **error);
+gboolean          project_insert_variant (CopyistProject *self, gint64 id, const char *field, const char *text,
+                                          CopyistTextOrigin origin, gint64 model_id, gint64 *variant_id,
+                                          GError **error);
+/* Makes TEXT the field's current text (VARIANT_ID 0 for a hand edit). */
+gboolean          project_write_current (CopyistProject *self, gint64 id, const char *field, const char *text,
+                                         CopyistTextOrigin origin, gint64 variant_id, gint64 model_id,
+                                         GError **error);
 
 G_END_DECLS

@@ -25,7 +25,9 @@
 
 #include "engine.h"
 
-enum { V = 4000, E = 128, H = 256, B = 64, S = 12, T = 40 };
+/* the reference workload; options change it to measure other shapes
+ * (e.g. an E2E-like model: --vocab 2000 --src 24 --tgt 48 --attn 128 --copy) */
+static int V = 4000, E = 128, H = 256, B = 64, S = 12, T = 40, ATTN = 256, COPY = 0;
 
 /* ---- GEMM timing by interposition ---------------------------------------- */
 
@@ -164,9 +166,34 @@ main (int argc, char **argv)
         steps = atoi (argv[++i]);
       else if (strcmp (argv[i], "--train-only") == 0)
         decode = 0;
+      else if (strcmp (argv[i], "--vocab") == 0 && i + 1 < argc)
+        V = atoi (argv[++i]);
+      else if (strcmp (argv[i], "--hidden") == 0 && i + 1 < argc)
+        H = atoi (argv[++i]);
+      else if (strcmp (argv[i], "--attn") == 0 && i + 1 < argc)
+        ATTN = atoi (argv[++i]);
+      else if (strcmp (argv[i], "--batch") == 0 && i + 1 < argc)
+        B = atoi (argv[++i]);
+      else if (strcmp (argv[i], "--src") == 0 && i + 1 < argc)
+        S = atoi (argv[++i]);
+      else if (strcmp (argv[i], "--tgt") == 0 && i + 1 < argc)
+        T = atoi (argv[++i]);
+      else if (strcmp (argv[i], "--copy") == 0)
+        COPY = 1;
+      else
+        {
+          fprintf (stderr, "usage: bench-engine [--threads N] [--steps N] [--train-only] "
+                   "[--vocab V] [--hidden H] [--attn A] [--batch B] [--src S] [--tgt T] [--copy]\n");
+          return 2;
+        }
     }
   if (steps < 1 || steps > 1000)
     steps = 15;
+  if (V < 100 || H < 2 || H % 2 || ATTN < 1 || B < 1 || B > 512 || S < 1 || T < 1)
+    {
+      fprintf (stderr, "bench-engine: unusable sizes\n");
+      return 2;
+    }
   ce_blas_set_threads (threads);
 
   CeModelConfig cfg;
@@ -176,8 +203,8 @@ main (int argc, char **argv)
   cfg.emb = E;
   cfg.field_emb = 1;
   cfg.hidden = H;
-  cfg.attn = H;
-  cfg.copy = 0;
+  cfg.attn = ATTN;
+  cfg.copy = COPY;
   cfg.dropout = 0.0f;
   cfg.word_dropout = 0.0f;
   cfg.max_src = S;
@@ -188,10 +215,11 @@ main (int argc, char **argv)
 
   CeRng rng;
   ce_rng_seed (&rng, 1);
-  static int32_t src[512 * S], fld[512 * S], tgt[B * T];
-  fill_tokens (src, 512 * S, &rng);
-  fill_tokens (tgt, B * T, &rng);
-  memset (fld, 0, sizeof fld);
+  int32_t *src = malloc ((size_t) 512 * S * sizeof *src);
+  int32_t *fld = calloc ((size_t) 512 * S, sizeof *fld);
+  int32_t *tgt = malloc ((size_t) B * T * sizeof *tgt);
+  fill_tokens (src, (size_t) 512 * S, &rng);
+  fill_tokens (tgt, (size_t) B * T, &rng);
   CeBatch batch = { B, S, T, src, fld, tgt };
   CeTrainParams tp;
   ce_train_params_default (&tp);
@@ -219,14 +247,17 @@ main (int argc, char **argv)
     best = times[i] < best ? times[i] : best;
   double med = median (times, steps);
   printf ("{\"engine\": \"copyist\", \"what\": \"train_step\", \"threads\": %d, \"params\": %zu, "
-          "\"batch\": %d, \"tgt_len\": %d, \"sec_per_step_median\": %.5f, \"sec_per_step_best\": %.5f, "
+          "\"vocab\": %d, \"src_len\": %d, \"copy\": %d, \"batch\": %d, \"tgt_len\": %d, \"sec_per_step_median\": %.5f, \"sec_per_step_best\": %.5f, "
           "\"tgt_tokens_per_s_median\": %.1f, \"gemm_share\": %.3f, \"gemm_calls_per_step\": %.0f}\n",
-          threads, ce_model_n_params (model), B, T, med, best, B * T / med,
+          threads, ce_model_n_params (model), V, S, COPY, B, T, med, best, B * T / med,
           gemm_seconds / total, (double) gemm_calls / steps);
   fflush (stdout);
 
   if (!decode)
     {
+      free (src);
+      free (fld);
+      free (tgt);
       free (times);
       ce_model_free (model);
       return 0;
@@ -278,6 +309,9 @@ main (int argc, char **argv)
     }
 
   ce_decoder_free (dec);
+  free (src);
+  free (fld);
+  free (tgt);
   free (lp);
   free (times);
   ce_model_free (model);

@@ -35,7 +35,8 @@ typedef struct {
 #define CE_LEX_CLOSED_ (1u << 8)
 #define CE_LEX_LOCATIVE_ (1u << 9)
 
-extern const CeLexTable ce__lex_tables[3];
+enum { CE_LEX_N_TABLES = CE_LEXICON_ADVERTISEGEN + 1 };
+extern const CeLexTable ce__lex_tables[CE_LEX_N_TABLES];
 
 /* ---- the lexicon's insides, shared by ce-lexicon.c and ce-check.c ---- */
 

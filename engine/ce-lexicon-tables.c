@@ -247,16 +247,35 @@ static const char *const material_aliases[] = {
   "\xE6\x9D\x90\xE6\x96\x99" /* 材料 */,
 };
 
+/* AdvertiseGen's 类型 is a category the copy rarely names: it names the
+ * garment instead (a 上衣 is a 外套, a T恤 …). */
+#define TOP(s) { "类型", "上衣", s }
+#define SKIRT(s) { "类型", "裙", s }
+#define PANTS(s) { "类型", "裤", s }
+static const CeLexRow advertisegen_rows[] = {
+  TOP ("上衣"), TOP ("衬衫"), TOP ("衬衣"), TOP ("T恤"), TOP ("外套"), TOP ("卫衣"), TOP ("毛衣"), TOP ("针织衫"),
+  TOP ("夹克"), TOP ("风衣"), TOP ("大衣"), TOP ("背心"), TOP ("马甲"), TOP ("雪纺衫"), TOP ("打底衫"), TOP ("西装"),
+  TOP ("棉服"), TOP ("羽绒服"), TOP ("开衫"), TOP ("吊带衫"), TOP ("短袖"), TOP ("长袖"),
+  SKIRT ("裙"), SKIRT ("裙子"), SKIRT ("连衣裙"), SKIRT ("半身裙"),
+  PANTS ("裤"), PANTS ("裤子"), PANTS ("牛仔裤"), PANTS ("阔腿裤"), PANTS ("打底裤"), PANTS ("短裤"), PANTS ("长裤"),
+  PANTS ("休闲裤"), PANTS ("西裤"), PANTS ("九分裤"), PANTS ("哈伦裤"), PANTS ("运动裤"), PANTS ("喇叭裤"),
+};
+#undef TOP
+#undef SKIRT
+#undef PANTS
+
 static const char *const strict_color[] = { "color" };
 static const char *const strict_material[] = { "material" };
 
 #define N(a) (int) (sizeof (a) / sizeof *(a))
 
-const CeLexTable ce__lex_tables[3] = {
+const CeLexTable ce__lex_tables[CE_LEX_N_TABLES] = {
   [CE_LEXICON_E2E] = { e2e_rows, N (e2e_rows), NULL, 0, NULL, e2e_strict, N (e2e_strict), 1,
                        "familyFriendly", "yes", "no", e2e_locative, N (e2e_locative) },
   [CE_LEXICON_COLORS] = { color_rows, N (color_rows), color_aliases, N (color_aliases), "color",
                           strict_color, N (strict_color), 0, NULL, NULL, NULL, NULL, 0 },
   [CE_LEXICON_MATERIALS] = { material_rows, N (material_rows), material_aliases, N (material_aliases), "material",
                              strict_material, N (strict_material), 0, NULL, NULL, NULL, NULL, 0 },
+  [CE_LEXICON_ADVERTISEGEN] = { advertisegen_rows, N (advertisegen_rows), NULL, 0, NULL, NULL, 0, 1,
+                                NULL, NULL, NULL, NULL, 0 },
 };

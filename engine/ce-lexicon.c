@@ -301,7 +301,7 @@ ce_lexicon_set_flags (CeLexicon *lex, const char *key, unsigned flags, char *msg
 CeStatus
 ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg)
 {
-  if ((int) which < 0 || (int) which > CE_LEXICON_MATERIALS)
+  if ((int) which < 0 || (int) which >= CE_LEX_N_TABLES)
     {
       ce__msg (msg, "lexicon: unknown built-in %d", (int) which);
       return CE_ERR_INVALID_ARG;

@@ -334,6 +334,8 @@ typedef enum {
   CE_LEXICON_E2E,        /* closed E2E value sets with realisation rules */
   CE_LEXICON_COLORS,     /* English and Chinese colours; key "color" */
   CE_LEXICON_MATERIALS,  /* English and Chinese materials; key "material" */
+  CE_LEXICON_ADVERTISEGEN, /* AdvertiseGen's 类型 (上衣, 裙, 裤) and the garment
+                              words that realise them (外套, 连衣裙, 牛仔裤 …) */
 } CeLexiconBuiltin;
 
 enum {

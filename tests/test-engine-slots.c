@@ -513,6 +513,7 @@ test_check_lexicon_errors (void)
   g_assert_cmpint (ce_lexicon_add_alias (lex, "colour", "color", msg), ==, CE_ERR_INVALID_ARG);
   g_assert_nonnull (strstr (msg, "add aliases before data"));
   g_assert_cmpint (ce_lexicon_add_builtin (lex, (CeLexiconBuiltin) 7, msg), ==, CE_ERR_INVALID_ARG);
+  g_assert_cmpint (ce_lexicon_add_builtin (lex, (CeLexiconBuiltin) -1, msg), ==, CE_ERR_INVALID_ARG);
   ce_lexicon_free (lex);
 }
 
@@ -623,7 +624,17 @@ test_check_shop_refs (void)
       g_assert_cmpint (ce_lexicon_add_attrs (lex, &a, msg), ==, CE_OK);
       ce_attrs_clear (&a);
     }
-  CeSlotErrors acc = { 0 };
+  /* with and without the AdvertiseGen category realisations */
+  const CeLexiconBuiltin b2[] = { CE_LEXICON_COLORS, CE_LEXICON_MATERIALS, CE_LEXICON_ADVERTISEGEN };
+  CeLexicon *lex2 = lexicon_with (b2, 3);
+  for (guint i = 0; i < content->len; i++)
+    {
+      CeAttrs a;
+      parse (&a, content->pdata[i]);
+      g_assert_cmpint (ce_lexicon_add_attrs (lex2, &a, msg), ==, CE_OK);
+      ce_attrs_clear (&a);
+    }
+  CeSlotErrors acc = { 0 }, acc2 = { 0 };
   CeCheck c;
   ce_check_init (&c);
   for (guint i = 0; i < content->len; i++)
@@ -632,14 +643,21 @@ test_check_shop_refs (void)
       parse (&a, content->pdata[i]);
       g_assert_cmpint (ce_fact_check (lex, &a, summary->pdata[i], -1, &c, msg), ==, CE_OK);
       ce_slot_errors_add (&acc, &c);
+      g_assert_cmpint (ce_fact_check (lex2, &a, summary->pdata[i], -1, &c, msg), ==, CE_OK);
+      ce_slot_errors_add (&acc2, &c);
       ce_attrs_clear (&a);
     }
-  g_test_message ("shop.json references (%u): %ld values, %ld missing, %ld invented, SER %.4f", content->len,
-                  acc.values, acc.missing, acc.invented, ce_slot_errors_rate (&acc));
+  g_test_message ("shop.json references (%u), colours + materials: %ld values, %ld missing, %ld invented, SER %.4f",
+                  content->len, acc.values, acc.missing, acc.invented, ce_slot_errors_rate (&acc));
+  g_test_message ("shop.json references, + AdvertiseGen categories: %ld missing, %ld invented, SER %.4f",
+                  acc2.missing, acc2.invented, ce_slot_errors_rate (&acc2));
   g_assert_cmpfloat (ce_slot_errors_rate (&acc), >, 0.0);
   g_assert_cmpfloat (ce_slot_errors_rate (&acc), <, 0.5);
+  g_assert_cmpint (acc2.missing, <, acc.missing);
+  g_assert_cmpfloat (ce_slot_errors_rate (&acc2), <, ce_slot_errors_rate (&acc));
   ce_check_clear (&c);
   ce_lexicon_free (lex);
+  ce_lexicon_free (lex2);
   g_ptr_array_unref (content);
   g_ptr_array_unref (summary);
   g_free (path);
@@ -654,8 +672,8 @@ test_fuzz (void)
                                         "<name>", "_", "5", "£", "20-25", "e", "白", "色", "，", "。", "\xff", "\xe4\xb8",
                                         "\xc3\xa9", "not ", "family friendly", "near", "\t", "\n", "|", "、" };
   GRand *rng = g_rand_new_with_seed (20261128);
-  const CeLexiconBuiltin b[] = { CE_LEXICON_E2E, CE_LEXICON_COLORS, CE_LEXICON_MATERIALS };
-  CeLexicon *lex = lexicon_with (b, 3);
+  const CeLexiconBuiltin b[] = { CE_LEXICON_E2E, CE_LEXICON_COLORS, CE_LEXICON_MATERIALS, CE_LEXICON_ADVERTISEGEN };
+  CeLexicon *lex = lexicon_with (b, 4);
   CeTokens t;
   CeCheck c;
   ce_tokens_init (&t);

@@ -210,9 +210,14 @@ ce_decoder_start (CeDecoder *dec, const CeBatch *src, const int32_t *row_src, in
     {
       ce_cvae_prior (model, dec->mu, dec->lv, dec->pool, R, dec->lat_b);
       for (size_t i = 0; i < (size_t) R * Z; i++)
-        dec->z[i] = mode == CE_LATENT_SAMPLE
-                    ? dec->mu[i] + expf (0.5f * dec->lv[i]) * ce_rng_normal (rng)
-                    : dec->mu[i];
+        {
+          /* a log-variance far outside what training produces must not
+           * overflow into Inf/NaN codes */
+          float lv = dec->lv[i] < -30.0f ? -30.0f : (dec->lv[i] > 10.0f ? 10.0f : dec->lv[i]);
+          dec->z[i] = mode == CE_LATENT_SAMPLE
+                      ? dec->mu[i] + expf (0.5f * lv) * ce_rng_normal (rng)
+                      : dec->mu[i];
+        }
     }
   else if (model->cfg.kind == CE_MODEL_ARAE)
     {

@@ -15,7 +15,8 @@ int      ce__utf8_decode (const unsigned char *s, size_t len, size_t i, uint32_t
 /* Writes CP as UTF-8 to OUT (4 bytes room); returns the byte count. */
 int      ce__utf8_encode (uint32_t cp, char *out);
 
-/* Simple lowercase mapping: ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic. */
+/* Python's str.lower() for one code point (ce-case.c: every script; the
+ * two context rules of Python are approximated there). */
 uint32_t ce__lower (uint32_t cp);
 /* Python's str.isspace() set. */
 bool     ce__is_space (uint32_t cp);

@@ -119,38 +119,6 @@ ce_utf8_chars (const char *s, ptrdiff_t len)
 
 /* ---- character classes ----------------------------------------------------- */
 
-uint32_t
-ce__lower (uint32_t c)
-{
-  if (c < 0x80)
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-  if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
-    return c + 32;
-  if (c == 0x130)
-    return 'i';
-  if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177))
-    return (c % 2 == 0) ? c + 1 : c;
-  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
-    return (c % 2 == 1) ? c + 1 : c;
-  if (c == 0x178)
-    return 0xFF;
-  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2)
-    return c + 32;
-  if (c == 0x386)
-    return 0x3AC;
-  if (c >= 0x388 && c <= 0x38A)
-    return c + 37;
-  if (c == 0x38C)
-    return 0x3CC;
-  if (c == 0x38E || c == 0x38F)
-    return c + 63;
-  if (c >= 0x410 && c <= 0x42F)
-    return c + 32;
-  if (c >= 0x400 && c <= 0x40F)
-    return c + 80;
-  return c;
-}
-
 bool
 ce__is_space (uint32_t c)
 {

@@ -345,6 +345,51 @@ test_bleu_nltk (void)
   g_free (out);
 }
 
+/* The metrics lowercase as Python does: every code point whose
+ * str.lower() is one other code point maps the same here. */
+static void
+test_lowercase_python (void)
+{
+  const char *python = find_python ("");
+  if (!python)
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  const char *args[] = { "-c",
+                         "for c in range(0x110000):\n"
+                         "  if 0xD800 <= c <= 0xDFFF: continue\n"
+                         "  l = chr(c).lower()\n"
+                         "  if len(l) == 1 and ord(l) != c: print(c, ord(l))\n",
+                         NULL };
+  char *out = run_python (python, args);
+  char **lines = g_strsplit (out, "\n", -1);
+  int checked = 0;
+  for (char **l = lines; *l && **l; l++)
+    {
+      gunichar up = (gunichar) g_ascii_strtoull (*l, NULL, 10);
+      gunichar low = (gunichar) g_ascii_strtoull (strchr (*l, ' ') + 1, NULL, 10);
+      if (up == 0x130)
+        continue;   /* Python gives two code points */
+      char a[8] = { 0 }, b[8] = { 0 };
+      g_unichar_to_utf8 (up, a);
+      g_unichar_to_utf8 (low, b);
+      /* distinct-1 of "A a" is 1/2 when both lowercase to one token */
+      char *text = g_strdup_printf ("%s %s", a, b);
+      const char *outs[] = { text };
+      double d;
+      g_assert_cmpint (ce_distinct (1, outs, CE_METRIC_WORDS, 1, &d, NULL), ==, CE_OK);
+      if (d != 0.5)
+        g_error ("U+%04X lowercases differently from Python (U+%04X)", up, low);
+      g_free (text);
+      checked++;
+    }
+  g_test_message ("%d code points lowercase as Python's str.lower()", checked);
+  g_assert_cmpint (checked, >, 1000);
+  g_strfreev (lines);
+  g_free (out);
+}
+
 static void
 test_rouge_l (void)
 {
@@ -417,6 +462,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/metrics/bleu/e2e-script-tricky", test_bleu_script_tricky);
   g_test_add_func ("/engine/metrics/bleu/e2e-script-dev", test_bleu_script_dev);
   g_test_add_func ("/engine/metrics/bleu/nltk-method3", test_bleu_nltk);
+  g_test_add_func ("/engine/metrics/lowercase-python", test_lowercase_python);
   g_test_add_func ("/engine/metrics/rouge-l", test_rouge_l);
   g_test_add_func ("/engine/metrics/distinct-self-bleu", test_distinct_self_bleu);
   return g_test_run ();

@@ -118,8 +118,8 @@ uint32_t ce_rng_below   (CeRng *rng, uint32_t n);
  * tensor data inside the payload, unique list and tensor names. */
 
 /* ---- text: tokens, vocabulary, attributes, delexicalisation, fact check,
- *      metrics (ce-text.c, ce-vocab.c, ce-attrs.c, ce-slots.c, ce-lexicon.c,
- *      ce-lexicon-tables.c, ce-check.c, ce-metrics.c)
+ *      metrics (ce-text.c, ce-case.c, ce-vocab.c, ce-attrs.c, ce-slots.c,
+ *      ce-lexicon.c, ce-lexicon-tables.c, ce-check.c, ce-metrics.c)
  * Section owned by the text work. Every "char *msg" is a CE_MSG_SIZE
  * buffer (OUT, may be NULL) that receives the reason of a failure. */
 
@@ -157,7 +157,7 @@ typedef struct {
 } CeTokens;
 
 enum {
-  CE_TOKENIZE_LOWER = 1 << 0,   /* lowercase words (Unicode simple case for Latin/Greek/Cyrillic) */
+  CE_TOKENIZE_LOWER = 1 << 0,   /* lowercase tokens as Python's str.lower() (every script) */
   CE_TOKENIZE_SLOTS = 1 << 1,   /* "<key>" (no spaces, at most 64 bytes) is one CE_TOKEN_SLOT */
 };
 

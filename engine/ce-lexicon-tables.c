@@ -42,6 +42,8 @@ static const CeLexRow e2e_rows[] = {
   MODERATE ("reasonably priced"), MODERATE ("reasonable price"), MODERATE ("reasonable prices"),
   MODERATE ("fairly priced"), MODERATE ("fair price"), MODERATE ("mid cost"), MODERATE ("medium cost"),
   MODERATE ("moderate cost"), MODERATE ("average cost"), MODERATE ("mid-priced"), MODERATE ("medium-priced"),
+  MODERATE ("averagely priced"), MODERATE ("middle price"), MODERATE ("middle priced"), MODERATE ("middle prices"),
+  MODERATE ("affordable"), MODERATE ("average pricing"), MODERATE ("moderate pricing"),
   MODERATE ("\xC2\xA3" "20-25"), MODERATE ("\xC2\xA3" "20 - \xC2\xA3" "25"), MODERATE ("\xC2\xA3" "20-\xC2\xA3" "25"),
   MODERATE ("\xC2\xA3" "20 to \xC2\xA3" "25"), MODERATE ("20 to 25 pounds"), MODERATE ("20-25 pounds"),
   MODERATE ("between \xC2\xA3" "20 and \xC2\xA3" "25"), MODERATE ("between 20 and 25"), MODERATE ("20-25"),
@@ -70,6 +72,7 @@ static const CeLexRow e2e_rows[] = {
   LOW ("poor reviews"), LOW ("low reviews"), LOW ("rating of one"), LOW ("rated one"), LOW ("1 out 5"),
   LOW ("one out of 5"), LOW ("poorly reviewed"), LOW ("poor customer rating"), LOW ("low ranking"),
   LOW ("poor rated"), LOW ("poorly-rated"), LOW ("1 star rating"), LOW ("one star rating"),
+  LOW ("lower customer rating"), LOW ("lowest customer rating"), LOW ("ratings are low"), LOW ("lower rating"),
   AVERAGE ("average rating"), AVERAGE ("average ratings"), AVERAGE ("average rated"), AVERAGE ("rated average"),
   AVERAGE ("average customer rating"), AVERAGE ("rating is average"), AVERAGE ("averagely rated"),
   AVERAGE ("3 out of 5"), AVERAGE ("three out of five"), AVERAGE ("3 star"), AVERAGE ("three star"),
@@ -78,6 +81,7 @@ static const CeLexRow e2e_rows[] = {
   AVERAGE ("rating of three"), AVERAGE ("rated three"), AVERAGE ("decent rating"), AVERAGE ("ok rating"),
   AVERAGE ("three out of 5"), AVERAGE ("3 out 5"), AVERAGE ("three stars"), AVERAGE ("3 stars"),
   AVERAGE ("moderate customer rating"), AVERAGE ("average review"), AVERAGE ("middling"),
+  AVERAGE ("ratings are average"), AVERAGE ("medium rating"), AVERAGE ("medium rated"), AVERAGE ("moderate reviews"),
   HIGH ("high rating"), HIGH ("high ratings"), HIGH ("highly rated"), HIGH ("high rated"), HIGH ("high-rated"),
   HIGH ("rated highly"), HIGH ("rated high"), HIGH ("high customer rating"), HIGH ("rating is high"),
   HIGH ("well rated"), HIGH ("excellent rating"), HIGH ("top rated"), HIGH ("5 out of 5"), HIGH ("five out of five"),
@@ -86,6 +90,8 @@ static const CeLexRow e2e_rows[] = {
   HIGH ("rated five"), HIGH ("great rating"), HIGH ("good rating"), HIGH ("excellent customer rating"),
   HIGH ("best rated"), HIGH ("highly-rated"), HIGH ("5 out 5"), HIGH ("five out of 5"), HIGH ("high ranking"),
   HIGH ("top customer rating"), HIGH ("top rating"), HIGH ("excellent ratings"),
+  HIGH ("highest customer rating"), HIGH ("highest rating"), HIGH ("ratings are high"), HIGH ("perfect rating"),
+  HIGH ("outstanding rating"), HIGH ("excellently rated"), HIGH ("perfectly rated"),
 #undef LOW
 #undef AVERAGE
 #undef HIGH
@@ -144,6 +150,19 @@ static const CeLexRow e2e_rows[] = {
   { "familyFriendly", "no", "not a kid friendly" }, { "familyFriendly", "no", "not a child friendly" },
   { "familyFriendly", "no", "not kid" }, { "familyFriendly", "no", "not child" }, 
   { "familyFriendly", "no", "not children" },
+  { "familyFriendly", "no", "not recommended for children" }, { "familyFriendly", "no", "not recommended for kids" },
+  { "familyFriendly", "no", "not cater for children" }, { "familyFriendly", "no", "not cater to children" },
+  { "familyFriendly", "no", "not cater for families" }, { "familyFriendly", "no", "not cater to families" },
+  { "familyFriendly", "no", "children are not permitted" }, { "familyFriendly", "no", "children are not welcome" },
+  { "familyFriendly", "no", "children are not allowed" }, { "familyFriendly", "no", "kids are not allowed" },
+  { "familyFriendly", "no", "kids are not welcome" }, { "familyFriendly", "no", "kids not welcome" },
+  { "familyFriendly", "no", "children not welcome" }, { "familyFriendly", "no", "not friendly to children" },
+  { "familyFriendly", "no", "not friendly to kids" }, { "familyFriendly", "no", "not friendly to families" },
+  { "familyFriendly", "no", "adult atmosphere" }, { "familyFriendly", "no", "adult oriented" },
+  { "familyFriendly", "no", "adult environment" }, { "familyFriendly", "no", "kids at home" },
+  { "familyFriendly", "no", "children at home" },
+  { "familyFriendly", "yes", "children welcome" }, { "familyFriendly", "yes", "kids welcome" },
+  { "familyFriendly", "yes", "families welcome" }, { "familyFriendly", "yes", "family style" },
 };
 
 static const char *const e2e_strict[] = { "food", "priceRange", "customer rating", "area", "familyFriendly" };

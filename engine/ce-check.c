@@ -231,8 +231,8 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
       int k = cp == 0 ? ce__lex_find_key_folded (lex, kbuf, kn) : ce__lex_find_key (lex, row->items[a].key);
       s->hit[a] = 0;
       s->lex_key[a] = k;
-      if (k >= 0 && (lex->keys[k].flags & CE_LEX_IGNORE))
-        s->hit[a] = -1;   /* not checked */
+      if ((k >= 0 && (lex->keys[k].flags & CE_LEX_IGNORE)) || s->val_start[a + 1] == s->val_start[a])
+        s->hit[a] = -1;   /* not checked: an ignored key, or a value of separators only ("-") */
       else
         out->n_values++;
     }

@@ -318,6 +318,10 @@ test_check_english (void)
   g_assert_cmpint (ce_fact_check (lex, &plain, "A cup.", -1, &c, msg), ==, CE_OK);
   g_assert_cmpint (c.n_values, ==, 0);
   g_assert_cmpint (c.n_missing, ==, 0);
+  /* a value of separators only cannot be mentioned: not checked */
+  g_assert_cmpint (ce_attrs_add (&plain, "Size", "-", msg), ==, CE_OK);
+  g_assert_cmpint (ce_fact_check (lex, &plain, "A cup.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_values, ==, 0);
   g_assert_cmpint (ce_fact_check (lex, &plain, "bad \xc3", -1, &c, msg), ==, CE_ERR_FORMAT);
   g_assert_nonnull (strstr (msg, "byte 4"));
   ce_attrs_clear (&plain);

@@ -197,6 +197,35 @@ static const CopyistField attribute_fields[] = {
   COPYIST_FIELD_BRAND, COPYIST_FIELD_COLOR, COPYIST_FIELD_MATERIAL, COPYIST_FIELD_SIZE, COPYIST_FIELD_PRICE,
 };
 
+/* The columns the Shopify / WooCommerce importers read each field from. */
+static CopyistMapping *
+platform_mapping (const char *platform)
+{
+  CopyistMapping *m = copyist_mapping_new ();
+
+  if (strcmp (platform, "shopify") == 0)
+    {
+      copyist_mapping_set (m, "Handle", COPYIST_FIELD_SKU);
+      copyist_mapping_set (m, "Title", COPYIST_FIELD_TITLE);
+      copyist_mapping_set (m, "Type", COPYIST_FIELD_CATEGORY);
+      copyist_mapping_set (m, "Vendor", COPYIST_FIELD_BRAND);
+      copyist_mapping_set (m, "Variant Price", COPYIST_FIELD_PRICE);
+      copyist_mapping_set (m, "Body (HTML)", COPYIST_FIELD_DESCRIPTION);
+      copyist_mapping_set (m, "SEO Title", COPYIST_FIELD_ADCOPY_HEADLINE);
+      copyist_mapping_set (m, "SEO Description", COPYIST_FIELD_ADCOPY_BODY);
+    }
+  else
+    {
+      copyist_mapping_set (m, "SKU", COPYIST_FIELD_SKU);
+      copyist_mapping_set (m, "Name", COPYIST_FIELD_TITLE);
+      copyist_mapping_set (m, "Categories", COPYIST_FIELD_CATEGORY);
+      copyist_mapping_set (m, "Regular price", COPYIST_FIELD_PRICE);
+      copyist_mapping_set (m, "Description", COPYIST_FIELD_DESCRIPTION);
+      copyist_mapping_set (m, "Short description", COPYIST_FIELD_ADCOPY_BODY);
+    }
+  return m;
+}
+
 static gboolean
 any_record_has (GPtrArray *records, gsize offset)
 {
@@ -216,18 +245,27 @@ layout_generic (GPtrArray *records, const CopyistExportOptions *opts, Grid *g)
   g_autoptr(CopyistMapping) guessed = NULL;
   const CopyistMapping *mapping = opts->mapping;
 
+  const char *platform = NULL;
+
   for (guint i = 0; i < records->len && base == NULL; i++)
     {
       const CopyistRecord *r = g_ptr_array_index (records, i);
       if (r->source_headers != NULL && r->source_rows->len > 0)
-        base = r->source_headers;
+        {
+          base = r->source_headers;
+          if (g_strcmp0 (r->source_format, "shopify") == 0 || g_strcmp0 (r->source_format, "woocommerce") == 0)
+            platform = r->source_format;
+        }
     }
 
   if (base != NULL)
     {
       for (guint i = 0; base[i] != NULL; i++)
         g_ptr_array_add (g->headers, g_strdup (base[i]));
-      if (mapping == NULL)
+      /* Platform files were imported by their own columns, not a mapping. */
+      if (platform != NULL)
+        mapping = guessed = platform_mapping (platform);
+      else if (mapping == NULL)
         mapping = guessed = copyist_mapping_guess_headers ((const char * const *) base);
     }
   else
@@ -249,6 +287,8 @@ layout_generic (GPtrArray *records, const CopyistExportOptions *opts, Grid *g)
   if ((c = copyist_mapping_get_column (mapping, COPYIST_FIELD_DESCRIPTION)) != NULL) col_desc = grid_column (g, c);
   if ((c = copyist_mapping_get_column (mapping, COPYIST_FIELD_ADCOPY_HEADLINE)) != NULL) col_head = grid_column (g, c);
   if ((c = copyist_mapping_get_column (mapping, COPYIST_FIELD_ADCOPY_BODY)) != NULL) col_body = grid_column (g, c);
+
+  int col_pcat = g_strcmp0 (platform, "shopify") == 0 ? grid_column (g, "Product Category") : -1;
 
   /* Fields without a column get one, when some product has them. */
   if (col_desc < 0 && any_record_has (records, G_STRUCT_OFFSET (CopyistRecord, description)))
@@ -276,7 +316,9 @@ layout_generic (GPtrArray *records, const CopyistExportOptions *opts, Grid *g)
 
       update_plain_cell (first, col_sku, rec->sku);
       update_plain_cell (first, col_title, rec->title);
-      update_plain_cell (first, col_cat, rec->category);
+      /* A Shopify category may have come from Product Category (Type empty). */
+      if (!(col_pcat >= 0 && from_source && same_trimmed (row_get (first, col_pcat), rec->category)))
+        update_plain_cell (first, col_cat, rec->category);
       if (col_desc >= 0 && rec->description != NULL)
         {
           const char *cell = row_get (first, col_desc);

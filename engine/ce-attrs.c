@@ -132,17 +132,24 @@ check_utf8 (const char *s, const char *what, char *msg)
   return CE_OK;
 }
 
-CeStatus
-ce_attrs_add (CeAttrs *a, const char *key, const char *value, char *msg)
+/* KEY and VALUE (VALUE_WHAT in messages) are present and valid UTF-8. */
+static CeStatus
+check_pair (const char *fn, const char *key, const char *value, const char *value_what, char *msg)
 {
   if (!key || !value)
     {
-      ce__msg (msg, "ce_attrs_add: key and value are required");
+      ce__msg (msg, "%s: key and %s are required", fn, value_what);
       return CE_ERR_INVALID_ARG;
     }
-  CeStatus st;
-  if ((st = check_utf8 (key, "attribute key", msg)) != CE_OK
-      || (st = check_utf8 (value, "attribute value", msg)) != CE_OK)
+  CeStatus st = check_utf8 (key, "attribute key", msg);
+  return st != CE_OK ? st : check_utf8 (value, value_what, msg);
+}
+
+CeStatus
+ce_attrs_add (CeAttrs *a, const char *key, const char *value, char *msg)
+{
+  CeStatus st = check_pair ("ce_attrs_add", key, value, "attribute value", msg);
+  if (st != CE_OK)
     return st;
   return add_span (a, key, 0, strlen (key), value, 0, strlen (value), msg);
 }
@@ -161,14 +168,8 @@ list_sep (const char *s, size_t i)
 CeStatus
 ce_attrs_add_list (CeAttrs *a, const char *key, const char *values, char *msg)
 {
-  if (!key || !values)
-    {
-      ce__msg (msg, "ce_attrs_add_list: key and values are required");
-      return CE_ERR_INVALID_ARG;
-    }
-  CeStatus st;
-  if ((st = check_utf8 (key, "attribute key", msg)) != CE_OK
-      || (st = check_utf8 (values, "attribute values", msg)) != CE_OK)
+  CeStatus st = check_pair ("ce_attrs_add_list", key, values, "attribute values", msg);
+  if (st != CE_OK)
     return st;
   size_t n = strlen (values), start = 0;
   int added = 0;

@@ -705,6 +705,60 @@ copyist_generate_job_n_products (CopyistGenerateJob *job)
   return job->ids->len;
 }
 
+/* VARIANTS distinct texts for each of N rows: the beam's best first (the
+ * most fluent), then samples of the model at a moderate temperature, every
+ * candidate reranked by the fact check. OUT[i] receives a GPtrArray of char*. */
+static gboolean
+generate_variants (CeCopywriter *cw, const CeAttrs *const *rows, guint n, guint variants, int max_chars,
+                   CeRng *rng, GPtrArray **out, char *msg)
+{
+  gboolean zh = g_str_equal (ce_copywriter_language (cw), "zh");
+  g_autofree CeCopyOutput *best = g_new0 (CeCopyOutput, n);
+  g_autofree CeCopyOutput *samples = g_new0 (CeCopyOutput, n);
+  CeCopyOptions o;
+
+  ce_copy_options_default (&o, CE_DECODE_BEAM);
+  o.beam = 4;
+  o.variants = 1;
+  o.block_ngram = zh ? 4 : 3;
+  o.max_chars = max_chars;
+  if (ce_copywriter_generate (cw, rows, (int) n, &o, NULL, best, msg) != CE_OK)
+    return FALSE;
+  if (variants > 1)
+    {
+      ce_copy_options_default (&o, CE_DECODE_SAMPLE);
+      o.variants = (int) variants;
+      o.samples = (int) MAX (variants * 3, 8);
+      o.temperature = 0.7f;
+      o.top_p = 0.85f;
+      o.block_ngram = zh ? 4 : 3;
+      o.max_chars = max_chars;
+      if (ce_copywriter_generate (cw, rows, (int) n, &o, rng, samples, msg) != CE_OK)
+        {
+          ce_copy_outputs_free (best, (int) n);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      GPtrArray *v = g_ptr_array_new_with_free_func (g_free);
+      if (best[i].n > 0)
+        g_ptr_array_add (v, g_strdup (best[i].items[0].text));
+      for (int k = 0; k < samples[i].n && v->len < variants; k++)
+        {
+          gboolean dup = FALSE;
+          for (guint j = 0; j < v->len && !dup; j++)
+            dup = g_str_equal (g_ptr_array_index (v, j), samples[i].items[k].text);
+          if (!dup)
+            g_ptr_array_add (v, g_strdup (samples[i].items[k].text));
+        }
+      out[i] = v;
+    }
+  ce_copy_outputs_free (best, (int) n);
+  ce_copy_outputs_free (samples, (int) n);
+  return TRUE;
+}
+
 gboolean
 copyist_generate_job_run (CopyistGenerateJob *job, CopyistGenerateProgressFunc progress, gpointer user_data,
                           GCancellable *cancellable, GError **error)
@@ -713,7 +767,6 @@ copyist_generate_job_run (CopyistGenerateJob *job, CopyistGenerateProgressFunc p
   CeCopywriter *cw = copywriter_from_bytes (job->model, &local);
   gboolean adcopy = g_str_equal (job->field, COPYIST_FIELD_ADCOPY);
   const guint chunk = 32;
-  CeCopyOptions o;
   CeRng rng;
   char msg[CE_MSG_SIZE];
 
@@ -727,62 +780,57 @@ copyist_generate_job_run (CopyistGenerateJob *job, CopyistGenerateProgressFunc p
   for (guint start = 0; start < job->ids->len; start += chunk)
     {
       guint n = MIN (chunk, job->ids->len - start);
-      g_autofree CeCopyOutput *outs = g_new0 (CeCopyOutput, n);
-      g_autofree CeCopyOutput *bodies = g_new0 (CeCopyOutput, n);
-      gboolean zh = g_str_equal (ce_copywriter_language (cw), "zh");
+      g_autofree GPtrArray **heads = g_new0 (GPtrArray *, n);
+      g_autofree GPtrArray **bodies = g_new0 (GPtrArray *, n);
+      gboolean ok;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
           ce_copywriter_free (cw);
           return FALSE;
         }
-      /* The first variant is the beam's best; the others are samples of the model. */
-      ce_copy_options_default (&o, job->variants > 1 ? CE_DECODE_SAMPLE : CE_DECODE_BEAM);
-      o.variants = (int) job->variants;
-      o.samples = (int) MAX (job->variants * 3, 8);
-      o.top_p = 0.9f;
-      o.block_ngram = zh ? 4 : 3;
-      o.max_chars = adcopy ? COPYIST_ADCOPY_HEADLINE_MAX : 0;
-      if (ce_copywriter_generate (cw, (const CeAttrs *const *) &job->attrs->pdata[start], (int) n, &o, &rng, outs, msg) != CE_OK)
-        goto engine_error;
-      if (adcopy)
+      ok = generate_variants (cw, (const CeAttrs *const *) &job->attrs->pdata[start], n, job->variants,
+                              adcopy ? COPYIST_ADCOPY_HEADLINE_MAX : 0, &rng, heads, msg);
+      if (ok && adcopy)
+        ok = generate_variants (cw, (const CeAttrs *const *) &job->attrs_body->pdata[start], n, job->variants,
+                                COPYIST_ADCOPY_BODY_MAX, &rng, bodies, msg);
+      if (!ok)
         {
-          o.max_chars = COPYIST_ADCOPY_BODY_MAX;
-          if (ce_copywriter_generate (cw, (const CeAttrs *const *) &job->attrs_body->pdata[start], (int) n, &o, &rng, bodies, msg) != CE_OK)
+          for (guint i = 0; i < n; i++)
             {
-              ce_copy_outputs_free (outs, (int) n);
-              goto engine_error;
+              if (heads[i])
+                g_ptr_array_unref (heads[i]);
+              if (bodies[i])
+                g_ptr_array_unref (bodies[i]);
             }
+          g_set_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_ENGINE, "%s", msg);
+          ce_copywriter_free (cw);
+          return FALSE;
         }
       for (guint i = 0; i < n; i++)
         {
           GPtrArray *v = g_ptr_array_new ();
-          for (int k = 0; k < outs[i].n; k++)
+          for (guint k = 0; k < heads[i]->len; k++)
             {
               if (adcopy)
                 {
-                  const char *body = bodies[i].n > 0 ? bodies[i].items[MIN (k, bodies[i].n - 1)].text : "";
-                  g_ptr_array_add (v, g_strdup_printf ("%s\n%s", outs[i].items[k].text, body));
+                  const char *body = bodies[i]->len > 0 ? g_ptr_array_index (bodies[i], MIN (k, bodies[i]->len - 1)) : "";
+                  g_ptr_array_add (v, g_strdup_printf ("%s\n%s", (char *) g_ptr_array_index (heads[i], k), body));
                 }
               else
-                g_ptr_array_add (v, g_strdup (outs[i].items[k].text));
+                g_ptr_array_add (v, g_strdup (g_ptr_array_index (heads[i], k)));
             }
           g_ptr_array_add (v, NULL);
           g_ptr_array_add (job->texts, g_ptr_array_free (v, FALSE));
+          g_ptr_array_unref (heads[i]);
+          if (bodies[i])
+            g_ptr_array_unref (bodies[i]);
         }
-      ce_copy_outputs_free (outs, (int) n);
-      if (adcopy)
-        ce_copy_outputs_free (bodies, (int) n);
       if (progress != NULL)
         progress (start + n, job->ids->len, user_data);
     }
   ce_copywriter_free (cw);
   return TRUE;
-
-engine_error:
-  g_set_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_ENGINE, "%s", msg);
-  ce_copywriter_free (cw);
-  return FALSE;
 }
 
 const char * const *

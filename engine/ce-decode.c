@@ -83,6 +83,9 @@ token_allowed (const Ctx *ctx, const Row *row, int32_t token)
     for (int i = 0; i < row->len; i++)
       if (row->hist[i] == token)
         return 0;
+  /* With repetition blocking on, a token never follows itself ("it it"). */
+  if (o->block_ngram > 0 && row->len > 0 && row->hist[row->len - 1] == token)
+    return 0;
   if (o->block_ngram > 0 && row->len >= o->block_ngram - 1)
     {
       int n = o->block_ngram;

@@ -630,7 +630,8 @@ typedef struct {
   float temperature;      /* SAMPLE */
   int top_k;              /* SAMPLE: 0 = off */
   float top_p;            /* SAMPLE: 1 = off */
-  int block_ngram;        /* forbid repeating any n-gram of this size; 0 = off */
+  int block_ngram;        /* forbid repeating any n-gram of this size (and a token
+                             directly after itself); 0 = off */
   int min_tokens;         /* EOS forbidden before this many tokens */
   int max_tokens;         /* hard cap (EOS not counted) */
   int max_chars;          /* hard character budget; 0 = off (needs chars_func) */

@@ -870,6 +870,10 @@ copyist_table_read_async (GFile *file, const CopyistReadOptions *opts, GCancella
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   ReadTaskData *d = g_new0 (ReadTaskData, 1);
 
+  /* libxml2's global set-up is not thread-safe the first time: do it here,
+   * on the caller's thread, before any worker parses. */
+  xmlInitParser ();
+
   d->file = g_object_ref (file);
   if (opts != NULL)
     d->opts = *opts;

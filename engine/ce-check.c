@@ -299,7 +299,8 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
                   if (!seen && n_credited < MAX_CREDIT)
                     credited[n_credited++] = a;
                 }
-              else if (!silent && invented_value < 0 && !(lex->keys[lex->values[v].key].flags & CE_LEX_IGNORE))
+              else if (!silent && invented_value < 0
+                       && !(lex->keys[lex->values[v].key].flags & (CE_LEX_IGNORE | CE_LEX_SOFT)))
                 {
                   bool key_in_row = false;
                   for (int b = 0; b < row->n && !key_in_row; b++)

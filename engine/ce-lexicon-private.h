@@ -28,6 +28,8 @@ typedef struct {
    * of being there (other keys: "near Café Rouge" is the claim itself). */
   const char *const *locative;
   int n_locative;
+  const char *const *soft;      /* keys flagged CE_LEX_SOFT */
+  int n_soft;
 } CeLexTable;
 
 /* Internal key flags (beside CE_LEX_STRICT, CE_LEX_IGNORE): closed keys,

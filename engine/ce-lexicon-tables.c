@@ -239,9 +239,10 @@ static const CeLexRow material_rows[] = {
   { "material", "\xE6\xA3\x89", "\xE6\xA3\x89\xE8\xB4\xA8" },                         /* 棉质 */
   { "material", "\xE4\xBA\x9A\xE9\xBA\xBB", "\xE4\xBA\x9A\xE9\xBA\xBB" },             /* 亚麻 */
   { "material", "\xE6\xA3\x89\xE9\xBA\xBB", "\xE6\xA3\x89\xE9\xBA\xBB" },             /* 棉麻 */
-  { "material", "\xE7\x9C\x9F\xE4\xB8\x9D", "\xE7\x9C\x9F\xE4\xB8\x9D" },             /* 真丝 */
-  { "material", "\xE8\x9A\x95\xE4\xB8\x9D", "\xE8\x9A\x95\xE4\xB8\x9D" },             /* 蚕丝 */
-  { "material", "\xE4\xB8\x9D\xE7\xBB\xB8", "\xE4\xB8\x9D\xE7\xBB\xB8" },             /* 丝绸 */
+  /* silk: 真丝, 蚕丝, 桑蚕丝 and 丝绸 name the same fibre */
+#define SILK(s) { "material", "真丝", s }, { "material", "蚕丝", s }, { "material", "丝绸", s }
+  SILK ("真丝"), SILK ("蚕丝"), SILK ("桑蚕丝"), SILK ("丝绸"),
+#undef SILK
   { "material", "\xE7\xBE\x8A\xE6\xAF\x9B", "\xE7\xBE\x8A\xE6\xAF\x9B" },             /* 羊毛 */
   { "material", "\xE7\xBE\x8A\xE7\xBB\x92", "\xE7\xBE\x8A\xE7\xBB\x92" },             /* 羊绒 */
   { "material", "\xE6\xB6\xA4\xE7\xBA\xB6", "\xE6\xB6\xA4\xE7\xBA\xB6" },             /* 涤纶 */
@@ -283,6 +284,10 @@ static const CeLexRow advertisegen_rows[] = {
 #undef SKIRT
 #undef PANTS
 
+/* Style words are used loosely in the copy ("青春活力", "很潮"): counted
+ * when they are the row's, never invented. */
+static const char *const advertisegen_soft[] = { "风格" };
+
 static const char *const strict_color[] = { "color" };
 static const char *const strict_material[] = { "material" };
 
@@ -290,11 +295,11 @@ static const char *const strict_material[] = { "material" };
 
 const CeLexTable ce__lex_tables[CE_LEX_N_TABLES] = {
   [CE_LEXICON_E2E] = { e2e_rows, N (e2e_rows), NULL, 0, NULL, e2e_strict, N (e2e_strict), 1,
-                       "familyFriendly", "yes", "no", e2e_locative, N (e2e_locative) },
+                       "familyFriendly", "yes", "no", e2e_locative, N (e2e_locative), NULL, 0 },
   [CE_LEXICON_COLORS] = { color_rows, N (color_rows), color_aliases, N (color_aliases), "color",
-                          strict_color, N (strict_color), 0, NULL, NULL, NULL, NULL, 0 },
+                          strict_color, N (strict_color), 0, NULL, NULL, NULL, NULL, 0, NULL, 0 },
   [CE_LEXICON_MATERIALS] = { material_rows, N (material_rows), material_aliases, N (material_aliases), "material",
-                             strict_material, N (strict_material), 0, NULL, NULL, NULL, NULL, 0 },
+                             strict_material, N (strict_material), 0, NULL, NULL, NULL, NULL, 0, NULL, 0 },
   [CE_LEXICON_ADVERTISEGEN] = { advertisegen_rows, N (advertisegen_rows), NULL, 0, NULL, NULL, 0, 1,
-                                NULL, NULL, NULL, NULL, 0 },
+                                NULL, NULL, NULL, NULL, 0, advertisegen_soft, N (advertisegen_soft) },
 };

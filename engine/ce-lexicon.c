@@ -344,6 +344,14 @@ ce_lexicon_add_builtin (CeLexicon *lex, CeLexiconBuiltin which, char *msg)
       else
         lex->keys[k].flags |= CE_LEX_LOCATIVE_;
     }
+  for (int i = 0; i < t->n_soft && st == CE_OK; i++)
+    {
+      int k = get_key (lex, t->soft[i]);
+      if (k < 0)
+        st = CE_ERR_NOMEM;
+      else
+        lex->keys[k].flags |= CE_LEX_SOFT;
+    }
   for (int i = 0; i < t->n_strict && st == CE_OK; i++)
     {
       int k = get_key (lex, t->strict[i]);

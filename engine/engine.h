@@ -335,12 +335,15 @@ typedef enum {
   CE_LEXICON_COLORS,     /* English and Chinese colours; key "color" */
   CE_LEXICON_MATERIALS,  /* English and Chinese materials; key "material" */
   CE_LEXICON_ADVERTISEGEN, /* AdvertiseGen's 类型 (上衣, 裙, 裤) and the garment
-                              words that realise them (外套, 连衣裙, 牛仔裤 …) */
+                              words that realise them (外套, 连衣裙, 牛仔裤 …);
+                              风格 is CE_LEX_SOFT */
 } CeLexiconBuiltin;
 
 enum {
   CE_LEX_STRICT = 1 << 0,  /* a mention when the row lacks the key counts as invented */
   CE_LEX_IGNORE = 1 << 1,  /* the key is not checked at all (free text, SKU …) */
+  CE_LEX_SOFT = 1 << 2,    /* mentions count, but its values are never invented:
+                              words used loosely (风格 青春 "youthful", 潮 "trendy") */
 };
 
 CeLexicon *ce_lexicon_new  (void);

@@ -379,6 +379,19 @@ test_check_cjk (void)
       g_assert_cmpuint (c.mentioned[i].char_end, ==, 4);
     }
   ce_attrs_clear (&coat);
+  /* synonyms of silk; a soft key's values are never invented */
+  CeAttrs silk;
+  parse (&silk, "材质#蚕丝*风格#简约");
+  g_assert_cmpint (ce_lexicon_add (lex, "风格", "青春", NULL, msg), ==, CE_OK);
+  g_assert_cmpint (ce_fact_check (lex, &silk, "简约的真丝衬衫，青春活力", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 2);
+  g_assert_cmpint (c.n_invented, ==, 1);   /* 青春: 风格 is in the row */
+  g_assert_cmpint (ce_lexicon_set_flags (lex, "风格", CE_LEX_SOFT, msg), ==, CE_OK);
+  g_assert_cmpint (ce_fact_check (lex, &silk, "简约的真丝衬衫，青春活力", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 2);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  ce_attrs_clear (&silk);
   /* a longer colour is one span: 米白色 is not 白色 */
   g_assert_cmpint (ce_fact_check (lex, &a, "米白色上衣", -1, &c, msg), ==, CE_OK);
   g_assert_cmpint (c.n_invented, ==, 1);

@@ -132,6 +132,79 @@ decoded_plausibility (const guint8 *d, gsize len, const char *encoding)
   return 0.9 * (1.0 - (double) bad / (double) total);
 }
 
+static gboolean
+is_single_byte_charset (const char *name)
+{
+  return g_str_has_prefix (name, "WINDOWS-") || g_str_has_prefix (name, "ISO-8859") || g_str_has_prefix (name, "KOI8")
+         || g_str_has_prefix (name, "MAC") || g_str_has_prefix (name, "IBM") || g_str_has_prefix (name, "CP")
+         || g_str_has_prefix (name, "VISCII") || g_str_has_prefix (name, "TIS-620");
+}
+
+/* In real Latin text a byte >= 0x80 is a letter next to an ASCII letter
+ * ("café", "Größe"); in CJK bytes read as Latin, high bytes come in runs
+ * and read as symbols ("Ãû³Æ"). The share of high bytes that look right. */
+static double
+latin_plausibility (const guint8 *d, gsize len)
+{
+  gsize high = 0, good = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (d[i] < 0x80)
+        continue;
+      high++;
+      gboolean left = i > 0 && g_ascii_isalpha (d[i - 1]);
+      gboolean right = i + 1 < len && g_ascii_isalpha (d[i + 1]);
+      /* Latin-1 letters: 0xC0–0xFF except × ÷. */
+      gboolean letter = d[i] >= 0xc0 && d[i] != 0xd7 && d[i] != 0xf7;
+      if (letter && (left || right))
+        good++;
+    }
+  return high == 0 ? 1.0 : (double) good / (double) high;
+}
+
+/* The CJK encoding that decodes D cleanly into the most ideographs (and
+ * kana for Shift_JIS), or NULL when none reads it as CJK text. */
+static const char *
+best_cjk_encoding (const guint8 *d, gsize len)
+{
+  static const char * const candidates[] = { "GB18030", "BIG5", "SHIFT_JIS" };
+  const char *best = NULL;
+  double best_score = 0.9;   /* below this, not convincingly CJK */
+
+  for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+    {
+      gsize read = 0, written = 0;
+      g_autofree char *out = g_convert ((const char *) d, (gssize) len, "UTF-8", candidates[k], &read, &written, NULL);
+      gsize total = 0, good = 0;
+
+      /* A character cut by the end of the sample is fine. */
+      if (out == NULL && read + 4 >= len && read > 0)
+        out = g_convert ((const char *) d, (gssize) read, "UTF-8", candidates[k], NULL, &written, NULL);
+      if (out == NULL)
+        continue;
+      for (const char *p = out; *p; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+          if (c < 0x80)
+            continue;
+          total++;
+          if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f)
+              || (c >= 0xff01 && c <= 0xff5e) || (k == 2 && c >= 0x3040 && c <= 0x30ff))
+            good++;
+        }
+      if (total == 0)
+        continue;
+      double score = (double) good / (double) total;
+      if (score > best_score + 1e-9)
+        {
+          best = candidates[k];
+          best_score = score;
+        }
+    }
+  return best;
+}
+
 void
 text_guess_encoding (const guint8 *d, gsize len, TextEncodingGuess *guess)
 {
@@ -186,6 +259,22 @@ text_guess_encoding (const guint8 *d, gsize len, TextEncodingGuess *guess)
   uchardet_data_end (ud);
   guess->encoding = normalise_charset (uchardet_get_charset (ud));
   uchardet_delete (ud);
+
+  /* Short Chinese files (a header and a few rows) are often taken for a
+   * Latin code page, which would import mojibake silently: when the Latin
+   * reading is implausible and a CJK encoding reads the bytes cleanly, take
+   * the CJK one. */
+  if (is_single_byte_charset (guess->encoding) && latin_plausibility (d, MIN (len, (gsize) 65536)) < 0.5)
+    {
+      const char *cjk = best_cjk_encoding (d, MIN (len, (gsize) 65536));
+      if (cjk != NULL)
+        {
+          g_free (guess->encoding);
+          guess->encoding = g_strdup (cjk);
+          guess->confidence = 0.6;
+          return;
+        }
+    }
   if (g_ascii_strcasecmp (guess->encoding, "UTF-8") == 0)
     guess->confidence = 0.5;
   else

@@ -270,6 +270,21 @@ test_encodings (void)
     g_assert_cmpstr (copyist_table_get (t, 0, 1), ==, "Crème brûlée set");
   }
   {
+    /* Short files (a header and one row) that detectors take for a Latin
+     * code page: still read as Chinese, not as mojibake. */
+    struct { const char *name, *encoding, *text, *cell; } shorts[] = {
+      { "short-gbk.csv", "GBK", "名称,价格\n苹果,5\n", "苹果" },
+      { "short-big5.csv", "BIG5", "名稱,價格\n蘋果,5\n", "蘋果" },
+      { "short-sjis.csv", "SHIFT_JIS", "名前,価格\nりんご,5\n", "りんご" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (shorts); i++)
+      {
+        g_autoptr(GFile) f = write_encoded (shorts[i].name, shorts[i].text, shorts[i].encoding, "", 0);
+        g_autoptr(CopyistTable) t = expect_table (f, NULL, 2, 1);
+        g_assert_cmpstr (copyist_table_get (t, 0, 0), ==, shorts[i].cell);
+      }
+  }
+  {
     /* The guess can be overridden; preview and import use the same option. */
     g_autoptr(GFile) f = write_encoded ("override.csv", chinese_csv, "GB18030", "", 0);
     CopyistReadOptions opts;

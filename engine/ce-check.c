@@ -98,7 +98,7 @@ longest_surface (const CeLexicon *lex, const CeFolded *f, size_t p, size_t *end)
  * span there: NEGATED ("not", "isn't" …), LOCATIVE ("north of the", "near
  * the", "outside" …: a place relative to the value, no claim of it) or
  * PLAIN. */
-typedef enum { CUE_PLAIN, CUE_NEGATED, CUE_LOCATIVE } Cue;
+typedef enum { CUE_PLAIN, CUE_NEGATED, CUE_LOCATIVE, CUE_PAIRED } Cue;
 
 static bool
 word_is (const CeFolded *f, size_t q, size_t end, const char *w)
@@ -136,6 +136,44 @@ cue_before (const CeFolded *f, size_t p)
           return CUE_LOCATIVE;
     }
   return CUE_PLAIN;
+}
+
+/* 1 when the few characters before CJK entry P (in the same clause) pair
+ * the product with something else: 搭配黑色裤子 names the trousers' colour,
+ * not the product's; 能跟牛仔裤 is no claim that the product is jeans. */
+static bool
+cjk_pairing_before (const CeFolded *f, size_t p)
+{
+  static const char *const cues[] = { "搭配", "搭", "配", "跟", "与", "叠穿", "内搭", "外搭", "配上", "加" };
+  size_t start = p;
+  while (start > 0 && p - start < 6)
+    {
+      uint32_t c = f->cp[start - 1];
+      if (c == 0xFF0C || c == 0x3002 || c == 0xFF01 || c == 0xFF1B || c == 0x3001 || c == ',' || c == '.'
+          || c == '!' || c == ';' || c == 0xFF1F || c == '?')
+        break;
+      start--;
+    }
+  for (size_t c = 0; c < sizeof cues / sizeof *cues; c++)
+    {
+      /* the cue's code points */
+      uint32_t cp[4];
+      size_t n = 0;
+      const unsigned char *u = (const unsigned char *) cues[c];
+      size_t len = strlen (cues[c]);
+      for (size_t i = 0; i < len && n < 4;)
+        {
+          int k = ce__utf8_decode (u, len, i, &cp[n]);
+          if (k == 0)
+            break;
+          i += (size_t) k;
+          n++;
+        }
+      for (size_t q = start; q + n <= p; q++)
+        if (memcmp (f->cp + q, cp, n * sizeof *cp) == 0)
+          return true;
+    }
+  return false;
 }
 
 /* The row attribute VALUE (a lexicon value) realises, preferring one not
@@ -275,7 +313,7 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
         credited[n_credited++] = row_attr;
       if (node >= 0 && lex_end == end)
         {
-          Cue cue = cue_before (f, p);
+          Cue cue = ce__is_cjk (f->cp[p]) ? (cjk_pairing_before (f, p) ? CUE_PAIRED : CUE_PLAIN) : cue_before (f, p);
           for (int pl = lex->nodes[node].payload; pl >= 0; pl = lex->payloads[pl].next)
             {
               int v = lex->payloads[pl].value;
@@ -283,7 +321,7 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
                * other negated value ("not in the city centre") or a place
                * relative to one ("north of the city centre") is no claim,
                * unless it is the row's own */
-              bool silent = cue == CUE_NEGATED
+              bool silent = cue == CUE_NEGATED || cue == CUE_PAIRED
                             || (cue == CUE_LOCATIVE && (lex->keys[lex->values[v].key].flags & CE_LEX_LOCATIVE_));
               if (cue == CUE_NEGATED && lex->values[v].negation >= 0)
                 {

@@ -393,10 +393,11 @@ void     ce_check_clear (CeCheck *c);
  * row's own values always count as surfaces. A span realising one of the
  * row's values is a mention (a row value nested in a mention or in a CJK
  * compound is one too); otherwise it is invented when its key is in the
- * row or is CE_LEX_STRICT — unless negated ("not in the city centre") or,
- * for place keys, relative ("north of the city centre"): no claim. A
- * negated familyFriendly=yes surface realises "no". Invalid UTF-8:
- * CE_ERR_FORMAT with the byte offset. */
+ * row or is CE_LEX_STRICT — unless negated ("not in the city centre"),
+ * relative for place keys ("north of the city centre") or, in CJK text,
+ * paired with the product (搭配黑色裤子): no claim. A negated
+ * familyFriendly=yes surface realises "no". Invalid UTF-8: CE_ERR_FORMAT
+ * with the byte offset. */
 CeStatus ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdiff_t len,
                         CeCheck *out, char *msg);
 /* (missing + invented) / values of one check; 0 when the row has no values. */

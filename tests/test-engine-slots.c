@@ -379,6 +379,16 @@ test_check_cjk (void)
       g_assert_cmpuint (c.mentioned[i].char_end, ==, 4);
     }
   ce_attrs_clear (&coat);
+  /* what the product is paired with is no claim about it */
+  CeAttrs top;
+  parse (&top, "类型#上衣*颜色#白色");
+  g_assert_cmpint (ce_fact_check (lex, &top, "白色上衣，搭配黑色裤子", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_mentioned, ==, 2);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  g_assert_cmpint (ce_fact_check (lex, &top, "黑色上衣，白色领口", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_invented, ==, 1);
+  assert_mention (&c.invented[0], "黑色", 0, 2, 0, 6);
+  ce_attrs_clear (&top);
   /* synonyms of silk; a soft key's values are never invented */
   CeAttrs silk;
   parse (&silk, "材质#蚕丝*风格#简约");

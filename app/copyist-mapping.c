@@ -421,6 +421,21 @@ guess (const char * const *headers, const CopyistTable *table)
           assigned[c] = COPYIST_FIELD_NONE;
       }
 
+  /* A long free-text column nobody mapped (notes, a second description, E2E's
+   * ref_tokenized) is not an attribute: ignore it unless the user maps it. */
+  if (table != NULL && table->rows->len > 0)
+    for (guint c = 0; c < n; c++)
+      {
+        gsize total = 0;
+        guint checked = 0;
+        if (assigned[c] != COPYIST_FIELD_NONE)
+          continue;
+        for (guint r = 0; r < table->rows->len && checked < 50; r++, checked++)
+          total += strlen (copyist_table_get (table, r, c));
+        if (total / checked > 80)
+          copyist_mapping_set (m, headers[c], COPYIST_FIELD_NONE);
+      }
+
   for (guint c = 0; c < n; c++)
     if (assigned[c] != COPYIST_FIELD_NONE)
       copyist_mapping_set (m, headers[c], assigned[c]);

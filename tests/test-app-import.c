@@ -350,7 +350,8 @@ test_attribute_lists (void)
   g_assert_cmpstr (coat->adcopy_body, ==, "简约而不简单的牛仔外套。");
   g_assert_cmpstr (coat->language, ==, "zh");
 
-  const char *e2e = "mr,ref\n\"name[The Vaults], eatType[pub], priceRange[more than £30]\",The Vaults is a pub.\n";
+  const char *e2e = "mr,ref,ref_tokenized\n\"name[The Vaults], eatType[pub], priceRange[more than £30]\",The Vaults is a pub.,"
+                    "\"the vaults is a pub that is not family-friendly , it is near café adriatic and costs more than £ 30 .\"\n";
   g_autoptr(GPtrArray) rest = import_text ("e2e.csv", e2e, NULL, NULL, &error);
   g_assert_no_error (error);
   CopyistRecord *vaults = g_ptr_array_index (rest, 0);
@@ -358,6 +359,8 @@ test_attribute_lists (void)
   g_assert_cmpstr (copyist_record_get_attribute (vaults, "eatType"), ==, "pub");
   g_assert_cmpstr (copyist_record_get_attribute (vaults, "priceRange"), ==, "more than £30");
   g_assert_cmpstr (vaults->description, ==, "The Vaults is a pub.");
+  /* A long free-text column is ignored, not taken as an attribute. */
+  g_assert_null (copyist_record_get_attribute (vaults, "ref_tokenized"));
 
   /* A broken packed cell fails its row with the parser's reason. */
   CopyistRowReport report;

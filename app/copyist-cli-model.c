@@ -450,7 +450,7 @@ products_collect (Products *p, CopyistDataset *ds, gboolean unique)
         }
       g_hash_table_insert (seen, e->attrs_key, GUINT_TO_POINTER (p->rows->len));
       g_ptr_array_add (p->rows, &e->attrs);
-      g_ptr_array_add (p->keys, e->attrs_key);
+      g_ptr_array_add (p->keys, e->attrs_text);
       g_ptr_array_add (p->refs, g_ptr_array_new ());
       if (e->text != NULL)
         g_ptr_array_add (g_ptr_array_index (p->refs, p->rows->len - 1), e->text);

@@ -15,6 +15,7 @@ example_free (CopyistExample *ex)
   ce_attrs_clear (&ex->attrs);
   g_free (ex->text);
   g_free (ex->attrs_key);
+  g_free (ex->attrs_text);
   g_free (ex);
 }
 
@@ -129,6 +130,7 @@ copyist_dataset_read (GFile *file, const char *attr_columns, const char *text_co
         char *key = ce_attrs_format (&ex->attrs, CE_ATTRS_BRACKETS);
         ex->attrs_key = g_strdup (key);
         free (key);
+        ex->attrs_text = g_strdup (n_cols == 1 ? row->cells[cols[0]] : ex->attrs_key);
       }
 
       if (text_col >= 0)

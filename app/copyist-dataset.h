@@ -32,6 +32,7 @@ typedef struct {
   char *text;          /* NULL when no text column was asked for */
   guint line;          /* line/row in the file, for messages */
   char *attrs_key;     /* canonical attributes (groups references of one product) */
+  char *attrs_text;    /* the attributes as the file wrote them (one column), else attrs_key */
 } CopyistExample;
 
 typedef struct {

@@ -146,7 +146,7 @@ test_train_generate_eval (Fixture *f, gconstpointer data)
     {
       g_auto(GStrv) cols = g_strsplit (lines[i], "\t", -1);
       g_assert_cmpuint (g_strv_length (cols), ==, 2);
-      g_assert_true (g_str_has_prefix (cols[0], "color["));
+      g_assert_true (g_str_has_prefix (cols[0], "name[Item 90"));
       g_assert_null (strchr (cols[1], '<'));
       /* The unseen name is copied through its slot. */
       g_assert_nonnull (strstr (cols[1], i == 0 ? "Item 900" : "Item 901"));

@@ -90,8 +90,12 @@ train_progress_cb (void *user, const CeTrainProgress *p)
   format_duration (p->elapsed, el, sizeof el);
   if (p->epoch_end)
     {
-      printf ("epoch %d done: step %d, held-out xent %.4f, held-out BLEU %.4f%s, elapsed %s\n",
-              p->epoch, p->step, p->heldout_xent, p->heldout_score, p->improved ? " (best, saved)" : "", el);
+      printf ("epoch %d done: step %d, held-out xent %.4f, held-out BLEU %.4f%s, variant distinct-2 %.3f, elapsed %s\n",
+              p->epoch, p->step, p->heldout_xent, p->heldout_score, p->improved ? " (best, saved)" : "",
+              ce_copywriter_diversity (tc->cw), el);
+      if (ce_copywriter_collapse_epoch (tc->cw) > 0)
+        printf ("mode collapse: the sampled variants stopped differing (distinct-2 %.3f); stopping with the best model\n",
+                ce_copywriter_diversity (tc->cw));
     }
   else if (tc->kind == CE_MODEL_ARAE)
     printf ("epoch %d step %d/%d  reconstruction %.4f  critic %.4f  generator %.4f  %.0f tok/s  lr %.2g  elapsed %s  ETA %s\n",
@@ -301,7 +305,7 @@ copyist_cli_train (int argc, char **argv)
     char el[32];
     format_duration (res.seconds, el, sizeof el);
     printf ("%s after %d epochs, %d steps, %s; best held-out BLEU %.4f at epoch %d; model written to %s\n",
-            res.cancelled ? "cancelled" : "done", res.epochs, res.steps, el, res.best_score, res.best_epoch, out);
+            ce_copywriter_collapse_epoch (tc.cw) > 0 ? "stopped (mode collapse)" : res.cancelled ? "cancelled" : "done", res.epochs, res.steps, el, res.best_score, res.best_epoch, out);
   }
   ce_copywriter_free (tc.cw);
   return 0;

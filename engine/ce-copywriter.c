@@ -39,6 +39,10 @@ struct CeCopywriter {
   char language[4];
   int median_tgt;          /* tokens */
   int max_tgt_tokens;
+  double diversity;        /* distinct-2 of sampled variants at the last evaluation */
+  double best_diversity;
+  int collapse_epoch;      /* > 0: mode collapse detected after this epoch */
+  int evals;
 };
 
 void
@@ -966,6 +970,77 @@ typedef struct {
   const CeTrainOptions *outer;
 } EvalCtx;
 
+/* Mode collapse watch: 5 sampled variants for up to 40 held-out products;
+ * their mean distinct-2 is the spread of the latent codes as text. When it
+ * falls below a third of the best seen (and under 0.2), a GAN's generator
+ * has collapsed onto few outputs: training stops with the best model kept. */
+static void
+check_diversity (EvalCtx *ec, char *msg)
+{
+  CeCopywriter *cw = ec->cw;
+  int n = ec->n < 40 ? ec->n : 40;
+  CeCopyOutput *outs = calloc ((size_t) (n > 0 ? n : 1), sizeof *outs);
+  CeCopyOptions o;
+  CeRng rng;
+  double sum = 0;
+  int counted = 0;
+
+  if (outs == NULL || n == 0)
+    {
+      free (outs);
+      return;
+    }
+  ce_copy_options_default (&o, CE_DECODE_SAMPLE);
+  o.samples = 5;
+  o.variants = 5;
+  o.rerank = 0;
+  o.temperature = 1.0f;
+  o.top_p = 1.0f;
+  ce_rng_seed (&rng, 12345);
+  if (ce_copywriter_generate (cw, ec->rows, n, &o, &rng, outs, msg) == CE_OK)
+    {
+      for (int i = 0; i < n; i++)
+        {
+          const char *v[5];
+          double d;
+          /* Identical samples were merged: pad with copies so that a
+           * collapsed row scores low, as it should. */
+          for (int k = 0; k < 5; k++)
+            v[k] = outs[i].n > 0 ? outs[i].items[k < outs[i].n ? k : 0].text : "";
+          if (ce_distinct (5, v, strcmp (cw->language, "zh") == 0 ? CE_METRIC_CHARS : CE_METRIC_WORDS, 2, &d, msg) == CE_OK)
+            {
+              sum += d;
+              counted++;
+            }
+        }
+      ce_copy_outputs_free (outs, n);
+    }
+  free (outs);
+  if (counted == 0)
+    return;
+  cw->evals++;
+  cw->diversity = sum / counted;
+  if (cw->diversity > cw->best_diversity)
+    cw->best_diversity = cw->diversity;
+  /* Only the GAN's generator collapses this way; a VAE on very regular text
+   * may legitimately write near-identical variants. */
+  if (ce_model_get_config (cw->model)->kind == CE_MODEL_ARAE
+      && cw->evals >= 2 && cw->collapse_epoch == 0 && cw->diversity < 0.2 && cw->diversity < cw->best_diversity / 3.0)
+    cw->collapse_epoch = cw->evals;
+}
+
+double
+ce_copywriter_diversity (const CeCopywriter *cw)
+{
+  return cw->evals > 0 ? cw->diversity : NAN;
+}
+
+int
+ce_copywriter_collapse_epoch (const CeCopywriter *cw)
+{
+  return cw->collapse_epoch;
+}
+
 static double
 eval_bleu_cb (void *user, CeModel *model)
 {
@@ -989,6 +1064,7 @@ eval_bleu_cb (void *user, CeModel *model)
                       strcmp (ec->cw->language, "zh") == 0 ? CE_METRIC_CHARS : CE_METRIC_WORDS,
                       &bleu, msg) != CE_OK)
     bleu = NAN;
+  check_diversity (ec, msg);
 out:
   if (outs != NULL)
     ce_copy_outputs_free (outs, ec->n);
@@ -1081,7 +1157,9 @@ static int
 tramp_cancel (void *user)
 {
   Tramp *t = user;
-  return t->outer->cancel (t->outer->user);
+  if (t->ec->cw != NULL && t->ec->cw->collapse_epoch > 0)
+    return 1;
+  return t->outer->cancel != NULL && t->outer->cancel (t->outer->user);
 }
 
 static CeStatus
@@ -1136,7 +1214,7 @@ ce_copywriter_train (CeCopywriter *cw, const CeCopyExample *train, int n,
   tr.outer = opts;
   o.user = &tr;
   o.progress = opts->progress != NULL ? tramp_progress : NULL;
-  o.cancel = opts->cancel != NULL ? tramp_cancel : NULL;
+  o.cancel = opts->cancel != NULL || ec.n > 0 ? tramp_cancel : NULL;
   o.keep = opts->keep != NULL ? tramp_keep : NULL;
   o.eval = ec.n > 0 || opts->eval != NULL ? tramp_eval : NULL;
   st = ce_train (cw->model, ds, hs, &o, result, msg);

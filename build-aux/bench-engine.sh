@@ -36,6 +36,39 @@ if /usr/bin/python3 -c 'import torch' 2>/dev/null && [ -f "$ref" ]; then
     OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$ref" --variant "$variant" --threads 2 \
       --steps "$steps" | sed 's/^{/{"engine": "torch", /' | tee -a "$out"
   done
+  # CPU seconds per training step of the same reference models (the
+  # reference classes imported from its script): steadier than wall time
+  # when the machine is shared
+  echo "== PyTorch reference, CPU time per training step"
+  OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 - "$ref" "$steps" <<'PY' | tee -a "$out"
+import json, os, statistics, sys, time
+import torch
+sys.path.insert(0, os.path.dirname(os.path.abspath(sys.argv[1])))
+import torch_seq2seq_bench as R
+steps = int(sys.argv[2])
+torch.set_num_threads(2)
+for variant in ("stepwise", "fused"):
+    torch.manual_seed(0)
+    model = R.Seq2Seq(variant)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    src = torch.randint(2, R.V, (R.B, R.S))
+    tgt = torch.randint(2, R.V, (R.B, R.T))
+    def step():
+        opt.zero_grad(set_to_none=True)
+        model.loss(src, tgt).backward()
+        opt.step()
+    for _ in range(3):
+        step()
+    cpu, wall = [], []
+    for _ in range(steps):
+        c0, w0 = time.process_time(), time.perf_counter()
+        step()
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+    print(json.dumps(dict(engine="torch", what="train_step_cpu", variant=variant, threads=2,
+                          cpu_sec_per_step_median=round(statistics.median(cpu), 5),
+                          sec_per_step_median=round(statistics.median(wall), 5))), flush=True)
+PY
   # ours once more after the reference: on a shared machine the load moves,
   # so each side gets its better run
   echo "== copyist engine again (training only)"
@@ -68,6 +101,12 @@ for variant, target in (("stepwise", 2.5), ("fused", 1.3)):
         print(f"PyTorch {variant}: {ref['tgt_tokens_per_s_median']:.0f} tokens/s -> ratio {ratio:.2f}x "
               f"of medians, {ratio_best:.2f}x of best steps "
               f"(target >= {target}x: {'met' if ratio >= target else 'NOT met'})")
+for variant, target in (("stepwise", 2.5), ("fused", 1.3)):
+    ref = pick("torch", "train_step_cpu", variant=variant)
+    if runs and ref and all("cpu_sec_per_step_median" in r for r in runs):
+        c = min(r["cpu_sec_per_step_median"] for r in runs)
+        print(f"CPU seconds per step: copyist {c:.3f}, PyTorch {variant} {ref['cpu_sec_per_step_median']:.3f} "
+              f"-> {ref['cpu_sec_per_step_median'] / c:.2f}x less CPU per step (load-robust; target {target}x)")
 for r in rows:
     if r.get("engine") == "copyist" and r.get("what") == "greedy_decode_batch1":
         print(f"copyist greedy batch 1, 40 tokens, {r['threads']} BLAS thread(s): {r['ms_median']:.1f} ms "

@@ -662,6 +662,32 @@ copyist_project_get_file (CopyistProject *self)
   return self->file;
 }
 
+gboolean
+copyist_project_check (CopyistProject *self, GError **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *first = NULL;
+  int rc;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  stmt = project_stmt (self, "PRAGMA integrity_check (5)", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    first = project_column_dup (stmt, 0);
+  else
+    project_set_error (self, error, sqlite3_extended_errcode (self->db), _("checking the project"));
+  sqlite3_reset (stmt);
+  if (first == NULL)
+    return FALSE;
+  if (strcmp (first, "ok") == 0)
+    return TRUE;
+  g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_CORRUPT, "%s: %s (%s)", self->path,
+               _("the project file is damaged"), first);
+  return FALSE;
+}
+
 int
 copyist_project_get_opened_schema_version (CopyistProject *self)
 {

@@ -187,6 +187,11 @@ CopyistProject *copyist_project_open  (GFile *file, gboolean create, GError **er
  * calls on PROJECT fail with an error. Also done on finalize. */
 gboolean        copyist_project_close (CopyistProject *project, GError **error);
 GFile          *copyist_project_get_file (CopyistProject *project);
+/* Reads the whole file (PRAGMA integrity_check): FALSE with CORRUPT and the
+ * first problem SQLite names when it is damaged. Opening only reads the
+ * header and schema (fast for big projects); damage elsewhere surfaces as a
+ * CORRUPT error from the call that reads it, or from this check. */
+gboolean        copyist_project_check (CopyistProject *project, GError **error);
 /* The schema version found in the file before any migration on open. */
 int             copyist_project_get_opened_schema_version (CopyistProject *project);
 

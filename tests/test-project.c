@@ -180,6 +180,7 @@ test_create_and_reopen (Fixture *f, gconstpointer data)
   g_autoptr(CopyistProject) again = NULL;
 
   g_assert_cmpint (copyist_project_count_products (f->project, &error), ==, 0);
+  g_assert_true (copyist_project_check (f->project, &error));
   g_assert_false (copyist_project_can_undo (f->project));
   g_assert_false (copyist_project_can_redo (f->project));
   g_assert_cmpint (copyist_project_get_opened_schema_version (f->project), ==, 0);
@@ -865,6 +866,36 @@ test_not_a_project (Fixture *f, gconstpointer data)
       bad[i] = (char) (i * 7 + 3);
     g_assert_true (g_file_set_contents (corrupt, bad, (gssize) good_len, NULL));
     assert_refused (corrupt, COPYIST_PROJECT_ERROR_CORRUPT, "damaged");
+  }
+
+  /* Garbage in the middle of the file: it may open (only the header and
+   * schema are read), but reading the damage gives CORRUPT, never a crash,
+   * and the check finds it. */
+  {
+    g_autofree char *bad = g_memdup2 (good, good_len);
+    g_autofree char *middle = g_build_filename (f->dir, "middle.copyist", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (middle);
+    g_autoptr(GError) local = NULL;
+    g_autoptr(CopyistProject) damaged = NULL;
+
+    for (gsize i = 4096; i < good_len; i++)
+      bad[i] = (char) (i * 13 + 1);
+    g_assert_true (g_file_set_contents (middle, bad, (gssize) good_len, NULL));
+    damaged = copyist_project_open (file, FALSE, &local);
+    if (damaged != NULL)
+      {
+        g_autoptr(GPtrArray) records = copyist_project_dup_records (damaged, NULL, FALSE, &local);
+        if (records != NULL)
+          {
+            g_assert_false (copyist_project_check (damaged, &local));
+            g_assert_error (local, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_CORRUPT);
+          }
+      }
+    g_assert_nonnull (local);
+    g_assert_true (local->domain == COPYIST_PROJECT_ERROR);
+    g_assert_true (local->code == COPYIST_PROJECT_ERROR_CORRUPT || local->code == COPYIST_PROJECT_ERROR_NOT_A_PROJECT);
+    g_assert_nonnull (strstr (local->message, "middle.copyist"));
+    g_test_message ("damaged in the middle: %s", local->message);
   }
 
   /* A newer schema version: refused, untouched. */

@@ -147,6 +147,7 @@ time_sqlite3_shell (const char *dir, const char *sql_path, double *cpu)
   g_autofree char *shell = g_find_program_in_path ("sqlite3");
   g_autofree char *db = g_build_filename (dir, "reference.db", NULL);
   g_autofree char *command = NULL;
+  g_autofree char *shell_out = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
   gint64 start;
@@ -156,7 +157,7 @@ time_sqlite3_shell (const char *dir, const char *sql_path, double *cpu)
   command = g_strdup_printf ("sh -c '\"%s\" \"%s\" < \"%s\"'", shell, db, sql_path);
   getrusage (RUSAGE_CHILDREN, &before);
   start = g_get_monotonic_time ();
-  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error) || !g_spawn_check_wait_status (status, NULL))
+  if (!g_spawn_command_line_sync (command, &shell_out, NULL, &status, &error) || !g_spawn_check_wait_status (status, NULL))
     return -1.0;
   getrusage (RUSAGE_CHILDREN, &after);
   *cpu = (double) (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec - before.ru_stime.tv_sec)

@@ -107,7 +107,12 @@ build_query (CopyistProductList *self, GPtrArray *params)
           g_ptr_array_add (params, g_strdup (terms[i]));
         }
     }
-  g_string_append_printf (sql, " ORDER BY %s%s, p.position%s, p.id%s", sort_keys[self->sort], dir, dir, dir);
+  /* Positions are unique, so they settle every tie; with no extra term the
+   * (key, position) indexes deliver the order without a sort. */
+  if (self->sort == COPYIST_PRODUCT_SORT_POSITION)
+    g_string_append_printf (sql, " ORDER BY p.position%s", dir);
+  else
+    g_string_append_printf (sql, " ORDER BY %s%s, p.position%s", sort_keys[self->sort], dir, dir);
   return g_string_free (sql, FALSE);
 }
 

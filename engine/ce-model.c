@@ -558,15 +558,16 @@ ce_model_n_params (const CeModel *model)
 
 /* ---- optimiser step ---------------------------------------------------------- */
 
+/* The global gradient norm, summed in double, is finite exactly when every
+ * gradient is (a float squared cannot overflow a double): one pass serves
+ * both the NaN/Inf check and clipping. */
 static CeStatus
-check_finite (CeModel *model, double objective, CeParamGroup group, char *msg)
+check_finite (double objective, double norm, char *msg)
 {
-  const CeTensorTable *tb = &model->table;
-  if (!isfinite (objective)
-      || !ce_all_finite (model->grads, tb->group_begin[group], tb->group_end[group]))
+  if (!isfinite (objective) || !isfinite (norm))
     {
       snprintf (msg, CE_MSG_SIZE, "training step: the loss or the gradients are not finite "
-                "(loss %g); weights left unchanged", objective);
+                "(loss %g, gradient norm %g); weights left unchanged", objective, norm);
       return CE_ERR_NUMERIC;
     }
   return CE_OK;
@@ -586,12 +587,14 @@ ce_model_train_step (CeModel *model, const CeBatch *batch, const CeTrainParams *
   CeStatus st = ce_model_forward_backward (model, batch, params, CE_PASS_TRAIN, &l, msg);
   if (st != CE_OK)
     return st;
-  st = check_finite (model, model->objective, CE_GROUP_AE, msg);
-  if (st != CE_OK)
-    return st;
   const CeTensorTable *tb = &model->table;
   const size_t lo = tb->group_begin[CE_GROUP_AE], hi = tb->group_end[CE_GROUP_AE];
-  l.grad_norm = ce_grad_clip (model->grads, lo, hi, params->clip_norm);
+  l.grad_norm = ce_grad_norm (model->grads, lo, hi);
+  st = check_finite (model->objective, l.grad_norm, msg);
+  if (st != CE_OK)
+    return st;
+  if (params->clip_norm > 0.0f && l.grad_norm > params->clip_norm)
+    ce_grad_scale (model->grads, lo, hi, (float) (params->clip_norm / l.grad_norm));
   model->adam_t[CE_GROUP_AE]++;
   ce_adam_update (model->params, model->grads, model->adam_m, model->adam_v, lo, hi,
                   model->adam_t[CE_GROUP_AE], params->lr, params->beta1, params->beta2,

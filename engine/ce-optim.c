@@ -36,16 +36,19 @@ ce_grad_norm (const float *g, size_t begin, size_t end)
   return sqrt (acc);
 }
 
+void
+ce_grad_scale (float *g, size_t begin, size_t end, float scale)
+{
+  for (size_t i = begin; i < end; i++)
+    g[i] *= scale;
+}
+
 double
 ce_grad_clip (float *g, size_t begin, size_t end, float max_norm)
 {
   double norm = ce_grad_norm (g, begin, end);
   if (max_norm > 0.0f && norm > max_norm)
-    {
-      float scale = (float) (max_norm / (norm + 1e-12));
-      for (size_t i = begin; i < end; i++)
-        g[i] *= scale;
-    }
+    ce_grad_scale (g, begin, end, (float) (max_norm / (norm + 1e-12)));
   return norm;
 }
 

@@ -150,6 +150,8 @@ void   ce_adam_update (float *p, const float *g, float *m, float *v, size_t begi
                        int64_t t, float lr, float beta1, float beta2, float eps, float weight_decay);
 /* Global L2 norm of g[begin..end). */
 double ce_grad_norm (const float *g, size_t begin, size_t end);
+/* g[begin..end) *= SCALE. */
+void   ce_grad_scale (float *g, size_t begin, size_t end, float scale);
 /* Scales g[begin..end) so its global norm is at most MAX_NORM (> 0); returns the norm before. */
 double ce_grad_clip (float *g, size_t begin, size_t end, float max_norm);
 /* 1 when every value of g[begin..end) is finite. */

@@ -9,6 +9,9 @@
  * owns the only writer connection; see HACKING.md, "Writes from jobs"). Jobs
  * in the CopyistJobPool copy their inputs before they start and post their
  * results back to the main thread, which writes them through this API.
+ * Another process may open the same file (WAL: it reads while we write and
+ * waits up to 5 s for our write lock), but "products-changed" only reports
+ * changes made through this object.
  *
  * Every user action below is one SQLite transaction and one entry in the
  * edit history; a bulk action (import, generating for a selection, approving
@@ -235,8 +238,9 @@ CopyistFieldState *copyist_project_get_field (CopyistProject *project, gint64 id
 /* A hand edit: the current text becomes TEXT, origin "hand". One undo
  * step — unless MERGE_KEY is non-NULL and equals the merge key of the most
  * recent history entry (not undone), in which case this edit joins that
- * entry (the UI passes the same key while the user types and a new key
- * after a pause, so one pause = one undo step). */
+ * entry. The UI passes the same key while the user types and a new key
+ * after a pause, so one pause = one undo step; make the key unique per
+ * product, field and pause (e.g. "edit:<id>:<field>:<counter>"). */
 gboolean copyist_project_set_text (CopyistProject *project, gint64 id, const char *field,
                                    const char *text, const char *merge_key, GError **error);
 /* Generation results: TEXTS (NULL-terminated, at least one) become new

@@ -267,10 +267,22 @@ model_exists (CopyistProject *self, gint64 model_id, gboolean *exists, GError **
   return TRUE;
 }
 
+/* Whether TABLE has COLUMN in the current schema (cached: the schema of an
+ * open project does not change after the migration). */
 static gboolean
 column_exists (CopyistProject *self, const char *table, const char *column)
 {
-  return sqlite3_table_column_metadata (self->db, "main", table, column, NULL, NULL, NULL, NULL, NULL) == SQLITE_OK;
+  g_autofree char *key = g_strconcat (table, ".", column, NULL);
+  gpointer known;
+
+  if (self->columns == NULL)
+    self->columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (g_hash_table_lookup_extended (self->columns, key, NULL, &known))
+    return GPOINTER_TO_INT (known);
+  known = GINT_TO_POINTER (sqlite3_table_column_metadata (self->db, "main", table, column,
+                                                          NULL, NULL, NULL, NULL, NULL) == SQLITE_OK);
+  g_hash_table_insert (self->columns, g_steal_pointer (&key), known);
+  return GPOINTER_TO_INT (known);
 }
 
 static gboolean
@@ -290,7 +302,10 @@ insert_row (CopyistProject *self, const char *table, Value *values, guint n, GEr
   sqlite3_stmt *stmt;
   int index = 0;
 
-  g_string_append_printf (sql, "INSERT INTO %s (", table);
+  /* Built with plain appends: this runs once per restored row. */
+  g_string_append (sql, "INSERT INTO ");
+  g_string_append (sql, table);
+  g_string_append (sql, " (");
   for (guint i = 0; i < n; i++)
     {
       /* A column dropped by a later schema is ignored; one added gets its default. */
@@ -299,11 +314,20 @@ insert_row (CopyistProject *self, const char *table, Value *values, guint n, GEr
           values[i].type = -1;
           continue;
         }
-      g_string_append_printf (sql, "%s\"%s\"", index ? ", " : "", values[i].name);
-      g_string_append_printf (marks, "%s?%d", index ? ", " : "", index + 1);
+      if (index > 0)
+        {
+          g_string_append (sql, ", ");
+          g_string_append (marks, ", ");
+        }
+      g_string_append_c (sql, '"');
+      g_string_append (sql, values[i].name);
+      g_string_append_c (sql, '"');
+      g_string_append_c (marks, '?');
       index++;
     }
-  g_string_append_printf (sql, ") VALUES (%s)", marks->str);
+  g_string_append (sql, ") VALUES (");
+  g_string_append (sql, marks->str);
+  g_string_append_c (sql, ')');
   stmt = project_stmt (self, sql->str, error);
   if (stmt == NULL)
     return FALSE;

@@ -28,6 +28,7 @@ struct _CopyistProject
   char       *path;
   sqlite3    *db;
   GHashTable *stmts;            /* SQL text -> sqlite3_stmt*, prepared once */
+  GHashTable *columns;          /* "table.column" -> exists (restore), filled on demand */
   int         opened_version;
 
   /* undo/redo state, mirrored from the history table */

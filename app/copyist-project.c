@@ -295,6 +295,7 @@ copyist_project_finalize (GObject *object)
 
   copyist_project_close (self, NULL);
   g_clear_pointer (&self->stmts, g_hash_table_unref);
+  g_clear_pointer (&self->columns, g_hash_table_unref);
   g_clear_pointer (&self->action_touched, g_hash_table_unref);
   g_clear_pointer (&self->changed_ids, g_array_unref);
   g_clear_object (&self->file);

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "copyist-import.h"
 #include "copyist-project-private.h"
 
 /* ---- small helpers ---- */
@@ -102,18 +103,6 @@ json_array_to_strv (JsonArray *array)
         strv[i] = g_strdup ("");
     }
   return strv;
-}
-
-static gboolean
-has_cjk (const char *text)
-{
-  for (const char *p = text; p != NULL && *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF))
-        return TRUE;
-    }
-  return FALSE;
 }
 
 /* "headline\nbody" from the record's two ad copy parts (NULL if neither). */
@@ -747,7 +736,12 @@ import_one (CopyistProject *self, CopyistRecord *record, gint64 existing, gint64
   gint64 id = existing;
 
   if (language == NULL)
-    language = has_cjk (record->title) || has_cjk (record->description) ? "zh" : "en";
+    {
+      /* The importers set it; a record made elsewhere gets the same guess. */
+      g_autofree char *sample = g_strjoin ("\n", record->title ? record->title : "",
+                                          record->description ? record->description : "", NULL);
+      language = copyist_guess_language (sample);
+    }
   if (record->source_headers != NULL)
     {
       GString *out = g_string_new (NULL);

@@ -2,7 +2,10 @@
  * cancel, stale results dropped (owner gone, superseded), BLAS threads. */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "copyist-job-pool.h"
+#include "copyist-project.h"
 #include "engine.h"
 
 static GThread *main_thread;
@@ -339,6 +342,107 @@ test_blas_threads (void)
   outcome_clear (&o);
 }
 
+/* The pattern HACKING.md describes: a job works on a copy of the records,
+ * its result comes back to the main thread, which writes it to the project
+ * as one undo step. */
+typedef struct {
+  CopyistProject *project;
+  GArray         *ids;
+  GMainLoop      *loop;
+  GError         *error;
+  gboolean        written;
+} WriteBack;
+
+static gpointer
+uppercase_job (CopyistJob *job, gpointer data, GError **error)
+{
+  GPtrArray *records = data;
+  GPtrArray *texts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  g_assert_true (g_thread_self () != main_thread);
+  for (guint i = 0; i < records->len; i++)
+    {
+      CopyistRecord *r = records->pdata[i];
+      char **t = g_new0 (char *, 2);
+      t[0] = g_utf8_strup (r->title, -1);
+      g_ptr_array_add (texts, t);
+      copyist_job_report_progress (job, (double) (i + 1) / records->len, NULL);
+    }
+  return texts;
+}
+
+static void
+write_back_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  WriteBack *wb = user_data;
+  g_autoptr(GPtrArray) texts = copyist_job_pool_run_finish (COPYIST_JOB_POOL (source), result, &wb->error);
+
+  g_assert_true (g_thread_self () == main_thread);
+  if (texts != NULL)
+    wb->written = copyist_project_add_variants_bulk (wb->project, wb->ids, COPYIST_FIELD_DESCRIPTION, texts, 0,
+                                                     &wb->error);
+  g_main_loop_quit (wb->loop);
+}
+
+static void
+test_results_written_on_main_thread (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("copyist-pool-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "pool.copyist", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(CopyistProject) project = copyist_project_open (file, TRUE, &error);
+  g_autoptr(CopyistJobPool) pool = copyist_job_pool_new (0);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) copyist_record_free);
+  WriteBack wb = { 0 };
+  CopyistJobSpec spec = { .name = "uppercase", .func = uppercase_job, .result_free = (GDestroyNotify) g_ptr_array_unref };
+  CopyistFieldState *st;
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 5; i++)
+    {
+      CopyistRecord *r = copyist_record_new ();
+      r->sku = g_strdup_printf ("P%d", i);
+      r->title = g_strdup_printf ("linen shirt %d", i);
+      g_ptr_array_add (records, r);
+    }
+  g_assert_true (copyist_project_import_records (project, records, COPYIST_IMPORT_UPDATE_OR_CREATE, NULL, &error));
+
+  wb.project = project;
+  wb.ids = copyist_project_dup_product_ids (project, &error);
+  wb.loop = g_main_loop_new (NULL, FALSE);
+  /* The job's own copy of its inputs. */
+  spec.data = copyist_project_dup_records (project, wb.ids, FALSE, &error);
+  spec.data_free = (GDestroyNotify) g_ptr_array_unref;
+  copyist_job_pool_run_async (pool, &spec, NULL, write_back_cb, &wb);
+  g_main_loop_run (wb.loop);
+
+  g_assert_no_error (wb.error);
+  g_assert_true (wb.written);
+  st = copyist_project_get_field (project, g_array_index (wb.ids, gint64, 3), COPYIST_FIELD_DESCRIPTION, &error);
+  g_assert_cmpstr (st->text, ==, "LINEN SHIRT 3");
+  copyist_field_state_free (st);
+  g_assert_cmpstr (copyist_project_get_undo_label (project), ==, "Generate description for 5 products");
+  g_assert_true (copyist_project_undo (project, &error));
+  st = copyist_project_get_field (project, g_array_index (wb.ids, gint64, 3), COPYIST_FIELD_DESCRIPTION, &error);
+  g_assert_null (st->text);
+  copyist_field_state_free (st);
+
+  g_array_unref (wb.ids);
+  g_main_loop_unref (wb.loop);
+  g_clear_object (&project);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *p2 = g_build_filename (dir, name, NULL);
+        g_remove (p2);
+      }
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -349,5 +453,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/job-pool/stale-owner", test_stale_owner);
   g_test_add_func ("/app/job-pool/superseded", test_superseded);
   g_test_add_func ("/app/job-pool/blas-threads", test_blas_threads);
+  g_test_add_func ("/app/job-pool/results-written-on-main-thread", test_results_written_on_main_thread);
   return g_test_run ();
 }

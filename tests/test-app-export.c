@@ -13,6 +13,8 @@
 #include "copyist-export.h"
 #include "copyist-import.h"
 
+#include "test-util.h"
+
 static char *tmpdir;
 
 static const char tricky_csv[] =
@@ -463,20 +465,6 @@ test_formats (void)
   g_assert_false (copyist_export_format_from_string ("xls", &f));
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -494,7 +482,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/export/atomic-write", test_atomic_write);
   g_test_add_func ("/app/export/formats", test_formats);
   status = g_test_run ();
-  remove_tree (tmpdir);
+  copyist_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return status;
 }

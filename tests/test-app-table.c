@@ -13,6 +13,8 @@
 
 #include "copyist-table.h"
 
+#include "test-util.h"
+
 static char *tmpdir;
 
 /* ---- fixtures ----------------------------------------------------------- */
@@ -962,20 +964,6 @@ test_async (void)
   g_assert_cmpstr (copyist_table_get (t, 1, 1), ==, "Mug");
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -998,7 +986,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/table/cancel", test_async_and_cancel);
   g_test_add_func ("/app/table/async", test_async);
   status = g_test_run ();
-  remove_tree (tmpdir);
+  copyist_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return status;
 }

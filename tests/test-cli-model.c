@@ -6,38 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} CliRun;
-
-static CliRun
-run_argv (const char *const *argv_in)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  CliRun r = { 0 };
-  int wait_status = 0;
-
-  g_ptr_array_add (args, (gpointer) g_getenv ("COPYIST_CLI"));
-  for (int i = 0; argv_in[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) argv_in[i]);
-  g_ptr_array_add (args, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r.out, &r.err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
-  return r;
-}
-
-static void
-cli_run_clear (CliRun *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
+#include "test-util.h"
 
 typedef struct {
   char *dir;
@@ -75,25 +44,9 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  copyist_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->train_csv);
   g_free (f->model);
@@ -105,14 +58,14 @@ train_small (Fixture *f)
   const char *argv[] = { "train", "--data", f->train_csv, "--attributes", "attributes", "--text", "text",
                          "--model", "vae", "--out", f->model, "--epochs", "30", "--hidden", "32", "--emb", "16",
                          "--latent", "4", "--batch", "8", "--lr", "0.01", "--threads", "1", "--quiet", NULL };
-  CliRun r = run_argv (argv);
+  CliRun r = copyist_test_run_cli (argv);
 
   g_test_message ("%s%s", r.out, r.err);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "epoch 1 done"));
   g_assert_nonnull (strstr (r.out, "delexicalised: color material name"));
   g_assert_true (g_file_test (f->model, G_FILE_TEST_IS_REGULAR));
-  cli_run_clear (&r);
+  copyist_test_cli_run_clear (&r);
 }
 
 static void
@@ -135,9 +88,9 @@ test_train_generate_eval (Fixture *f, gconstpointer data)
   {
     const char *argv[] = { "generate", "--model", f->model, "--data", dev, "--attributes", "attributes",
                            "--unique", "--beam", "3", "--out", out, NULL };
-    r = run_argv (argv);
+    r = copyist_test_run_cli (argv);
     g_assert_cmpint (r.status, ==, 0);
-    cli_run_clear (&r);
+    copyist_test_cli_run_clear (&r);
   }
   g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
   lines = g_strsplit (contents, "\n", -1);
@@ -155,7 +108,7 @@ test_train_generate_eval (Fixture *f, gconstpointer data)
   {
     const char *argv[] = { "eval", "--model", f->model, "--data", dev, "--attributes", "attributes", "--text", "text",
                            "--self-bleu-variants", "3", NULL };
-    r = run_argv (argv);
+    r = copyist_test_run_cli (argv);
     g_test_message ("%s", r.out);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "products            2 (3 references)"));
@@ -164,7 +117,7 @@ test_train_generate_eval (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (r.out, "slot error rate"));
     g_assert_nonnull (strstr (r.out, "distinct-2"));
     g_assert_nonnull (strstr (r.out, "self-BLEU-4"));
-    cli_run_clear (&r);
+    copyist_test_cli_run_clear (&r);
   }
 }
 
@@ -172,7 +125,7 @@ test_train_generate_eval (Fixture *f, gconstpointer data)
 static void
 expect_failure (const char *const *argv, const char *const *needles, const char *no_file)
 {
-  CliRun r = run_argv (argv);
+  CliRun r = copyist_test_run_cli (argv);
 
   g_test_message ("stderr: %s", r.err);
   g_assert_cmpint (r.status, ==, 1);
@@ -182,7 +135,7 @@ expect_failure (const char *const *argv, const char *const *needles, const char 
   g_assert_cmpuint (strlen (r.err), >, 0);
   if (no_file != NULL)
     g_assert_false (g_file_test (no_file, G_FILE_TEST_EXISTS));
-  cli_run_clear (&r);
+  copyist_test_cli_run_clear (&r);
 }
 
 static void
@@ -237,13 +190,13 @@ test_bad_input (Fixture *f, gconstpointer data)
   {
     const char *argv[] = { "train", "--data", bad, "--attributes", "attributes", "--text", "text", "--out", out, NULL };
     const char *needles[] = { "bad.csv", NULL };
-    CliRun r = run_argv (argv);
+    CliRun r = copyist_test_run_cli (argv);
     /* Windows-1252 is a legal reading of these bytes: either it is read as
      * such, or refused with the line and byte named. Never a crash. */
     g_assert_true (r.status == 0 || r.status == 1);
     if (r.status == 1)
       g_assert_nonnull (strstr (r.err, needles[0]));
-    cli_run_clear (&r);
+    copyist_test_cli_run_clear (&r);
     g_unlink (out);
   }
   write_file (junk_model, "CPYSTMDL but not really a model", -1);

@@ -6,41 +6,10 @@
 #include <string.h>
 
 #include "copyist-project.h"
+#include "test-util.h"
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} CliRun;
-
-static CliRun
-run_cli_argv (const char *const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  CliRun r = { 0 };
-  int wait_status = 0;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("COPYIST_CLI"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
-                               &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
-  return r;
-}
-
-#define RUN(...) run_cli_argv ((const char *const[]) { __VA_ARGS__, NULL })
-
-static void
-clear_run (CliRun *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
+#define RUN COPYIST_TEST_RUN
+#define clear_run copyist_test_cli_run_clear
 
 /* A user error: exit 1, exactly one line on stderr mentioning FRAGMENT. */
 static void

@@ -3,47 +3,15 @@
 
 #include <glib.h>
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} CliRun;
+#include "test-util.h"
 
-static CliRun
-run_cli (const char *first, ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  CliRun r = { 0 };
-  va_list ap;
-  int wait_status = 0;
-
-  g_ptr_array_add (args, (gpointer) g_getenv ("COPYIST_CLI"));
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r.out, &r.err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
-  return r;
-}
-
-static void
-cli_run_clear (CliRun *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
+#define run_cli COPYIST_TEST_RUN
+#define cli_run_clear copyist_test_cli_run_clear
 
 static void
 test_version (void)
 {
-  CliRun r = run_cli ("--version", NULL);
+  CliRun r = run_cli ("--version");
   g_autofree char *expected = g_strdup_printf ("copyist-cli %s\n", PACKAGE_VERSION);
 
   g_assert_cmpint (r.status, ==, 0);
@@ -54,7 +22,7 @@ test_version (void)
 static void
 test_help (void)
 {
-  CliRun r = run_cli ("--help", NULL);
+  CliRun r = run_cli ("--help");
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_str_has_prefix (r.out, "Usage: copyist-cli COMMAND"));
@@ -64,14 +32,14 @@ test_help (void)
 static void
 test_unknown_command (void)
 {
-  CliRun r = run_cli ("frobnicate", NULL);
+  CliRun r = run_cli ("frobnicate");
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "unknown command"));
   g_assert_nonnull (strstr (r.err, "frobnicate"));
   cli_run_clear (&r);
 
-  r = run_cli (NULL);
+  r = copyist_test_run_cli ((const char *const[]) { NULL });
   g_assert_cmpint (r.status, ==, 1);
   cli_run_clear (&r);
 }

@@ -25,24 +25,12 @@
 
 #include "copyist-project.h"
 
+#include "test-util.h"
+
 #define N_PRODUCTS 40
 #define BULK_EVERY 100
 #define BULK_PRODUCTS (N_PRODUCTS / 4)
 #define MIN_KILLS 200
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (dir);
-}
 
 static GPtrArray *
 make_records (guint n, guint text_len)
@@ -313,7 +301,7 @@ test_crash_safety (void)
   g_assert_cmpuint (reported, >=, 1000);
   g_assert_cmpuint (bulks->len, >=, 5);
   g_rand_free (rand);
-  remove_tree (dir);
+  copyist_test_remove_tree (dir);
 }
 
 /* ---- a small tmpfs of our own (root only) ---- */
@@ -700,7 +688,7 @@ test_write_failures (void)
   g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 60);
   g_assert_cmpstr (copyist_project_get_undo_label (project), ==, "Import 60 products");
   g_object_unref (project);
-  remove_tree (dir);
+  copyist_test_remove_tree (dir);
 }
 
 int

@@ -9,6 +9,8 @@
 
 #include "copyist-project.h"
 
+#include "test-util.h"
+
 typedef struct {
   char *dir;
   char *path;
@@ -31,25 +33,11 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->project);
   g_clear_object (&f->file);
-  remove_tree (f->dir);
+  copyist_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

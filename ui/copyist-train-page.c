@@ -182,6 +182,7 @@ typedef struct {
   CopyistJob *pool_job;
   int         epoch_done;  /* the last epoch whose held-out score is known */
   double      bleu;
+  int         last_step;   /* the step of the previous report */
 } TrainContext;
 
 typedef struct {
@@ -224,6 +225,9 @@ train_progress_cb (const CeTrainProgress *p, gpointer user_data)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *payload = NULL;
 
+  gboolean fresh = p->step > ctx->last_step;
+
+  ctx->last_step = p->step;
   if (p->epoch_end && isfinite (p->heldout_score))
     {
       ctx->epoch_done = p->epoch;
@@ -238,14 +242,23 @@ train_progress_cb (const CeTrainProgress *p, gpointer user_data)
   json_builder_add_int_value (b, p->epoch);
   json_builder_set_member_name (b, "epochs");
   json_builder_add_int_value (b, p->epochs);
+  json_builder_set_member_name (b, "elapsed");
+  json_builder_add_double_value (b, finite_or (p->elapsed, 0));
+  json_builder_set_member_name (b, "epoch_end");
+  json_builder_add_boolean_value (b, p->epoch_end != 0);
   json_builder_set_member_name (b, "eta");
   json_builder_add_double_value (b, finite_or (p->eta, -1));
+  /* A report with no step since the last one (an epoch end right after a
+   * step report) carries no losses: mark them missing, not zero. */
   json_builder_set_member_name (b, "xent");
-  json_builder_add_double_value (b, finite_or (p->losses.xent, -1));
+  json_builder_add_double_value (b, fresh ? finite_or (p->losses.xent, -1) : -1);
   json_builder_set_member_name (b, "kl");
-  json_builder_add_double_value (b, finite_or (p->losses.kl, -1));
+  json_builder_add_double_value (b, fresh ? finite_or (p->losses.kl, -1) : -1);
   json_builder_set_member_name (b, "critic");
-  json_builder_add_double_value (b, finite_or (p->losses.critic, -1));
+  if (fresh && isfinite (p->losses.critic))
+    json_builder_add_double_value (b, p->losses.critic);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "epoch_done");
   json_builder_add_int_value (b, ctx->epoch_done);
   json_builder_set_member_name (b, "bleu");
@@ -262,7 +275,7 @@ static gpointer
 train_func (CopyistJob *job, gpointer data, GError **error)
 {
   TrainWork *work = data;
-  TrainContext ctx = { job, 0, -1 };
+  TrainContext ctx = { job, 0, -1, 0 };
   gulong id = g_cancellable_connect (copyist_job_get_cancellable (job), G_CALLBACK (forward_cancel_cb),
                                      g_object_ref (work->stop), g_object_unref);
   gboolean ok = copyist_train_job_run (work->job, train_progress_cb, &ctx, work->stop, error);
@@ -300,9 +313,11 @@ train_progress_main_cb (double fraction, double eta_seconds, const char *payload
   double x, eta;
   g_autofree char *text = NULL;
 
-  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   if (payload == NULL || !json_parser_load_from_data (parser, payload, -1, NULL))
-    return;
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+      return;
+    }
   o = json_node_get_object (json_parser_get_root (parser));
   step = json_object_get_int_member (o, "step");
   total = json_object_get_int_member (o, "total");
@@ -311,12 +326,31 @@ train_progress_main_cb (double fraction, double eta_seconds, const char *payload
   epoch_done = json_object_get_int_member (o, "epoch_done");
   eta = json_object_get_double_member (o, "eta");
 
-  /* x in epochs, fractional inside an epoch. */
-  x = total > 0 && epochs > 0 ? (double) step * epochs / total : (double) epoch;
+  /* Under a time budget (no epoch count), progress is time: the step
+   * budget is only the engine's estimate. */
+  if (gtk_spin_button_get_value_as_int (self->epochs_spin) == 0)
+    {
+      double budget = gtk_spin_button_get_value (self->minutes_spin) * 60.0;
+      double elapsed = json_object_get_double_member (o, "elapsed");
+      fraction = budget > 0 ? CLAMP (elapsed / budget, 0, 1) : fraction;
+      eta = budget > 0 ? MAX (budget - elapsed, 0) : eta;
+      epochs = 0;
+    }
+  else if (total > 0)
+    fraction = CLAMP ((double) step / total, 0, 1);
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+
+  /* x in epochs: a report inside epoch E sits at E - ½, its end at E. */
+  x = json_object_get_boolean_member (o, "epoch_end") ? (double) epoch : epoch - 0.5;
   if (json_object_get_double_member (o, "xent") >= 0)
     copyist_loss_plot_add_point (self->plot, self->series_loss, x, json_object_get_double_member (o, "xent"));
   if (is_gan (self))
-    copyist_loss_plot_add_point (self->plot, self->series_reg, x, json_object_get_double_member (o, "critic"));
+    {
+      /* A critic loss can be negative; a missing one is null in the JSON. */
+      JsonNode *critic = json_object_get_member (o, "critic");
+      if (critic != NULL && !JSON_NODE_HOLDS_NULL (critic))
+        copyist_loss_plot_add_point (self->plot, self->series_reg, x, json_node_get_double (critic));
+    }
   else if (json_object_get_double_member (o, "kl") >= 0)
     copyist_loss_plot_add_point (self->plot, self->series_reg, x, json_object_get_double_member (o, "kl"));
   if (epoch_done > self->plotted_epoch && json_object_get_double_member (o, "bleu") >= 0)

@@ -148,7 +148,7 @@ ce_model_config_check (const CeModelConfig *cfg, char *msg)
   RANGE_CHECK (max_tgt, 1, 4096);
   if (cfg->kind == CE_MODEL_S2S)
     {
-      RANGE_CHECK (latent, 0, 0);
+      RANGE_CHECK (latent, 0, 1024);   /* ignored: S2S has no latent code */
     }
   else
     {

@@ -822,6 +822,13 @@ test_bad_batch (void)
   st = ce_model_train_step (model, &b, NULL, NULL, msg);
   g_assert_nonnull (strstr (msg, "token id 12 outside the vocabulary"));
 
+  /* S2S ignores a latent size */
+  cfg.latent = 16;
+  CeModel *s2s = ce_model_new (&cfg, 1, &st, msg);
+  g_assert_nonnull (s2s);
+  g_assert_cmpint (ce_model_get_config (s2s)->latent, ==, 0);
+  ce_model_free (s2s);
+
   cfg.hidden = 7;
   g_assert_null (ce_model_new (&cfg, 1, &st, msg));
   g_assert_cmpint (st, ==, CE_ERR_INVALID_ARG);

@@ -323,6 +323,8 @@ typedef struct {
   int block;
   double min_len;
   double alpha;
+  double coverage;
+  int samples;
   int seed;
   int threads;
 } DecodeArgs;
@@ -340,6 +342,8 @@ decode_args_init (DecodeArgs *d)
   d->block = -1;
   d->min_len = -1;
   d->alpha = 1.0;
+  d->coverage = 3.0;
+  d->samples = 0;
   d->seed = 1;
   d->threads = 0;
 }
@@ -358,6 +362,8 @@ decode_entries (GOptionContext *ctx, DecodeArgs *d)
     { "block-ngram", 0, 0, G_OPTION_ARG_INT, &d->block, N_("Never repeat an n-gram of this size (0 = off)"), N_("N") },
     { "min-length", 0, 0, G_OPTION_ARG_DOUBLE, &d->min_len, N_("Minimum length as a share of the median training length"), N_("R") },
     { "length-alpha", 0, 0, G_OPTION_ARG_DOUBLE, &d->alpha, N_("Beam length normalisation exponent"), N_("A") },
+    { "samples", 0, 0, G_OPTION_ARG_INT, &d->samples, N_("Sampling: candidates drawn per product before reranking (default 4 per variant)"), N_("N") },
+    { "coverage-penalty", 0, 0, G_OPTION_ARG_DOUBLE, &d->coverage, N_("Beam: nats charged per value left out or invented when a text ends (0 = off)"), N_("P") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &d->seed, N_("Random seed for sampling"), N_("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &d->threads, N_("BLAS threads"), N_("N") },
     { NULL }
@@ -377,7 +383,7 @@ decode_args_to_options (const DecodeArgs *d, CeCopywriter *cw, CeCopyOptions *o)
   if (!d->sample)
     o->beam = d->beam > 0 ? d->beam : 5;
   else
-    o->samples = MAX (d->variants * 2, 10);
+    o->samples = d->samples > 0 ? d->samples : MAX (d->variants * 4, 10);
   o->variants = MAX (d->variants, 1);
   if (!d->sample && o->beam < o->variants)
     o->beam = o->variants;
@@ -386,6 +392,7 @@ decode_args_to_options (const DecodeArgs *d, CeCopywriter *cw, CeCopyOptions *o)
   o->temperature = (float) d->temperature;
   o->max_chars = d->max_chars;
   o->length_alpha = (float) d->alpha;
+  o->coverage_penalty = d->sample ? 0.0f : (float) d->coverage;
   /* Chinese shop copy is long: block repeats and keep outputs near the usual length. */
   o->block_ngram = d->block >= 0 ? d->block : (zh ? 4 : 0);
   o->min_len_ratio = d->min_len >= 0 ? (float) d->min_len : (zh ? 0.8f : 0.0f);
@@ -577,6 +584,37 @@ out:
 
 /* ---- eval ------------------------------------------------------------------ */
 
+static void
+tally_key (GHashTable *t, const char *key)
+{
+  gpointer old = g_hash_table_lookup (t, key);
+  g_hash_table_replace (t, g_strdup (key), GINT_TO_POINTER (GPOINTER_TO_INT (old) + 1));
+}
+
+static int
+cmp_tally (gconstpointer a, gconstpointer b, gpointer t)
+{
+  int x = GPOINTER_TO_INT (g_hash_table_lookup (t, *(const char *const *) a));
+  int y = GPOINTER_TO_INT (g_hash_table_lookup (t, *(const char *const *) b));
+  return y - x;
+}
+
+static void
+print_tally (const char *label, GHashTable *t)
+{
+  g_autofree gpointer *keys = NULL;
+  guint n = 0;
+
+  if (g_hash_table_size (t) == 0)
+    return;
+  keys = g_hash_table_get_keys_as_array (t, &n);
+  g_qsort_with_data (keys, (gint) n, sizeof (gpointer), cmp_tally, t);
+  printf ("%s", label);
+  for (guint i = 0; i < n; i++)
+    printf ("%s%s %d", i ? ", " : "", (char *) keys[i], GPOINTER_TO_INT (g_hash_table_lookup (t, keys[i])));
+  printf ("\n");
+}
+
 int
 copyist_cli_eval (int argc, char **argv)
 {
@@ -601,6 +639,8 @@ copyist_cli_eval (int argc, char **argv)
   gboolean zh;
   CeMetricTokens tok;
   double bleu = 0, cbleu = 0, rouge = 0, d1 = 0, d2 = 0, d4 = 0, self = NAN, var_ser = NAN;
+  g_autoptr(GHashTable) missing_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) invented_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gint64 t0;
   double secs;
 
@@ -656,7 +696,14 @@ copyist_cli_eval (int argc, char **argv)
       refs[i].n = (int) r->len;
       refs[i].refs = (const char *const *) r->pdata;
       if (ce_fact_check (ce_copywriter_lexicon (cw), g_ptr_array_index (prods.rows, i), texts[i], -1, &check, msg) == CE_OK)
-        ce_slot_errors_add (&ser, &check);
+        {
+          const CeAttrs *row = g_ptr_array_index (prods.rows, i);
+          ce_slot_errors_add (&ser, &check);
+          for (int m = 0; m < check.n_missing; m++)
+            tally_key (missing_by_key, row->items[check.missing[m]].key);
+          for (int m = 0; m < check.n_invented; m++)
+            tally_key (invented_by_key, check.invented[m].key);
+        }
     }
   if (ce_bleu_corpus ((int) n, texts, refs, tok, &bleu, msg) != CE_OK
       || ce_bleu_sentence_mean ((int) n, texts, refs, CE_METRIC_CHARS, &cbleu, msg) != CE_OK
@@ -738,6 +785,8 @@ copyist_cli_eval (int argc, char **argv)
   printf ("ROUGE-L             %.4f\n", rouge);
   printf ("slot error rate     %.4f (%ld values, %ld missing, %ld invented)\n", ce_slot_errors_rate (&ser),
           ser.values, ser.missing, ser.invented);
+  print_tally ("  missing by key:  ", missing_by_key);
+  print_tally ("  invented by key: ", invented_by_key);
   printf ("distinct-1          %.4f\n", d1);
   printf ("distinct-2          %.4f\n", d2);
   printf ("distinct-4          %.4f\n", d4);

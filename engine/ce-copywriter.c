@@ -73,6 +73,7 @@ ce_copy_options_default (CeCopyOptions *opts, CeDecodeMethod method)
   opts->max_chars = 0;
   opts->min_len_ratio = 0.0f;
   opts->rerank = 1;
+  opts->coverage_penalty = method == CE_DECODE_BEAM ? 3.0f : 0.0f;
 }
 
 CeModel *
@@ -652,6 +653,9 @@ out:
 typedef struct {
   const CeCopywriter *cw;
   const CeAttrs *const *rows;   /* of the chunk */
+  CeCheck *check;
+  const char **strs;            /* (max_tgt) scratch */
+  float coverage_penalty;
   int32_t *slot_ids;            /* (n, max_slots) slot token id per row attribute, -1 none */
   int max_slots;
 } CharsCtx;
@@ -681,6 +685,29 @@ token_chars_cb (void *user, int source, int32_t prev, int32_t token)
   if (p != NULL && ce_detok_space (p, t))
     chars++;
   return chars;
+}
+
+/* The beam's EOS penalty: each value the fact check finds missing or
+ * invented in the hypothesis so far costs coverage_penalty nats. */
+static float
+eos_penalty_cb (void *user, int source, const int32_t *tokens, int n)
+{
+  const CharsCtx *c = user;
+  CeRelexReport rep;
+  CeStatus st;
+  char msg[CE_MSG_SIZE];
+  char *text;
+  float pen = 0.0f;
+
+  for (int t = 0; t < n; t++)
+    c->strs[t] = ce_vocab_token (c->cw->vocab, tokens[t]);
+  text = ce_relexicalise (c->rows[source], c->strs, n, &rep, &st, msg);
+  if (text == NULL)
+    return 0.0f;
+  if (ce_fact_check (c->cw->lexicon, c->rows[source], text, -1, c->check, msg) == CE_OK)
+    pen = c->coverage_penalty * (float) (c->check->n_missing + c->check->n_invented);
+  free (text);
+  return pen;
 }
 
 void
@@ -816,10 +843,19 @@ generate_chunk (CeCopywriter *cw, const CeAttrs *const *rows, int n, const CeCop
         }
     }
 
+  strs = malloc (sizeof (char *) * (size_t) (mc->max_tgt + 1));
+  if (strs == NULL)
+    {
+      st = CE_ERR_NOMEM;
+      goto out;
+    }
   cc.cw = cw;
   cc.rows = rows;
   cc.slot_ids = slot_ids;
   cc.max_slots = max_slots;
+  cc.check = check;
+  cc.strs = strs;
+  cc.coverage_penalty = opts->coverage_penalty;
 
   ce_decode_options_default (&dopt, opts->method);
   dopt.beam = opts->beam > 0 ? opts->beam : 1;
@@ -839,6 +875,11 @@ generate_chunk (CeCopywriter *cw, const CeAttrs *const *rows, int n, const CeCop
   dopt.banned = banned;
   dopt.source_banned = source_banned;
   dopt.latent = opts->method == CE_DECODE_SAMPLE ? CE_LATENT_SAMPLE : CE_LATENT_MEAN;
+  if (opts->method == CE_DECODE_BEAM && opts->coverage_penalty > 0)
+    {
+      dopt.eos_penalty = eos_penalty_cb;
+      dopt.eos_user = &cc;
+    }
 
   batch.B = n;
   batch.S = S;
@@ -849,12 +890,6 @@ generate_chunk (CeCopywriter *cw, const CeAttrs *const *rows, int n, const CeCop
   if ((st = ce_decode (cw->model, &batch, &dopt, rng, &hyps, &n_hyps, msg)) != CE_OK)
     goto out;
 
-  strs = malloc (sizeof (char *) * (size_t) (mc->max_tgt + 1));
-  if (strs == NULL)
-    {
-      st = CE_ERR_NOMEM;
-      goto out;
-    }
   {
     int h = 0;
     for (int i = 0; i < n; i++)

@@ -390,8 +390,15 @@ ce_decode (CeModel *model, const CeBatch *src, const CeDecodeOptions *opts, CeRn
                       c->token = tok_buf[i];
                       c->logprob = rows[r].logprob + lp_buf[i];
                       /* Candidates compete on their raw log-probability; length
-                       * normalisation only ranks the finished hypotheses. */
+                       * normalisation only ranks the finished hypotheses. Ending
+                       * early with facts left out costs the penalty. */
                       c->key = c->logprob;
+                      if (tok_buf[i] == CE_TOK_EOS && opts->eos_penalty != NULL)
+                        {
+                          float pen = opts->eos_penalty (opts->eos_user, s, rows[r].hist, rows[r].len);
+                          c->key -= pen;
+                          c->logprob -= pen;
+                        }
                     }
                   r++;
                 }

@@ -646,6 +646,11 @@ typedef struct {
   /* (B, V) or NULL: per-source bans, e.g. slot tokens whose attribute the row does not have */
   const uint8_t *source_banned;
   CeLatentMode latent;    /* CVAE/ARAE: MEAN for greedy/beam, SAMPLE for variants */
+  /* BEAM: a penalty (nats, >= 0) on ending SOURCE's output as TOKENS (N):
+   * the copywriter charges each value the fact check finds missing or
+   * invented, so the beam goes on to mention what is left. NULL = none. */
+  float (*eos_penalty) (void *user, int source, const int32_t *tokens, int n);
+  void *eos_user;
 } CeDecodeOptions;
 
 void ce_decode_options_default (CeDecodeOptions *opts, CeDecodeMethod method);
@@ -821,6 +826,7 @@ typedef struct {
   int max_chars;           /* hard character budget, 0 = off */
   float min_len_ratio;     /* EOS forbidden before ratio x median training length */
   int rerank;              /* 1: fewest slot errors first */
+  float coverage_penalty;  /* BEAM: nats per missing/invented value when a candidate ends (0 = off) */
 } CeCopyOptions;
 
 void ce_copy_options_default (CeCopyOptions *opts, CeDecodeMethod method);

@@ -299,6 +299,12 @@ test_train_cancel_keeps_best (void)
   shop_clear (&held);
 }
 
+static float
+short_eos_penalty (void *user, int source, const int32_t *tokens, int n)
+{
+  return n < 7 ? 50.0f : 0.0f;
+}
+
 /* Decoding constraints, checked on the raw hypotheses of a trained model. */
 static void
 test_decode_constraints (void)
@@ -342,6 +348,18 @@ test_decode_constraints (void)
       if (h % 3 > 0)
         g_assert_cmpfloat (hyps[h - 1].score, >=, hyps[h].score);
     }
+  ce_hypotheses_free (hyps, n_hyps);
+
+  /* An EOS penalty makes the beam go on: ending before 7 tokens costs 50 nats. */
+  ce_decode_options_default (&d, CE_DECODE_BEAM);
+  d.beam = 3;
+  d.n_best = 2;
+  d.max_tokens = 14;
+  d.eos_penalty = short_eos_penalty;
+  g_assert_cmpint (ce_decode (model, &batch, &d, NULL, &hyps, &n_hyps, msg), ==, CE_OK);
+  g_assert_cmpint (n_hyps, ==, 4);
+  for (int h = 0; h < n_hyps; h++)
+    g_assert_cmpint (hyps[h].n, >=, 7);
   ce_hypotheses_free (hyps, n_hyps);
 
   /* Greedy with a minimum length, repetition blocking and tokens allowed once. */

@@ -27,6 +27,8 @@
 #define N_ROWS 24
 
 static const char *suffix = "";
+/* The Chinese run repeats the screens, not every check (time under ASan). */
+static gboolean full_run = TRUE;
 
 /* A stand-in desktop notification server on the test's session bus, so the
  * "long job ended while the window was not focused" notification can be
@@ -173,6 +175,21 @@ find_toplevel (GType type)
   return NULL;
 }
 
+/* The first descendant of ROOT of TYPE, depth first. */
+static GtkWidget *
+find_descendant (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 assistant_busy (gpointer obj)
 {
@@ -268,7 +285,13 @@ test_start_and_about (void)
     g_assert_nonnull (prefs);
     spin (100);
     save_screenshot (GTK_WIDGET (prefs), "preferences");
+    GtkSpinButton *variants = GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON));
+    g_assert_nonnull (variants); /* the first spin button: variants per product */
     g_settings_set_int (settings, "variants-count", 5);
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (variants), ==, 5);
+    gtk_spin_button_set_value (variants, 4);
+    g_assert_cmpint (g_settings_get_int (settings, "variants-count"), ==, 4);
+    g_settings_reset (settings, "variants-count");
     spin (50);
     gtk_window_destroy (prefs);
   }
@@ -425,6 +448,7 @@ run_workflow (void)
 
   /* The fact check marks a colour this product does not have (navy is
    * another product's colour; this shirt is white). */
+  if (full_run)
   {
     GtkTextBuffer *buffer = copyist_field_editor_get_buffer (description);
     GtkTextIter end;
@@ -441,6 +465,7 @@ run_workflow (void)
   }
 
   /* Approve and lock through the field editor's actions. */
+  if (full_run)
   {
     gboolean approved, locked;
     g_autofree char *t1 = NULL;
@@ -461,6 +486,7 @@ run_workflow (void)
 
   /* Bulk: select two products in the table, approve both (two history
    * entries undone by the toast's win.undo-steps). */
+  if (full_run)
   {
     CopyistProductsView *view = COPYIST_PRODUCTS_VIEW (copyist_window_get_page (window, "products"));
     g_autoptr(GArray) selected = NULL;
@@ -526,7 +552,7 @@ run_workflow (void)
     /* A few more epochs for the plot (bounded in time, not in epochs, so a
      * slow build does not wait long). */
     {
-      gint64 more = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+      gint64 more = g_get_monotonic_time () + (full_run ? 5 : 0) * G_USEC_PER_SEC;
       while (copyist_loss_plot_get_n_points (plot, 2) < 8 && g_get_monotonic_time () < more &&
              copyist_train_page_get_running (train))
         {
@@ -565,6 +591,7 @@ run_workflow (void)
 
   /* Regenerate a product without a description: the new variants become
    * its text (it was neither hand-edited nor locked); undo removes them. */
+  if (full_run)
   {
     gint64 bare = g_array_index (ids, gint64, 1); /* UI-002: no description */
     CopyistFieldState *state;
@@ -731,6 +758,7 @@ test_chinese (void)
   if (g_test_subprocess ())
     {
       suffix = "-zh";
+      full_run = FALSE;
       g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "Products"), !=, "Products");
       run_workflow ();
       return;
@@ -747,7 +775,14 @@ test_chinese (void)
         return;
       }
     g_setenv ("LANGUAGE", "zh_CN", TRUE);
+    /* In a sanitizer build: GTK makes a one-time allocation for CJK text
+     * that lsan.supp's libgtk-4.so rule covers, but GLib and GTK have no
+     * frame pointers, so ASan's default fast unwinder records only g_malloc
+     * and the rule cannot match. The slow unwinder (only for this child: it
+     * is slow) sees the GTK frame. Harmless without ASan. */
+    g_setenv ("ASAN_OPTIONS", "fast_unwind_on_malloc=0:malloc_context_size=12", TRUE);
     g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_unsetenv ("ASAN_OPTIONS");
     g_unsetenv ("LANGUAGE");
     g_test_trap_assert_passed ();
   }

@@ -206,6 +206,8 @@ rebuild_preview_view (CopyistImportAssistant *self)
       g_signal_connect (factory, "bind", G_CALLBACK (preview_bind_cb), GUINT_TO_POINTER (c));
       col = gtk_column_view_column_new (self->preview->headers[c], factory);
       gtk_column_view_column_set_resizable (col, TRUE);
+      /* Readable columns; the preview scrolls sideways for wide sheets. */
+      gtk_column_view_column_set_fixed_width (col, 130);
       gtk_column_view_append_column (self->preview_view, col);
       g_object_unref (col);
     }

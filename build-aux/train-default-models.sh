@@ -21,7 +21,7 @@ python3 build-aux/make-demo-catalog.py --output "$work/demo-catalog.csv"
 mkdir -p data/models
 for field in description adcopy; do
   "$cli" train --project "$work/demo.copyist" --model vae --field "$field" \
-    --epochs "${EPOCHS:-150}" --seed 1 --threads 1 --hidden 160 \
+    --epochs "${EPOCHS:-80}" --seed 1 --threads 1 --hidden 160 \
     --save-model "data/models/default-$field.cpmodel"
 done
 ls -l data/models

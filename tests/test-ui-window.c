@@ -503,6 +503,35 @@ run_workflow (void)
     selected = copyist_products_view_dup_selected_ids (view);
     g_assert_cmpuint (selected->len, ==, 1);
     g_assert_cmpint (g_array_index (selected, gint64, 0), ==, id);
+
+    /* Approve the selection: both texts, two history steps, which the
+     * toast's Undo (win.undo-steps(2)) takes back together. */
+    {
+      CopyistProductStatus status;
+      gboolean approved;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.approve-selected", NULL));
+      g_assert_true (copyist_project_get_status (project, id, &status, NULL));
+      g_assert_cmpint (status, ==, COPYIST_PRODUCT_STATUS_APPROVED);
+      g_free (field_text (project, id, COPYIST_FIELD_ADCOPY, NULL, &approved, NULL));
+      g_assert_true (approved);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-steps", "u", 2));
+      g_free (field_text (project, id, COPYIST_FIELD_ADCOPY, NULL, &approved, NULL));
+      g_assert_false (approved);
+      g_assert_true (copyist_project_get_status (project, id, &status, NULL));
+      g_assert_cmpint (status, !=, COPYIST_PRODUCT_STATUS_APPROVED);
+    }
+
+    /* Delete the selection, then undo: the product comes back with its id. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-selected", NULL));
+    g_assert_cmpint (copyist_project_count_products (project, NULL), ==, N_ROWS - 1);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+    g_assert_cmpint (copyist_project_count_products (project, NULL), ==, N_ROWS);
+    {
+      g_autoptr(CopyistRecord) back = copyist_project_get_record (project, id, NULL);
+      g_assert_nonnull (back);
+      g_assert_cmpstr (back->sku, ==, "UI-001");
+    }
     copyist_products_view_set_search (view, "");
     spin (50);
   }

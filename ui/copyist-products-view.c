@@ -31,6 +31,9 @@ struct _CopyistProductsView
   GtkMultiSelection  *selection;
   char              **categories;   /* what the category dropdown shows after "All categories" */
   gboolean            updating_categories;
+  GHashTable         *selected_ids;   /* gint64* set: the selection by product, so it
+                                         survives rows being replaced after an edit */
+  gboolean            restoring;
 };
 
 G_DEFINE_FINAL_TYPE (CopyistProductsView, copyist_products_view, ADW_TYPE_BIN)
@@ -206,6 +209,20 @@ items_changed_cb (GListModel *model, guint position, guint removed, guint added,
 {
   CopyistProductsView *self = user_data;
 
+  /* An edit replaces the product's row, and the selection model forgets
+   * replaced rows: select them again by id. */
+  if (added > 0 && g_hash_table_size (self->selected_ids) > 0)
+    {
+      self->restoring = TRUE;
+      for (guint i = position; i < position + added; i++)
+        {
+          gint64 id = copyist_product_list_get_id_at (self->list, i);
+          if (g_hash_table_contains (self->selected_ids, &id))
+            gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), i, FALSE);
+        }
+      self->restoring = FALSE;
+    }
+
   /* Rows came or went (import, delete, undo): categories may have changed. */
   if (removed != added)
     refresh_categories (self);
@@ -217,6 +234,14 @@ static void
 selection_changed_cb (GtkSelectionModel *model, guint position, guint n_items, gpointer user_data)
 {
   CopyistProductsView *self = user_data;
+
+  if (!self->restoring)
+    {
+      g_autoptr(GArray) ids = copyist_products_view_dup_selected_ids (self);
+      g_hash_table_remove_all (self->selected_ids);
+      for (guint i = 0; i < ids->len; i++)
+        g_hash_table_add (self->selected_ids, g_memdup2 (&g_array_index (ids, gint64, i), sizeof (gint64)));
+    }
 
   update_selection_label (self);
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
@@ -286,6 +311,7 @@ copyist_products_view_finalize (GObject *object)
   CopyistProductsView *self = COPYIST_PRODUCTS_VIEW (object);
 
   g_strfreev (self->categories);
+  g_hash_table_unref (self->selected_ids);
   G_OBJECT_CLASS (copyist_products_view_parent_class)->finalize (object);
 }
 
@@ -321,6 +347,7 @@ static void
 copyist_products_view_init (CopyistProductsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->selected_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   add_column (self, _("Title"), COLUMN_TITLE, FALSE, 260);
   add_column (self, _("SKU"), COLUMN_SKU, FALSE, 110);
@@ -363,6 +390,7 @@ copyist_products_view_set_list (CopyistProductsView *self, CopyistProductList *l
   gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
+  g_hash_table_remove_all (self->selected_ids);
 
   if (list != NULL)
     {

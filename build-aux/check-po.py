@@ -78,15 +78,31 @@ def is_translatable(path):
     return False
 
 
+def tracked_files(root):
+    """The files git tracks under root, or None outside a git checkout (a
+    release tarball): a file someone has not committed yet is not part of
+    the project, so it cannot be missing from POTFILES.in."""
+    if not os.path.exists(os.path.join(root, ".git")) or not shutil.which("git"):
+        return None
+    r = subprocess.run(["git", "-C", root, "ls-files", "-z"], capture_output=True)
+    if r.returncode != 0:
+        return None
+    return {f.decode("utf-8", "replace") for f in r.stdout.split(b"\0") if f}
+
+
 def translatable_files(root):
+    tracked = tracked_files(root)
     found = []
     for top in SOURCE_DIRS:
         for dirpath, dirnames, filenames in os.walk(os.path.join(root, top)):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_build")))
             for name in filenames:
                 path = os.path.join(dirpath, name)
+                rel = os.path.relpath(path, root)
+                if tracked is not None and rel not in tracked:
+                    continue
                 if is_translatable(path):
-                    found.append(os.path.relpath(path, root))
+                    found.append(rel)
     return sorted(found)
 
 
@@ -275,6 +291,8 @@ def self_test():
         "new-string": ({"app/a.c": good_c + 'const char *h (void) { return _("Train"); }\n'},
                        "lacks the new string 'Train'"),
         "no-po": ({"po/LINGUAS": "zh_CN\nfr\n"}, "po/fr.po does not exist"),
+        "git-untracked": ({"app/wip.c": 'const char *w (void) { return _("Draft"); }\n'}, None),
+        "git-tracked": ({"app/wip.c": 'const char *w (void) { return _("Draft"); }\n'}, "app/wip.c has translatable"),
     }
     failed = 0
     for name, (changes, expected) in cases.items():
@@ -284,6 +302,14 @@ def self_test():
             files.update(changes)
             for path, text in files.items():
                 write(os.path.join(root, path), text)
+            if name.startswith("git-"):
+                if not shutil.which("git"):
+                    print("ok: %s (skipped: git is not installed)" % name)
+                    continue
+                git = ["git", "-C", root, "-c", "user.name=t", "-c", "user.email=t@t"]
+                subprocess.run(git + ["init", "-q"], check=True)
+                tracked = [p for p in files if name == "git-tracked" or p != "app/wip.c"]
+                subprocess.run(git + ["add", "--"] + tracked, check=True)
             problems, skip = check(root)
             if skip:
                 print("skipped: " + skip)

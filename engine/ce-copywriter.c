@@ -515,7 +515,8 @@ ce_copywriter_new (const CeCopyConfig *cfg, const CeCopyExample *train, int n,
     }
 
   /* Deduplicate the lexicon items fully (the window above only catches neighbours). */
-  qsort (cw->lex_items, (size_t) cw->n_lex, sizeof (char *), cmp_str);
+  if (cw->n_lex > 0)
+    qsort (cw->lex_items, (size_t) cw->n_lex, sizeof (char *), cmp_str);
   {
     int w = 0;
     for (int i = 0; i < cw->n_lex; i++)
@@ -525,12 +526,20 @@ ce_copywriter_new (const CeCopyConfig *cfg, const CeCopyExample *train, int n,
         free (cw->lex_items[i]);
     cw->n_lex = w;
   }
-  qsort (reserved, (size_t) n_reserved, sizeof (char *), cmp_str);
+  if (n_reserved > 0)
+    qsort (reserved, (size_t) n_reserved, sizeof (char *), cmp_str);
 
   cw->vocab = ce_vocab_builder_finish (vb, cfg->min_count > 0 ? cfg->min_count : 1, cfg->max_vocab,
                                        (const char *const *) reserved, n_reserved, &st, msg);
   if (cw->vocab == NULL)
     goto fail;
+  if (ce_vocab_size (cw->vocab) <= CE_TOK_FIRST_REGULAR)
+    {
+      st = CE_ERR_INVALID_ARG;
+      snprintf (msg, CE_MSG_SIZE, "%d training texts are too few to learn from: no word occurs %d times or more",
+                text_rows, cfg->min_count > 0 ? cfg->min_count : 1);
+      goto fail;
+    }
   cw->fields = ce_vocab_builder_finish (fb, 1, 0, NULL, 0, &st, msg);
   if (cw->fields == NULL)
     goto fail;

@@ -903,7 +903,7 @@ copyist_checker_new (CopyistProject *project, GError **error)
   char msg[CE_MSG_SIZE];
   static const char *const color_aliases[] = { "colour", "颜色", "顏色" };
   static const char *const material_aliases[] = { "材质", "面料" };
-  static const char *const ignored[] = { KEY_LANG, KEY_PART, COPYIST_KEY_TITLE, COPYIST_KEY_PRICE, COPYIST_KEY_SKU };
+  static const char *const ignored[] = { KEY_LANG, KEY_PART, COPYIST_KEY_TITLE, COPYIST_KEY_CATEGORY, COPYIST_KEY_PRICE, COPYIST_KEY_SKU };
 
   if (records == NULL)
     return NULL;

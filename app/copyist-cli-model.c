@@ -143,7 +143,8 @@ copyist_cli_train (int argc, char **argv)
 {
   g_autofree char *data = NULL, *attributes = NULL, *text = NULL, *model_name = NULL, *out = NULL;
   g_autofree char *delex = NULL;
-  int minutes = 0, epochs = 0, threads = 0, seed = 1, hidden = 0, emb = 0, latent = 0, batch = 0;
+  double minutes = 0;
+  int epochs = 0, threads = 0, seed = 1, hidden = 0, emb = 0, latent = 0, batch = 0;
   int min_count = 0, patience = 0;
   double lr = 0, heldout = 0.05, dropout = -1, word_dropout = -1;
   gboolean quiet = FALSE;
@@ -153,7 +154,7 @@ copyist_cli_train (int argc, char **argv)
     { "text", 0, 0, G_OPTION_ARG_STRING, &text, N_("Text column"), N_("COL") },
     { "model", 0, 0, G_OPTION_ARG_STRING, &model_name, N_("Model family: vae (default), gan or s2s"), N_("KIND") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Model file to write (the best epoch)"), N_("FILE") },
-    { "minutes", 0, 0, G_OPTION_ARG_INT, &minutes, N_("Time budget in minutes"), N_("N") },
+    { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &minutes, N_("Time budget in minutes"), N_("N") },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("At most this many epochs"), N_("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("BLAS threads (default: all cores)"), N_("N") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Random seed"), N_("N") },

@@ -722,6 +722,9 @@ generate_variants (CeCopywriter *cw, const CeAttrs *const *rows, guint n, guint 
   o.variants = 1;
   o.block_ngram = zh ? 4 : 3;
   o.max_chars = max_chars;
+  /* The editor must answer at once: facts are enforced by the slot bans and
+   * the reranking, not by the (slower) coverage penalty inside the beam. */
+  o.coverage_penalty = 0.0f;
   if (ce_copywriter_generate (cw, rows, (int) n, &o, NULL, best, msg) != CE_OK)
     return FALSE;
   if (variants > 1)

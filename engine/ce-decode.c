@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Steps a beam may go on, under an EOS penalty, after its likeliest
+ * candidate (without the penalty) was to end. */
+#define EOS_PENALTY_GRACE 12
+
 typedef struct {
   int source;        /* source row in the batch */
   int len;           /* tokens so far (EOS excluded) */
@@ -372,6 +376,8 @@ ce_decode (CeModel *model, const CeBatch *src, const CeDecodeOptions *opts, CeRn
           while (r < R)
             {
               int s = rows[r].source, first = r, nc = 0;
+              float raw_best = -INFINITY;
+              int raw_best_eos = 0;
               while (r < R && rows[r].source == s)
                 {
                   float *row_lp = lp + (size_t) r * V;
@@ -389,6 +395,11 @@ ce_decode (CeModel *model, const CeBatch *src, const CeDecodeOptions *opts, CeRn
                       c->parent = r;
                       c->token = tok_buf[i];
                       c->logprob = rows[r].logprob + lp_buf[i];
+                      if (c->logprob > raw_best)
+                        {
+                          raw_best = c->logprob;
+                          raw_best_eos = tok_buf[i] == CE_TOK_EOS;
+                        }
                       /* Candidates compete on their raw log-probability; length
                        * normalisation only ranks the finished hypotheses. Ending
                        * early with facts left out costs the penalty. */
@@ -445,7 +456,14 @@ ce_decode (CeModel *model, const CeBatch *src, const CeDecodeOptions *opts, CeRn
                 /* A source is done once it has its n-best and the likeliest
                  * candidate of this step ended the text: what is still alive is
                  * less likely than what has finished. */
-                if (n_finished[s] >= need && nc > 0 && cands[(size_t) first * (K + 1)].token == CE_TOK_EOS)
+                /* With an EOS penalty, the text would have ended here without
+                 * it: the beam gets a few more steps to add what is missing,
+                 * not a free run to max_tokens. */
+                if (raw_best_eos && done[s] == 0)
+                  done[s] = t + 1;
+                if (n_finished[s] >= need && nc > 0
+                    && (cands[(size_t) first * (K + 1)].token == CE_TOK_EOS
+                        || (done[s] > 0 && t + 1 - done[s] >= EOS_PENALTY_GRACE)))
                   {
                     /* Drop rows already added for a source that just completed. */
                     while (R_next > 0 && next_rows[R_next - 1].source == s)

@@ -74,26 +74,12 @@ copyist_record_to_attrs (const CopyistRecord *record, const char *part, CeAttrs 
 static CeCopywriter *
 copywriter_from_bytes (GBytes *bytes, GError **error)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GError) local = NULL;
   char msg[CE_MSG_SIZE];
   CeStatus st;
-  CeCopywriter *cw;
-  int fd = g_file_open_tmp ("copyist-model-XXXXXX", &path, &local);
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  CeCopywriter *cw = ce_copywriter_load_buffer (data, size, _("the project's model"), &st, msg);
 
-  if (fd < 0)
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
-  close (fd);
-  if (!g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), error))
-    {
-      g_unlink (path);
-      return NULL;
-    }
-  cw = ce_copywriter_load (path, &st, msg);
-  g_unlink (path);
   if (cw == NULL)
     g_set_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_BAD_MODEL,
                  _("The model cannot be used: %s"), msg);
@@ -103,27 +89,18 @@ copywriter_from_bytes (GBytes *bytes, GError **error)
 static GBytes *
 copywriter_to_bytes (CeCopywriter *cw, GError **error)
 {
-  g_autofree char *dir = NULL, *path = NULL;
-  char *contents = NULL;
-  gsize len = 0;
   char msg[CE_MSG_SIZE];
+  uint8_t *data = NULL;
+  size_t size = 0;
 
-  dir = g_dir_make_tmp ("copyist-model-XXXXXX", error);
-  if (dir == NULL)
-    return NULL;
-  path = g_build_filename (dir, "model.cpmodel", NULL);
-  if (ce_copywriter_save (cw, path, msg) != CE_OK)
+  if (ce_copywriter_save_buffer (cw, &data, &size, msg) != CE_OK)
     {
       g_set_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_ENGINE,
                    _("The model could not be saved: %s"), msg);
-      g_rmdir (dir);
       return NULL;
     }
-  if (!g_file_get_contents (path, &contents, &len, error))
-    contents = NULL;
-  g_unlink (path);
-  g_rmdir (dir);
-  return contents != NULL ? g_bytes_new_take (contents, len) : NULL;
+  /* Engine memory comes from malloc(); hand it over with free() as its destructor. */
+  return g_bytes_new_with_free_func (data, size, free, data);
 }
 
 /* ---- training ------------------------------------------------------------------- */

@@ -1274,13 +1274,12 @@ out:
 
 /* ---- model files ---------------------------------------------------------- */
 
-CeStatus
-ce_copywriter_save (const CeCopywriter *cw, const char *path, char *msg)
+/* The string lists a copywriter model file carries besides the network;
+ * META_BUF and META are the caller's storage for the "meta" list. */
+static void
+copywriter_lists (const CeCopywriter *cw, char meta_buf[5][64], const char *meta[5],
+                  CeStringList lists[6])
 {
-  char meta_buf[5][64];
-  const char *meta[5];
-  CeStringList lists[6];
-
   snprintf (meta_buf[0], sizeof meta_buf[0], "copywriter_format=%d", FORMAT_VERSION);
   snprintf (meta_buf[1], sizeof meta_buf[1], "language=%s", cw->language);
   snprintf (meta_buf[2], sizeof meta_buf[2], "median_tgt=%d", cw->median_tgt);
@@ -1295,7 +1294,28 @@ ce_copywriter_save (const CeCopywriter *cw, const char *path, char *msg)
   lists[3] = (CeStringList) { "lexicon", cw->n_lex, (const char *const *) cw->lex_items };
   lists[4] = (CeStringList) { "meta", 5, meta };
   lists[5] = (CeStringList) { "ignore", cw->n_ignore, (const char *const *) cw->ignore };
+}
+
+CeStatus
+ce_copywriter_save (const CeCopywriter *cw, const char *path, char *msg)
+{
+  char meta_buf[5][64];
+  const char *meta[5];
+  CeStringList lists[6];
+
+  copywriter_lists (cw, meta_buf, meta, lists);
   return ce_model_save (cw->model, path, lists, 6, msg);
+}
+
+CeStatus
+ce_copywriter_save_buffer (const CeCopywriter *cw, uint8_t **out, size_t *out_size, char *msg)
+{
+  char meta_buf[5][64];
+  const char *meta[5];
+  CeStringList lists[6];
+
+  copywriter_lists (cw, meta_buf, meta, lists);
+  return ce_model_save_buffer (cw->model, lists, 6, out, out_size, msg);
 }
 
 static const CeStringList *
@@ -1335,8 +1355,10 @@ dup_list (const CeStringList *l, int *n_out)
   return items;
 }
 
-CeCopywriter *
-ce_copywriter_load (const char *path, CeStatus *status, char *msg)
+/* Loads from the file PATH, or from DATA/SIZE when DATA is not NULL (PATH then
+ * only names the model in messages). */
+static CeCopywriter *
+copywriter_load (const char *path, const uint8_t *data, size_t size, CeStatus *status, char *msg)
 {
   CeStringList *lists = NULL;
   int n_lists = 0;
@@ -1352,7 +1374,8 @@ ce_copywriter_load (const char *path, CeStatus *status, char *msg)
       snprintf (msg, CE_MSG_SIZE, "out of memory");
       return NULL;
     }
-  cw->model = ce_model_load (path, &lists, &n_lists, &st, msg);
+  cw->model = data != NULL ? ce_model_load_buffer (data, size, path, &lists, &n_lists, &st, msg)
+                           : ce_model_load (path, &lists, &n_lists, &st, msg);
   if (cw->model == NULL)
     {
       /* Every message names the file. */
@@ -1440,4 +1463,19 @@ fail:
   if (status)
     *status = st != CE_OK ? st : CE_ERR_FORMAT;
   return NULL;
+}
+
+CeCopywriter *
+ce_copywriter_load (const char *path, CeStatus *status, char *msg)
+{
+  return copywriter_load (path, NULL, 0, status, msg);
+}
+
+CeCopywriter *
+ce_copywriter_load_buffer (const uint8_t *data, size_t size, const char *name,
+                           CeStatus *status, char *msg)
+{
+  static const uint8_t empty[1];
+  return copywriter_load (name != NULL ? name : "model data", data != NULL ? data : empty, size,
+                          status, msg);
 }

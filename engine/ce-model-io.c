@@ -140,6 +140,19 @@ ce_model_save (const CeModel *model, const char *path, const CeStringList *lists
                               views, model->table.n, msg);
 }
 
+CeStatus
+ce_model_save_buffer (const CeModel *model, const CeStringList *lists, int n_lists,
+                      uint8_t **out, size_t *out_size, char *msg)
+{
+  uint8_t config[CONFIG_WORDS * 4];
+  CeCkptTensor views[CE_MAX_TENSORS];
+  config_encode (config, &model->cfg);
+  ce_model_tensor_views (model, views);
+  return ce_checkpoint_write_buffer (out, out_size, CE_MODEL_FILE_TAG | (uint32_t) model->cfg.kind,
+                                     config, sizeof config, lists, n_lists,
+                                     views, model->table.n, msg);
+}
+
 void
 ce_string_lists_free (CeStringList *lists, int n_lists)
 {
@@ -201,16 +214,13 @@ copy_lists (const CeCheckpoint *ckpt, int *n_out)
   return out;
 }
 
-CeModel *
-ce_model_load (const char *path, CeStringList **lists_out, int *n_lists_out,
-               CeStatus *status, char *msg)
+/* Builds a model from a parsed checkpoint; PATH names it in messages. */
+static CeModel *
+model_from_checkpoint (const CeCheckpoint *ckpt, const char *path, CeStringList **lists_out,
+                       int *n_lists_out, CeStatus *status, char *msg)
 {
   CeStatus st = CE_OK;
   CeModel *model = NULL;
-  CeCheckpoint *ckpt = ce_checkpoint_read (path, &st, msg);
-  if (!ckpt)
-    goto out;
-
   size_t size = 0;
   const void *blob = ce_checkpoint_config (ckpt, &size);
   CeModelConfig cfg;
@@ -281,8 +291,41 @@ ce_model_load (const char *path, CeStringList **lists_out, int *n_lists_out,
     }
 
 out:
-  ce_checkpoint_free (ckpt);
   if (status)
     *status = st;
+  return model;
+}
+
+CeModel *
+ce_model_load (const char *path, CeStringList **lists_out, int *n_lists_out,
+               CeStatus *status, char *msg)
+{
+  CeStatus st = CE_OK;
+  CeCheckpoint *ckpt = ce_checkpoint_read (path, &st, msg);
+  if (!ckpt)
+    {
+      if (status)
+        *status = st;
+      return NULL;
+    }
+  CeModel *model = model_from_checkpoint (ckpt, path, lists_out, n_lists_out, status, msg);
+  ce_checkpoint_free (ckpt);
+  return model;
+}
+
+CeModel *
+ce_model_load_buffer (const uint8_t *data, size_t size, const char *name,
+                      CeStringList **lists_out, int *n_lists_out, CeStatus *status, char *msg)
+{
+  CeStatus st = CE_OK;
+  CeCheckpoint *ckpt = ce_checkpoint_read_buffer (data, size, &st, msg);
+  if (!ckpt)
+    {
+      if (status)
+        *status = st;
+      return NULL;
+    }
+  CeModel *model = model_from_checkpoint (ckpt, name, lists_out, n_lists_out, status, msg);
+  ce_checkpoint_free (ckpt);
   return model;
 }

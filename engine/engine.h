@@ -602,6 +602,14 @@ CeStatus ce_model_save (const CeModel *model, const char *path,
  * owned by the caller: free with ce_string_lists_free. */
 CeModel *ce_model_load (const char *path, CeStringList **lists_out, int *n_lists_out,
                         CeStatus *status, char *msg);
+/* The same in memory: *OUT (OUT, free with free()) receives *OUT_SIZE (OUT)
+ * bytes of a model file; the loader reads SIZE bytes at DATA and names the
+ * model NAME in messages. */
+CeStatus ce_model_save_buffer (const CeModel *model, const CeStringList *lists, int n_lists,
+                               uint8_t **out, size_t *out_size, char *msg);
+CeModel *ce_model_load_buffer (const uint8_t *data, size_t size, const char *name,
+                               CeStringList **lists_out, int *n_lists_out,
+                               CeStatus *status, char *msg);
 void     ce_string_lists_free (CeStringList *lists, int n_lists);
 
 /* Learning rate for STEP (0-based): linear warm-up from base/WARMUP to BASE
@@ -813,6 +821,12 @@ int           ce_copywriter_collapse_epoch (const CeCopywriter *cw);
 
 CeStatus      ce_copywriter_save (const CeCopywriter *cw, const char *path, char *msg);
 CeCopywriter *ce_copywriter_load (const char *path, CeStatus *status, char *msg);
+/* In-memory forms of the two above (a project keeps its models as BLOBs):
+ * *OUT (OUT) is malloc'd, free with free(); NAME labels messages. */
+CeStatus      ce_copywriter_save_buffer (const CeCopywriter *cw, uint8_t **out, size_t *out_size,
+                                         char *msg);
+CeCopywriter *ce_copywriter_load_buffer (const uint8_t *data, size_t size, const char *name,
+                                         CeStatus *status, char *msg);
 
 typedef struct {
   CeDecodeMethod method;   /* GREEDY, BEAM or SAMPLE */

@@ -225,6 +225,33 @@ test_copywriter_learns_and_copies (void)
     g_assert_cmpstr (outs[i].items[0].text, ==, outs2[i].items[0].text);
   ce_copy_outputs_free (outs2, fresh.n);
 
+  /* The in-memory form (a project's BLOB) is the file's bytes exactly, loads
+   * to the same outputs, and a damaged buffer is refused by name. */
+  {
+    uint8_t *buf = NULL;
+    size_t size = 0;
+    gchar *file_bytes;
+    gsize file_len;
+    CeCopywriter *from_buf;
+
+    g_assert_cmpint (ce_copywriter_save_buffer (loaded, &buf, &size, msg), ==, CE_OK);
+    g_assert_true (g_file_get_contents (path, &file_bytes, &file_len, NULL));
+    g_assert_cmpmem (buf, size, file_bytes, file_len);
+    g_free (file_bytes);
+    from_buf = ce_copywriter_load_buffer (buf, size, "buffer model", &st, msg);
+    g_assert_nonnull (from_buf);
+    g_assert_cmpint (ce_copywriter_generate (from_buf, rows, fresh.n, &o, NULL, outs2, msg), ==, CE_OK);
+    for (int i = 0; i < fresh.n; i++)
+      g_assert_cmpstr (outs[i].items[0].text, ==, outs2[i].items[0].text);
+    ce_copy_outputs_free (outs2, fresh.n);
+    ce_copywriter_free (from_buf);
+    g_assert_null (ce_copywriter_load_buffer (buf, size - 7, "buffer model", &st, msg));
+    g_assert_cmpint (st, !=, CE_OK);
+    g_assert_null (ce_copywriter_load_buffer (NULL, 0, NULL, &st, msg));
+    g_assert_cmpint (st, !=, CE_OK);
+    free (buf);
+  }
+
   /* Variants: distinct samples, each checked; character budget holds. */
   ce_copy_options_default (&o, CE_DECODE_SAMPLE);
   o.samples = 12;

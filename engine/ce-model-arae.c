@@ -6,8 +6,11 @@
  *   critic    max  E f(c, pool) - E f(c~, pool), weights clipped to ±CLIP
  *   generator min -E f(G(noise, pool), pool)
  * Real codes and the pool come from the autoencoder's forward pass and are
- * treated as constants here (the GAN does not move the encoder), so the
- * reconstruction objective stays what the gradient check verifies.
+ * constants here. The encoder's side of the game is part of the
+ * autoencoder's objective instead (ce_arae_encoder_forward/backward, called
+ * by ce_model_forward_backward): it adds gan_enc_weight x E f(c, pool), so
+ * the encoder also moves its codes towards what the critic takes for
+ * generated ones, and the gradient check covers it.
  */
 #include "ce-model-private.h"
 
@@ -53,6 +56,20 @@ mean (const float *x, int n)
   for (int i = 0; i < n; i++)
     acc += x[i];
   return acc / n;
+}
+
+double
+ce_arae_encoder_forward (CeModel *model, const float *z, const float *pool, int B)
+{
+  critic_forward (model, z, pool, B);
+  return mean (model->tw.cout, B);
+}
+
+void
+ce_arae_encoder_backward (CeModel *model, float weight, int B, float *dz, float *dpool)
+{
+  critic_backward (model, weight, B);
+  ce_split_add_rows (dz, dpool, model->tw.dcin, model->d.Z, model->d.H, B);
 }
 
 static void

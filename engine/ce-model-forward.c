@@ -379,6 +379,10 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
   double kl = 0.0;
   if (Z > 0)
     kl = latent_forward (model, B, T, pass, tp);
+  const float adv_w = model->cfg.kind == CE_MODEL_ARAE && tp ? tp->gan_enc_weight : 0.0f;
+  double adv = 0.0;
+  if (adv_w != 0.0f)
+    adv = ce_arae_encoder_forward (model, w->z, ew->pool, B);
 
   /* h0 = tanh(init_W [pool; z] + init_b) */
   ce_concat_rows (w->init_in, ew->pool, H, w->z, Z, B);
@@ -450,12 +454,13 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
     }
 
   const float kw = tp ? tp->kl_weight : 1.0f;
-  model->objective = xent + (model->cfg.kind == CE_MODEL_CVAE ? kw * kl : 0.0);
+  model->objective = xent + (model->cfg.kind == CE_MODEL_CVAE ? kw * kl : 0.0) + adv_w * adv;
   if (losses)
     {
       memset (losses, 0, sizeof *losses);
       losses->xent = xent;
       losses->kl = kl;
+      losses->enc_adv = adv;
       losses->tokens = ntok;
     }
   if (!backward)
@@ -548,6 +553,8 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
     {
       ce_zero (w->dz, (size_t) B * Z);
       ce_split_add_rows (ew->dpool, w->dz, w->dinit_in, H, Z, B);
+      if (adv_w != 0.0f)
+        ce_arae_encoder_backward (model, adv_w, B, w->dz, ew->dpool);
       ce_linear_backward (w->dz, g->dec_Wz, NULL, w->dgc, w->z, p->dec_Wz, B, Z, 3 * H);
       latent_backward (model, B, T, tp);
     }

@@ -154,6 +154,14 @@ void     ce_arae_generate (const CeModel *model, float *out, const float *pool,
  * (ce-model-arae.c). Uses the codes and pool of the last forward. */
 CeStatus ce_arae_gan_steps (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
                             CeLosses *losses, char *msg);
+/* ARAE: the encoder's adversarial term (Zhao et al. 2018). The forward
+ * returns mean_b f([z_b; pool_b]), the critic's score of the real codes Z
+ * (B, Z) under POOL (B, H); the autoencoder minimises WEIGHT times it, so
+ * the critic's gradient moves the encoder's codes towards the generator's.
+ * The backward adds WEIGHT x its gradient to DZ (B, Z) and DPOOL (B, H)
+ * (and to the critic's own gradients, which the autoencoder step ignores). */
+double   ce_arae_encoder_forward  (CeModel *model, const float *z, const float *pool, int B);
+void     ce_arae_encoder_backward (CeModel *model, float weight, int B, float *dz, float *dpool);
 /* CVAE: prior mean and log-variance for N rows of POOL; SCRATCH (N, H). */
 void     ce_cvae_prior (const CeModel *model, float *mu, float *logvar, const float *pool,
                         int N, float *scratch);

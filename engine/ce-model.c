@@ -103,6 +103,7 @@ ce_train_params_default (CeTrainParams *p)
   p->free_bits = 0.1f;
   p->gan_lr = 5e-5f;
   p->critic_steps = 5;
+  p->gan_enc_weight = 1.0f;
 }
 
 CeDims

@@ -525,6 +525,7 @@ typedef struct {
   double kl;          /* mean KL per example (CVAE), before weighting */
   double critic;      /* critic loss (ARAE) */
   double generator;   /* generator loss (ARAE) */
+  double enc_adv;     /* ARAE: the critic's mean score of the real codes (the encoder's term, unweighted) */
   double grad_norm;   /* global gradient norm before clipping */
   int tokens;         /* target tokens counted */
 } CeLosses;
@@ -538,6 +539,8 @@ typedef struct {
   float free_bits;      /* CVAE: nats per latent dimension */
   float gan_lr;         /* ARAE: learning rate of generator and critic */
   int critic_steps;     /* ARAE: critic updates per step */
+  float gan_enc_weight; /* ARAE: weight of the encoder's adversarial term (the critic's
+                           score of the real codes, minimised with the reconstruction) */
 } CeTrainParams;
 
 void ce_train_params_default (CeTrainParams *p);

@@ -10,6 +10,7 @@
 #include "ce-model-private.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -315,60 +316,59 @@ latent_backward (CeModel *model, int B, int T, const CeTrainParams *tp)
   ce_dense_backward (ew->dpool, g->prior_W1, g->prior_b1, w->dph, ew->pool, w->ph, p->prior_W1,
                      CE_ACT_TANH, B, H, H, w->scratch);
 }
+/* ---- the teacher-forced decoder over one part of the batch --------------------- */
 
-/* ---- the whole objective ------------------------------------------------------ */
+typedef struct {
+  CeModel *model;
+  CeDecPart *part;
+  const CeBatch *batch;
+  int b0, nb;          /* the part's rows: b0 .. b0 + nb - 1 of the batch */
+  int backward;
+  float drop, wdrop;
+  float weight;        /* 1 / target tokens of the whole batch */
+} PartJob;
 
-CeStatus
-ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
-                           CePass pass, CeLosses *losses, char *msg)
+/* Forward (and backward) of the decoder for the part's rows. Reads the
+ * whole-batch encoder outputs and model->tw.h0 / gc; writes the part's rows
+ * of enc.denc, enc.dkeys, tw.dh (gradient on h0) and tw.dgc, and its
+ * parameter gradients into part->grads. part->xent receives the part's
+ * share of the loss. */
+static void
+decoder_part (const PartJob *j)
 {
-  CeStatus st = ce_model_check_batch (model, batch, 1, msg);
-  if (st != CE_OK)
-    return st;
-  st = ce_model_ensure_work (model, batch->B, batch->S, batch->T, msg);
-  if (st != CE_OK)
-    return st;
-
-  const int backward = pass != CE_PASS_EVAL;
+  CeModel *model = j->model;
   const CeDims *d = &model->d;
   const CeParams *p = &model->p;
-  CeParams *g = &model->g;
-  CeTrainWork *w = &model->tw;
+  CeDecPart *part = j->part;
+  CeParams *g = &part->g;
+  CeTrainWork *w = &part->tw;
+  CeTrainWork *mw = &model->tw;
   CeEncWork *ew = &model->enc;
-  const int B = batch->B, S = batch->S, T = batch->T;
+  const CeBatch *batch = j->batch;
+  const int B = j->nb, b0 = j->b0, S = batch->S, T = batch->T;
   const int H = d->H, E = d->E, Z = d->Z, V = d->V, A = d->A;
   const size_t TB = (size_t) T * B, BH = (size_t) B * H;
-  const float drop = backward ? model->cfg.dropout : 0.0f;
-  const float wdrop = backward ? model->cfg.word_dropout : 0.0f;
-  const int copy = model->cfg.copy;
-  CeRng *rng = &model->rng;
+  const float drop = j->drop, weight = j->weight;
+  const int copy = model->cfg.copy, backward = j->backward;
+  CeRng *rng = &part->rng;
+  const float *keys = ew->keys + (size_t) b0 * S * A;
+  const float *enc = ew->enc + (size_t) b0 * S * H;
+  const uint8_t *mask = ew->mask + (size_t) b0 * S;
+  const int32_t *tgt = batch->tgt + (size_t) b0 * T;
 
-  if (backward)
-    ce_zero (model->grads, model->table.total);
-
-  ce_encoder_forward (model, ew, batch, drop, rng);
+  if (backward && part->grads != model->grads)
+    ce_zero (part->grads, model->table.total);
 
   /* targets, time-major */
-  int ntok = 0;
   for (int b = 0; b < B; b++)
-    {
-      int len = 0;
-      for (int t = 0; t < T; t++)
-        {
-          int32_t y = batch->tgt[(size_t) b * T + t];
-          w->tgt_out[(size_t) t * B + b] = y;
-          w->tgt_in[(size_t) t * B + b] = t == 0 ? CE_TOK_BOS : batch->tgt[(size_t) b * T + t - 1];
-          if (y >= 0)
-            {
-              len = t + 1;
-              ntok++;
-            }
-        }
-      w->tgt_len[b] = len;
-    }
-  memcpy (w->src_ids, batch->src, (size_t) B * S * sizeof (int32_t));
-  if (wdrop > 0.0f)
-    ce_word_dropout (w->tgt_in, TB, wdrop, CE_TOK_UNK, CE_TOK_FIRST_REGULAR, rng);
+    for (int t = 0; t < T; t++)
+      {
+        w->tgt_out[(size_t) t * B + b] = tgt[(size_t) b * T + t];
+        w->tgt_in[(size_t) t * B + b] = t == 0 ? CE_TOK_BOS : tgt[(size_t) b * T + t - 1];
+      }
+  memcpy (w->src_ids, batch->src + (size_t) b0 * S, (size_t) B * S * sizeof (int32_t));
+  if (j->wdrop > 0.0f)
+    ce_word_dropout (w->tgt_in, TB, j->wdrop, CE_TOK_UNK, CE_TOK_FIRST_REGULAR, rng);
 
   ce_embedding_forward (w->emb_raw, w->tgt_in, p->tok_emb, (int) TB, E);
   if (drop > 0.0f)
@@ -376,23 +376,13 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
   else
     memcpy (w->emb, w->emb_raw, TB * E * sizeof (float));
 
-  double kl = 0.0;
-  if (Z > 0)
-    kl = latent_forward (model, B, T, pass, tp);
-  const float adv_w = model->cfg.kind == CE_MODEL_ARAE && tp ? tp->gan_enc_weight : 0.0f;
-  double adv = 0.0;
-  if (adv_w != 0.0f)
-    adv = ce_arae_encoder_forward (model, w->z, ew->pool, B);
-
-  /* h0 = tanh(init_W [pool; z] + init_b) */
-  ce_concat_rows (w->init_in, ew->pool, H, w->z, Z, B);
-  ce_dense_forward (w->h_all, w->init_in, p->init_W, p->init_b, CE_ACT_TANH, B, H + Z, H);
+  memcpy (w->h_all, mw->h0 + (size_t) b0 * H, BH * sizeof (float));
   ce_zero (w->ctx_all, BH);
-
-  /* input projection: emb part for all steps in one GEMM, latent part once */
-  ce_linear_forward (w->gx, w->emb, p->dec_Wemb, p->dec_bx, (int) TB, E, 3 * H);
   if (Z > 0)
-    ce_sgemm (0, 1, B, 3 * H, Z, 1.0f, w->z, Z, p->dec_Wz, Z, 0.0f, w->gc, 3 * H);
+    memcpy (w->gc, mw->gc + (size_t) b0 * 3 * H, 3 * BH * sizeof (float));
+
+  /* input projection: the embedding part of all steps in one GEMM */
+  ce_linear_forward (w->gx, w->emb, p->dec_Wemb, p->dec_bx, (int) TB, E, 3 * H);
 
   for (int t = 0; t < T; t++)
     {
@@ -406,7 +396,7 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
       ce_gru_step_forward (h_t, w->gcache + (size_t) t * B * 4 * H, gx_t, h_prev,
                            p->dec_Wh, p->dec_bh, B, H, w->scratch);
       ce_attention_forward (w->ctx_all + (size_t) (t + 1) * BH, w->attn + (size_t) t * B * S,
-                            w->apre + (size_t) t * B * S * A, h_t, ew->keys, ew->enc, ew->mask,
+                            w->apre + (size_t) t * B * S * A, h_t, keys, enc, mask,
                             p->att_Wq, p->att_v, B, S, H, A, H, w->scratch);
     }
 
@@ -418,7 +408,6 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
     memcpy (w->feat_d, w->feat, TB * 2 * H * sizeof (float));
   ce_linear_forward (w->logits, w->feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
 
-  const float weight = 1.0f / (float) ntok;
   double xent = 0.0;
   ce_zero (w->dlogits, TB * V);
   if (copy)
@@ -452,19 +441,9 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
                                                     model->cfg.label_smoothing, weight, w->probs);
         }
     }
-
-  const float kw = tp ? tp->kl_weight : 1.0f;
-  model->objective = xent + (model->cfg.kind == CE_MODEL_CVAE ? kw * kl : 0.0) + adv_w * adv;
-  if (losses)
-    {
-      memset (losses, 0, sizeof *losses);
-      losses->xent = xent;
-      losses->kl = kl;
-      losses->enc_adv = adv;
-      losses->tokens = ntok;
-    }
+  part->xent = xent;
   if (!backward)
-    return CE_OK;
+    return;
 
   /* ---- backward ---- */
   ce_zero (w->dfeat, TB * 2 * H);
@@ -485,9 +464,7 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
       g->gate_b[0] += (float) sum;
     }
 
-  ce_zero (ew->denc, (size_t) B * S * H);
-  ce_zero (ew->dkeys, (size_t) B * S * A);
-  ce_zero (ew->dpool, BH);
+  float *denc = ew->denc + (size_t) b0 * S * H, *dkeys = ew->dkeys + (size_t) b0 * S * A;
   ce_zero (w->dctx_carry, BH);
   ce_zero (w->dgc, 3 * BH);
   float *dh = w->dh, *dh_prev = w->dh_prev;
@@ -506,10 +483,10 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
             }
         }
       const float *h_t = w->h_all + (size_t) (t + 1) * BH;
-      ce_attention_backward (dh, ew->dkeys, ew->denc, g->att_Wq, g->att_v, w->dctx,
+      ce_attention_backward (dh, dkeys, denc, g->att_Wq, g->att_v, w->dctx,
                              copy ? w->dattn + (size_t) t * B * S : NULL,
                              w->attn + (size_t) t * B * S, w->apre + (size_t) t * B * S * A,
-                             h_t, ew->enc, ew->mask, p->att_Wq, p->att_v, B, S, H, A, H,
+                             h_t, enc, mask, p->att_Wq, p->att_v, B, S, H, A, H,
                              w->scratch);
       float *dgx_t = w->dgx + (size_t) t * B * 3 * H;
       ce_zero (dh_prev, BH);
@@ -525,9 +502,12 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
       dh = dh_prev;
       dh_prev = tmp;
     }
-  /* dh is now the gradient on h0. The hidden-side pre-activations get
-   * dgx for the r and z gates and dgx_n * r for the candidate (cache holds
-   * r, z, n, hn per row). */
+  /* dh is now the gradient on the part's h0 rows */
+  memcpy (mw->dh + (size_t) b0 * H, dh, BH * sizeof (float));
+  if (Z > 0)
+    memcpy (mw->dgc + (size_t) b0 * 3 * H, w->dgc, 3 * BH * sizeof (float));
+  /* The hidden-side pre-activations get dgx for the r and z gates and
+   * dgx_n * r for the candidate (cache holds r, z, n, hn per row). */
   for (size_t n = 0; n < TB; n++)
     {
       const float *dg = w->dgx + n * 3 * H, *r = w->gcache + n * 4 * H;
@@ -545,9 +525,150 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
   if (drop > 0.0f)
     ce_mul_inplace (w->demb, w->emb_mask, TB * E);
   ce_embedding_backward (g->tok_emb, w->demb, w->tgt_in, (int) TB, E);
+}
+
+static void *
+decoder_part_thread (void *data)
+{
+  decoder_part (data);
+  return NULL;
+}
+
+/* Runs the parts: at once in threads when the caller allows two or more
+ * BLAS threads (each part then calls BLAS with one thread: OpenBLAS's own
+ * pool would serialise two callers), one after the other otherwise. The
+ * results are the same either way. */
+static void
+run_parts (PartJob *jobs, int n)
+{
+  const int budget = ce_blas_get_threads ();
+  if (n < 2 || budget < 2)
+    {
+      for (int k = 0; k < n; k++)
+        decoder_part (&jobs[k]);
+      return;
+    }
+  pthread_t th[CE_DEC_PARTS];
+  int started[CE_DEC_PARTS] = { 0 };
+  ce_blas_set_threads (1);
+  for (int k = 1; k < n; k++)
+    started[k] = pthread_create (&th[k], NULL, decoder_part_thread, &jobs[k]) == 0;
+  decoder_part (&jobs[0]);
+  for (int k = 1; k < n; k++)
+    {
+      if (started[k])
+        pthread_join (th[k], NULL);
+      else
+        decoder_part (&jobs[k]);   /* no thread: the same work here */
+    }
+  ce_blas_set_threads (budget);
+}
+
+/* ---- the whole objective ------------------------------------------------------ */
+
+CeStatus
+ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
+                           CePass pass, CeLosses *losses, char *msg)
+{
+  CeStatus st = ce_model_check_batch (model, batch, 1, msg);
+  if (st != CE_OK)
+    return st;
+  st = ce_model_ensure_work (model, batch->B, batch->S, batch->T, msg);
+  if (st != CE_OK)
+    return st;
+
+  const int backward = pass != CE_PASS_EVAL;
+  const CeDims *d = &model->d;
+  const CeParams *p = &model->p;
+  CeParams *g = &model->g;
+  CeTrainWork *w = &model->tw;
+  CeEncWork *ew = &model->enc;
+  const int B = batch->B, S = batch->S, T = batch->T;
+  const int H = d->H, Z = d->Z, A = d->A;
+  const size_t BH = (size_t) B * H;
+  const float drop = backward ? model->cfg.dropout : 0.0f;
+  const float wdrop = backward ? model->cfg.word_dropout : 0.0f;
+  CeRng *rng = &model->rng;
+
+  if (backward)
+    ce_zero (model->grads, model->table.total);
+
+  ce_encoder_forward (model, ew, batch, drop, rng);
+
+  /* targets, time-major (the latent text encoder reads them) */
+  int ntok = 0;
+  for (int b = 0; b < B; b++)
+    {
+      int len = 0;
+      for (int t = 0; t < T; t++)
+        {
+          int32_t y = batch->tgt[(size_t) b * T + t];
+          w->tgt_out[(size_t) t * B + b] = y;
+          if (y >= 0)
+            {
+              len = t + 1;
+              ntok++;
+            }
+        }
+      w->tgt_len[b] = len;
+    }
+
+  double kl = 0.0;
+  if (Z > 0)
+    kl = latent_forward (model, B, T, pass, tp);
+  const float adv_w = model->cfg.kind == CE_MODEL_ARAE && tp ? tp->gan_enc_weight : 0.0f;
+  double adv = 0.0;
+  if (adv_w != 0.0f)
+    adv = ce_arae_encoder_forward (model, w->z, ew->pool, B);
+
+  /* h0 = tanh(init_W [pool; z] + init_b); the latent part of the decoder's
+   * input projection once */
+  ce_concat_rows (w->init_in, ew->pool, H, w->z, Z, B);
+  ce_dense_forward (w->h0, w->init_in, p->init_W, p->init_b, CE_ACT_TANH, B, H + Z, H);
+  if (Z > 0)
+    ce_sgemm (0, 1, B, 3 * H, Z, 1.0f, w->z, Z, p->dec_Wz, Z, 0.0f, w->gc, 3 * H);
+
+  if (backward)
+    {
+      ce_zero (ew->denc, (size_t) B * S * H);
+      ce_zero (ew->dkeys, (size_t) B * S * A);
+      ce_zero (ew->dpool, BH);
+    }
+  PartJob jobs[CE_DEC_PARTS];
+  const int n_parts = B >= CE_DEC_SPLIT_MIN_ROWS ? CE_DEC_PARTS : 1;
+  for (int k = 0, b0 = 0; k < n_parts; k++)
+    {
+      const int nb = (B - b0) / (n_parts - k) + ((B - b0) % (n_parts - k) != 0);
+      jobs[k] = (PartJob) { model, &model->part[k], batch, b0, nb, backward, drop, wdrop,
+                            1.0f / (float) ntok };
+      /* each part draws its dropout masks from a stream of its own */
+      ce_rng_seed (&model->part[k].rng, ce_rng_next (rng));
+      b0 += nb;
+    }
+  run_parts (jobs, n_parts);
+  double xent = 0.0;
+  for (int k = 0; k < n_parts; k++)
+    xent += model->part[k].xent;
+
+  const float kw = tp ? tp->kl_weight : 1.0f;
+  model->objective = xent + (model->cfg.kind == CE_MODEL_CVAE ? kw * kl : 0.0) + adv_w * adv;
+  if (losses)
+    {
+      memset (losses, 0, sizeof *losses);
+      losses->xent = xent;
+      losses->kl = kl;
+      losses->enc_adv = adv;
+      losses->tokens = ntok;
+    }
+  if (!backward)
+    return CE_OK;
+
+  /* ---- backward (the decoder's is done: merge the parts' gradients) ---- */
+  for (int k = 1; k < n_parts; k++)
+    ce_add_inplace (model->grads, model->part[k].grads, model->table.total);
 
   ce_zero (w->dinit_in, (size_t) B * (H + Z));
-  ce_dense_backward (w->dinit_in, g->init_W, g->init_b, dh, w->init_in, w->h_all, p->init_W,
+  ce_dense_backward (w->dinit_in, g->init_W, g->init_b, w->dh, w->init_in, w->h0, p->init_W,
                      CE_ACT_TANH, B, H + Z, H, w->scratch);
   if (Z > 0)
     {
@@ -564,4 +685,3 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
   encoder_backward (model, ew, batch, drop > 0.0f);
   return CE_OK;
 }
-

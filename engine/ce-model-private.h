@@ -41,7 +41,9 @@ typedef struct {
   float *de_tok, *de_fld;         /* (S*B, E) (S*B, FE) */
 } CeEncWork;
 
-/* Training work buffers for batches up to (B, S, T). */
+/* Training work buffers for batches up to (B, S, T): the model's own for
+ * the whole batch (targets, h0, latent code; the decoder fields are NULL)
+ * and one per decoder part (CeDecPart; the h0 and latent fields are NULL). */
 typedef struct {
   int B, S, T;
   int32_t *tgt_in;     /* (T, B) decoder inputs: BOS, y_0 .. y_{T-2} (word dropout) */
@@ -99,6 +101,25 @@ typedef struct {
   float *dgin, *dgh, *dgout, *dfake;
 } CeTrainWork;
 
+/* The teacher-forced decoder of a batch runs as CE_DEC_PARTS parts over
+ * disjoint row ranges (ce-model-forward.c), always the same split whatever
+ * the thread count, so that the weights do not depend on it; with two or
+ * more BLAS threads the parts run at once in threads of their own. A part
+ * has its own work buffers, parameter gradients (part 0: the model's) and
+ * random stream (seeded from the model's at every pass). */
+#define CE_DEC_PARTS 2
+/* batches of fewer rows run as one part */
+#define CE_DEC_SPLIT_MIN_ROWS 16
+
+typedef struct {
+  CeTrainWork tw;      /* sized for the part's rows */
+  void *tw_mem;
+  float *grads;        /* the model's grads for part 0, own buffer otherwise */
+  CeParams g;
+  CeRng rng;
+  double xent;
+} CeDecPart;
+
 struct CeModel {
   CeModelConfig cfg;
   CeDims d;
@@ -113,6 +134,7 @@ struct CeModel {
   void *enc_mem;
   CeTrainWork tw;
   void *tw_mem;
+  CeDecPart part[CE_DEC_PARTS];
   double objective;        /* the differentiated objective of the last forward */
 };
 

@@ -354,8 +354,10 @@ ce_enc_work_alloc (CeEncWork *w, void **mem, const CeDims *d, int B, int S, int 
   return CE_OK;
 }
 
+/* DEC_ONLY: a decoder part's buffers; otherwise the whole batch's (h0,
+ * the latent code, the targets for the text encoder) */
 static void
-train_layout (CeTrainWork *w, Arena *a, const CeDims *d, int B, int S, int T)
+train_layout (CeTrainWork *w, Arena *a, const CeDims *d, int B, int S, int T, int dec_only)
 {
   const size_t TB = (size_t) T * B, BH = (size_t) B * d->H;
   const int H = d->H, E = d->E, Z = d->Z > 0 ? d->Z : 1, V = d->V, A = d->A;
@@ -363,42 +365,48 @@ train_layout (CeTrainWork *w, Arena *a, const CeDims *d, int B, int S, int T)
   w->B = B;
   w->S = S;
   w->T = T;
-  w->tgt_in = TAKE_I (a, TB);
+  /* both */
   w->tgt_out = TAKE_I (a, TB);
   w->tgt_len = TAKE_I (a, B);
-  w->src_ids = TAKE_I (a, (size_t) B * S);
-  w->emb_raw = TAKE_F (a, TB * E);
-  w->emb = TAKE_F (a, TB * E);
-  w->emb_mask = TAKE_F (a, TB * E);
-  w->gx = TAKE_F (a, TB * 3 * H);
   w->gc = TAKE_F (a, BH * 3);
-  w->h_all = TAKE_F (a, (TB + B) * H);
-  w->ctx_all = TAKE_F (a, (TB + B) * H);
-  w->gcache = TAKE_F (a, TB * 4 * H);
-  w->attn = TAKE_F (a, TB * S);
-  w->apre = TAKE_F (a, TB * S * A);
-  w->feat = TAKE_F (a, TB * 2 * H);
-  w->feat_d = TAKE_F (a, TB * 2 * H);
-  w->feat_mask = TAKE_F (a, TB * 2 * H);
-  w->gate = TAKE_F (a, TB);
-  w->logits = TAKE_F (a, TB * V);
-  w->dlogits = TAKE_F (a, TB * V);
-  w->probs = TAKE_F (a, (size_t) B * V);
-  w->p_target = TAKE_F (a, B);
+  w->scratch = TAKE_F (a, (size_t) B * (4 * H + S + A + 2 * H + Z + 16));
+  w->dh = TAKE_F (a, BH);
+  w->dgc = TAKE_F (a, BH * 3);
+  if (dec_only)
+    {
+      w->tgt_in = TAKE_I (a, TB);
+      w->src_ids = TAKE_I (a, (size_t) B * S);
+      w->emb_raw = TAKE_F (a, TB * E);
+      w->emb = TAKE_F (a, TB * E);
+      w->emb_mask = TAKE_F (a, TB * E);
+      w->gx = TAKE_F (a, TB * 3 * H);
+      w->h_all = TAKE_F (a, (TB + B) * H);
+      w->ctx_all = TAKE_F (a, (TB + B) * H);
+      w->gcache = TAKE_F (a, TB * 4 * H);
+      w->attn = TAKE_F (a, TB * S);
+      w->apre = TAKE_F (a, TB * S * A);
+      w->feat = TAKE_F (a, TB * 2 * H);
+      w->feat_d = TAKE_F (a, TB * 2 * H);
+      w->feat_mask = TAKE_F (a, TB * 2 * H);
+      w->gate = TAKE_F (a, TB);
+      w->logits = TAKE_F (a, TB * V);
+      w->dlogits = TAKE_F (a, TB * V);
+      w->probs = TAKE_F (a, (size_t) B * V);
+      w->p_target = TAKE_F (a, B);
+      w->dfeat = TAKE_F (a, TB * 2 * H);
+      w->dh_prev = TAKE_F (a, BH);
+      w->dctx = TAKE_F (a, BH);
+      w->dctx_carry = TAKE_F (a, BH);
+      w->dgx = TAKE_F (a, TB * 3 * H);
+      w->dgh_all = TAKE_F (a, TB * 3 * H);
+      w->dattn = TAKE_F (a, TB * S);
+      w->dgate = TAKE_F (a, TB);
+      w->demb = TAKE_F (a, TB * E);
+      return;
+    }
+  /* the whole batch: h0 and what the encoder and the latent code need */
   w->init_in = TAKE_F (a, (size_t) B * (H + Z));
   w->h0 = TAKE_F (a, BH);
-  w->scratch = TAKE_F (a, (size_t) B * (4 * H + S + A + 2 * H + Z + 16));
-  w->dfeat = TAKE_F (a, TB * 2 * H);
-  w->dh = TAKE_F (a, BH);
-  w->dh_prev = TAKE_F (a, BH);
-  w->dctx = TAKE_F (a, BH);
-  w->dctx_carry = TAKE_F (a, BH);
-  w->dgx = TAKE_F (a, TB * 3 * H);
-  w->dgh_all = TAKE_F (a, TB * 3 * H);
-  w->dattn = TAKE_F (a, TB * S);
-  w->dgate = TAKE_F (a, TB);
-  w->demb = TAKE_F (a, TB * E);
-  w->dgc = TAKE_F (a, BH * 3);
   w->dinit_in = TAKE_F (a, (size_t) B * (H + Z));
   if (d->Z == 0)
     return;
@@ -450,6 +458,44 @@ train_layout (CeTrainWork *w, Arena *a, const CeDims *d, int B, int S, int T)
   w->dfake = TAKE_F (a, BZ);
 }
 
+/* The decoder parts' buffers for rows of a (B, S, T) batch. */
+static CeStatus
+ensure_parts (CeModel *model, int B, int S, int T)
+{
+  const int rows = (B + CE_DEC_PARTS - 1) / CE_DEC_PARTS;
+  for (int k = 0; k < CE_DEC_PARTS; k++)
+    {
+      CeDecPart *part = &model->part[k];
+      /* a batch too small to split runs whole in part 0 */
+      const int need = k == 0 ? B : rows;
+      if (!part->grads)
+        {
+          part->grads = k == 0 ? model->grads : calloc (model->table.total, sizeof (float));
+          if (!part->grads)
+            return CE_ERR_NOMEM;
+          ce_params_point (&part->g, part->grads, &model->table);
+        }
+      if (part->tw_mem && need <= part->tw.B && S <= part->tw.S && T <= part->tw.T)
+        continue;
+      Arena a = { NULL, 0 };
+      train_layout (&part->tw, &a, &model->d, need, S, T, 1);
+      void *m = calloc (1, a.used);
+      if (!m)
+        {
+          free (part->tw_mem);
+          part->tw_mem = NULL;
+          memset (&part->tw, 0, sizeof part->tw);
+          return CE_ERR_NOMEM;
+        }
+      a.base = m;
+      a.used = 0;
+      train_layout (&part->tw, &a, &model->d, need, S, T, 1);
+      free (part->tw_mem);
+      part->tw_mem = m;
+    }
+  return CE_OK;
+}
+
 CeStatus
 ce_model_ensure_work (CeModel *model, int B, int S, int T, char *msg)
 {
@@ -464,10 +510,12 @@ ce_model_ensure_work (CeModel *model, int B, int S, int T, char *msg)
       T = T > w->T ? T : w->T;
     }
   Arena a = { NULL, 0 };
-  train_layout (w, &a, &model->d, B, S, T);
+  train_layout (w, &a, &model->d, B, S, T, 0);
   void *m = calloc (1, a.used);
   CeStatus st = m ? ce_enc_work_alloc (&model->enc, &model->enc_mem, &model->d, B, S, 1)
                   : CE_ERR_NOMEM;
+  if (st == CE_OK)
+    st = ensure_parts (model, B, S, T);
   if (st != CE_OK)
     {
       free (m);
@@ -479,7 +527,7 @@ ce_model_ensure_work (CeModel *model, int B, int S, int T, char *msg)
     }
   a.base = m;
   a.used = 0;
-  train_layout (w, &a, &model->d, B, S, T);
+  train_layout (w, &a, &model->d, B, S, T, 0);
   free (model->tw_mem);
   model->tw_mem = m;
   return CE_OK;
@@ -536,6 +584,12 @@ ce_model_free (CeModel *model)
 {
   if (!model)
     return;
+  for (int k = 0; k < CE_DEC_PARTS; k++)
+    {
+      if (model->part[k].grads != model->grads)
+        free (model->part[k].grads);
+      free (model->part[k].tw_mem);
+    }
   free (model->mem);
   free (model->enc_mem);
   free (model->tw_mem);

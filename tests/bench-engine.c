@@ -36,6 +36,39 @@ static double gemm_seconds, gemv_seconds;
 static long gemm_calls, gemv_calls;
 static int counting;
 
+/* --shapes: time per GEMM shape as well (printed after the training steps) */
+typedef struct {
+  int ta, tb, M, N, K;
+  long calls;
+  double seconds;
+} Shape;
+static Shape shapes[256];
+static int n_shapes, by_shape;
+
+static void
+shape_add (int ta, int tb, int M, int N, int K, double seconds)
+{
+  for (int i = 0; i < n_shapes; i++)
+    {
+      Shape *s = &shapes[i];
+      if (s->ta == ta && s->tb == tb && s->M == M && s->N == N && s->K == K)
+        {
+          s->calls++;
+          s->seconds += seconds;
+          return;
+        }
+    }
+  if (n_shapes < 256)
+    shapes[n_shapes++] = (Shape) { ta, tb, M, N, K, 1, seconds };
+}
+
+static int
+cmp_shape (const void *a, const void *b)
+{
+  double x = ((const Shape *) a)->seconds, y = ((const Shape *) b)->seconds;
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
 static double
 now (void)
 {
@@ -68,8 +101,11 @@ cblas_sgemm (const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE ta,
   real (order, ta, tb, M, N, K, alpha, A, lda, Bm, ldb, beta, C, ldc);
   if (counting)
     {
-      gemm_seconds += now () - t0;
+      double dt = now () - t0;
+      gemm_seconds += dt;
       gemm_calls++;
+      if (by_shape)
+        shape_add (ta == CblasTrans, tb == CblasTrans, M, N, K, dt);
     }
 }
 
@@ -88,8 +124,11 @@ cblas_sgemv (const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE trans, con
   real (order, trans, M, N, alpha, A, lda, x, incx, beta, y, incy);
   if (counting)
     {
-      gemv_seconds += now () - t0;
+      double dt = now () - t0;
+      gemv_seconds += dt;
       gemv_calls++;
+      if (by_shape)
+        shape_add (trans == CblasTrans, -1, M, N, 1, dt);
     }
 }
 
@@ -178,6 +217,8 @@ main (int argc, char **argv)
         steps = atoi (argv[++i]);
       else if (strcmp (argv[i], "--train-only") == 0)
         decode = 0;
+      else if (strcmp (argv[i], "--shapes") == 0)
+        by_shape = 1;
       else if (strcmp (argv[i], "--vocab") == 0 && i + 1 < argc)
         V = atoi (argv[++i]);
       else if (strcmp (argv[i], "--hidden") == 0 && i + 1 < argc)
@@ -194,7 +235,7 @@ main (int argc, char **argv)
         COPY = 1;
       else
         {
-          fprintf (stderr, "usage: bench-engine [--threads N] [--steps N] [--train-only] "
+          fprintf (stderr, "usage: bench-engine [--threads N] [--steps N] [--train-only] [--shapes] "
                    "[--vocab V] [--hidden H] [--attn A] [--batch B] [--src S] [--tgt T] [--copy]\n");
           return 2;
         }
@@ -267,6 +308,21 @@ main (int argc, char **argv)
           "\"gemm_share\": %.3f, \"gemm_calls_per_step\": %.0f}\n",
           threads, ce_model_n_params (model), V, S, COPY, B, T, med, best, B * T / med,
           cpu_med, gemm_seconds / total, (double) gemm_calls / steps);
+  if (by_shape)
+    {
+      qsort (shapes, (size_t) n_shapes, sizeof *shapes, cmp_shape);
+      for (int i = 0; i < n_shapes; i++)
+        {
+          const Shape *sh = &shapes[i];
+          const double flop = 2.0 * sh->M * sh->N * sh->K * sh->calls;
+          fprintf (stderr, "  %s%c%c M %5d N %5d K %5d: %5.1f calls/step %7.2f ms/step "
+                   "%5.1f %% of step, %6.1f GFLOP/s\n", sh->tb < 0 ? "gemv " : "gemm ",
+                   sh->ta ? 'T' : 'N', sh->tb < 0 ? ' ' : sh->tb ? 'T' : 'N', sh->M, sh->N, sh->K,
+                   (double) sh->calls / steps, sh->seconds / steps * 1e3,
+                   100.0 * sh->seconds / total, flop / sh->seconds * 1e-9);
+        }
+      n_shapes = 0;
+    }
   fflush (stdout);
 
   if (!decode)

@@ -42,6 +42,36 @@ tiny_batch (void)
   return b;
 }
 
+/* SPLIT_N rows (>= CE_DEC_SPLIT_MIN_ROWS, odd, so the decoder runs in two
+ * unequal parts) built from variations of the tiny rows */
+#define SPLIT_N 17
+static int32_t split_src[SPLIT_N * 3], split_fld[SPLIT_N * 3], split_tgt[SPLIT_N * 4];
+
+static CeBatch
+split_batch (void)
+{
+  for (int n = 0; n < SPLIT_N; n++)
+    {
+      const int r = n % 2;
+      for (int s = 0; s < 3; s++)
+        {
+          const int32_t id = tiny_src[r * 3 + s];
+          split_src[n * 3 + s] = id < 0 ? id : 4 + (id - 4 + n) % 8;
+          split_fld[n * 3 + s] = tiny_fld[r * 3 + s];
+        }
+      for (int t = 0; t < 4; t++)
+        {
+          const int32_t id = tiny_tgt[r * 4 + t];
+          split_tgt[n * 4 + t] = id < 0 ? id : 3 + (id - 3 + 2 * n) % 9;
+        }
+    }
+  CeBatch b = { SPLIT_N, 3, 4, split_src, split_fld, split_tgt };
+  return b;
+}
+
+/* gradcheck_full's batch: tiny_batch, or split_batch when set */
+static int gradcheck_split;
+
 static void latent_modes (CeModel *model);
 
 /* ---- finite-difference gradient check of the whole model -------------------- */
@@ -80,7 +110,7 @@ gradcheck_full (CeModelKind kind, int copy, float label_smoothing, float dropout
   for (size_t i = 0; i < model->table.total; i++)
     model->params[i] += 0.05f * (2.0f * ce_rng_uniform (&init) - 1.0f);
 
-  CeBatch batch = tiny_batch ();
+  CeBatch batch = gradcheck_split ? split_batch () : tiny_batch ();
   const CeRng rng0 = model->rng;
   objective_at (model, &batch, &tp, &rng0);
   const size_t total = model->table.total;
@@ -189,6 +219,23 @@ static void
 test_gradcheck_arae (void)
 {
   gradcheck (CE_MODEL_ARAE, 1, 0.0f);
+}
+
+/* A batch big enough for the decoder to run in parts (ce-model-forward.c):
+ * the parts' gradients, merged, are the batch's; with one BLAS thread the
+ * parts run one after the other, with two at once. */
+static void
+test_gradcheck_parts (void)
+{
+  gradcheck_split = 1;
+  for (int threads = 1; threads <= 2; threads++)
+    {
+      ce_blas_set_threads (threads);
+      gradcheck_full (CE_MODEL_CVAE, 1, 0.0f, 0.3f, 0.0f);
+      gradcheck_full (CE_MODEL_S2S, 0, 0.1f, 0.0f, 0.0f);
+    }
+  ce_blas_set_threads (1);
+  gradcheck_split = 0;
 }
 
 /* The ARAE encoder's adversarial term, weighted heavily so that it is a
@@ -585,6 +632,51 @@ test_two_threads (void)
   ce_model_free (alone2);
   ce_model_free (m1);
   ce_model_free (m2);
+}
+
+/* The decoder's parts run at once with two BLAS threads and one after the
+ * other with one: the weights are the same bit for bit, and the caller's
+ * BLAS thread count is left as it was. */
+static void
+test_threads_same_weights (void)
+{
+  CeModelConfig cfg;
+  CeTrainParams tp;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_CVAE);
+  cfg.dropout = 0.2f;
+  cfg.word_dropout = 0.25f;
+  ce_train_params_default (&tp);
+  CeModel *m[2];
+  for (int k = 0; k < 2; k++)
+    {
+      m[k] = ce_model_new (&cfg, 5, &st, msg);
+      g_assert_nonnull (m[k]);
+    }
+  /* 4 x 8 rows: one batch of 32, split into two parts of 16 */
+  OverfitSet set;
+  overfit_set (&set);
+  int32_t src[4 * OV_N * OV_S], fld[4 * OV_N * OV_S], tgt[4 * OV_N * OV_T];
+  for (int c = 0; c < 4; c++)
+    {
+      memcpy (src + c * OV_N * OV_S, set.src, sizeof set.src);
+      memcpy (fld + c * OV_N * OV_S, set.fld, sizeof set.fld);
+      memcpy (tgt + c * OV_N * OV_T, set.tgt, sizeof set.tgt);
+    }
+  CeBatch batch = { 4 * OV_N, OV_S, OV_T, src, fld, tgt };
+  g_assert_cmpint (batch.B, >=, 2 * CE_DEC_SPLIT_MIN_ROWS);
+  for (int k = 0; k < 2; k++)
+    {
+      ce_blas_set_threads (k + 1);
+      for (int i = 0; i < DET_STEPS; i++)
+        g_assert_cmpint (ce_model_train_step (m[k], &batch, &tp, NULL, msg), ==, CE_OK);
+      g_assert_cmpint (ce_blas_get_threads (), ==, k + 1);
+    }
+  ce_blas_set_threads (1);
+  g_assert_true (memcmp (m[0]->params, m[1]->params, m[0]->table.total * sizeof (float)) == 0);
+  ce_model_free (m[0]);
+  ce_model_free (m[1]);
 }
 
 /* Batches of other shapes grow the work buffers; results on a batch do not
@@ -1012,11 +1104,13 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/gradcheck/arae-encoder-term", test_gradcheck_arae_encoder_term);
   g_test_add_func ("/engine/model/arae/encoder-term", test_arae_encoder_term);
   g_test_add_func ("/engine/model/gradcheck/cvae-dropout", test_gradcheck_cvae_dropout);
+  g_test_add_func ("/engine/model/gradcheck/parts", test_gradcheck_parts);
   g_test_add_func ("/engine/model/overfit/s2s", test_overfit_s2s);
   g_test_add_func ("/engine/model/overfit/cvae", test_overfit_cvae);
   g_test_add_func ("/engine/model/arae/trains", test_arae_trains);
   g_test_add_func ("/engine/model/same-seed", test_same_seed);
   g_test_add_func ("/engine/model/two-threads", test_two_threads);
+  g_test_add_func ("/engine/model/threads-same-weights", test_threads_same_weights);
   g_test_add_func ("/engine/model/batch-shapes", test_batch_shapes);
   g_test_add_func ("/engine/model/decoder/matches-training", test_decoder_matches_training);
   g_test_add_func ("/engine/model/decoder/matches-training-cvae",

@@ -113,11 +113,12 @@ token_allowed (const Ctx *ctx, const Row *row, int32_t token)
 }
 
 /* The K best allowed tokens of LP (V) for ROW, by repeated selection; LP is
- * modified (taken or refused tokens become -inf). Returns how many. */
+ * modified (taken or refused tokens become -inf). Returns how many. The
+ * plain version: one scan of LP per token looked at. */
 static int
-top_allowed (const Ctx *ctx, const Row *row, float *lp, int K, int32_t *tok_out, float *lp_out)
+top_allowed_scan (const Ctx *ctx, const Row *row, float *lp, int K, int32_t *tok_out,
+                  float *lp_out, int found)
 {
-  int found = 0;
   int tries = 0;
 
   while (found < K && tries < ctx->V)
@@ -141,6 +142,56 @@ top_allowed (const Ctx *ctx, const Row *row, float *lp, int K, int32_t *tok_out,
         }
       lp[best] = -INFINITY;
     }
+  return found;
+}
+
+/* The same result with one scan of LP: the TOP_CAND best tokens in the order
+ * the repeated selection takes them (value descending, the lower id first
+ * among equal values), then the plain version only if refusals use them all
+ * up. Beam search asks for K = beam tokens of every row at every step, so
+ * the repeated scans over the vocabulary were most of its time. */
+#define TOP_CAND 32
+
+static int
+top_allowed (const Ctx *ctx, const Row *row, float *lp, int K, int32_t *tok_out, float *lp_out)
+{
+  float cv[TOP_CAND];
+  int32_t ci[TOP_CAND];
+  int n = 0, found = 0;
+
+  if (K > TOP_CAND / 2)
+    return top_allowed_scan (ctx, row, lp, K, tok_out, lp_out, 0);
+  for (int v = 0; v < ctx->V; v++)
+    {
+      const float x = lp[v];
+      /* -inf and NaN are never taken; a value equal to the last kept one
+       * comes after it (higher id) */
+      if (!(x > -INFINITY) || (n == TOP_CAND && !(x > cv[n - 1])))
+        continue;
+      int p = n < TOP_CAND ? n++ : TOP_CAND - 1;
+      while (p > 0 && x > cv[p - 1])
+        {
+          cv[p] = cv[p - 1];
+          ci[p] = ci[p - 1];
+          p--;
+        }
+      cv[p] = x;
+      ci[p] = v;
+    }
+  for (int i = 0; i < n && found < K; i++)
+    {
+      if (token_allowed (ctx, row, ci[i]))
+        {
+          tok_out[found] = ci[i];
+          lp_out[found] = cv[i];
+          found++;
+        }
+      lp[ci[i]] = -INFINITY;
+    }
+  /* every candidate refused and more tokens left: carry on the plain way
+   * (the taken and refused ones are -inf in LP now) */
+  if (found < K && n == TOP_CAND)
+    found = top_allowed_scan (ctx, row, lp, K, tok_out, lp_out, found);
   return found;
 }
 

@@ -229,6 +229,7 @@ copyist_cli_train (int argc, char **argv)
 
   ce_blas_set_threads (threads > 0 ? threads : (int) g_get_num_processors ());
   ce_copy_config_default (&cfg, kind);
+  ce_copy_config_for_data (&cfg, (int) train->len);
   cfg.hidden = hidden;
   cfg.emb = emb;
   cfg.latent = latent;
@@ -267,7 +268,7 @@ copyist_cli_train (int argc, char **argv)
   printf ("\n");
   fflush (stdout);
 
-  ce_train_options_default (&topts);
+  ce_copy_train_options_default (&topts, (int) train->len);
   topts.epochs = epochs;
   topts.max_seconds = minutes > 0 ? minutes * 60.0 : 0;
   if (batch > 0)
@@ -378,7 +379,6 @@ decode_entries (GOptionContext *ctx, DecodeArgs *d)
 static void
 decode_args_to_options (const DecodeArgs *d, CeCopywriter *cw, CeCopyOptions *o)
 {
-  gboolean zh = g_str_equal (ce_copywriter_language (cw), "zh");
 
   ce_copy_options_default (o, d->sample ? CE_DECODE_SAMPLE : CE_DECODE_BEAM);
   if (!d->sample)
@@ -394,9 +394,13 @@ decode_args_to_options (const DecodeArgs *d, CeCopywriter *cw, CeCopyOptions *o)
   o->max_chars = d->max_chars;
   o->length_alpha = (float) d->alpha;
   o->coverage_penalty = d->sample ? 0.0f : (float) d->coverage;
-  /* Chinese shop copy is long: block repeats and keep outputs near the usual length. */
-  o->block_ngram = d->block >= 0 ? d->block : (zh ? 4 : 0);
-  o->min_len_ratio = d->min_len >= 0 ? (float) d->min_len : (zh ? 0.8f : 0.0f);
+  /* Chinese shop copy is long: the engine's defaults block repeats and keep
+   * outputs near the usual length; explicit options win. */
+  ce_copywriter_tune_options (cw, o);
+  if (d->block >= 0)
+    o->block_ngram = d->block;
+  if (d->min_len >= 0)
+    o->min_len_ratio = (float) d->min_len;
 }
 
 static CopyistDataset *

@@ -433,7 +433,7 @@ copyist_train_job_run (CopyistTrainJob *job, CopyistTrainProgressFunc progress, 
       dst->text = ex->text;
     }
   ce_copy_config_default (&cfg, job->settings.kind);
-  cfg.min_count = job->n_train < 2000 ? 1 : 2;
+  ce_copy_config_for_data (&cfg, (int) nt);
   cfg.hidden = job->settings.hidden;
   cfg.ignore_keys = ignored;
   cfg.n_ignore_keys = G_N_ELEMENTS (ignored);
@@ -449,14 +449,11 @@ copyist_train_job_run (CopyistTrainJob *job, CopyistTrainProgressFunc progress, 
   job->progress_data = user_data;
   job->cancellable = cancellable;
 
-  ce_train_options_default (&topts);
+  ce_copy_train_options_default (&topts, (int) nt);   /* small data: batch 16, short warm-up */
   topts.epochs = job->settings.epochs;
   topts.max_seconds = job->settings.minutes * 60.0;
   if (topts.epochs <= 0 && topts.max_seconds <= 0)
     topts.epochs = 10;
-  topts.batch_size = nt < 2000 ? 16 : 64;
-  topts.warmup_steps = 50;
-  topts.kl_anneal_steps = 500;
   topts.seed = job->settings.seed;
   topts.report_every = 10;
   topts.progress = train_progress_cb;
@@ -697,8 +694,9 @@ generate_variants (CeCopywriter *cw, const CeAttrs *const *rows, guint n, guint 
   ce_copy_options_default (&o, CE_DECODE_BEAM);
   o.beam = 4;
   o.variants = 1;
-  o.block_ngram = zh ? 4 : 3;
   o.max_chars = max_chars;
+  ce_copywriter_tune_options (cw, &o);   /* Chinese: 4-gram blocking, minimum length */
+  o.block_ngram = zh ? 4 : 3;
   /* The editor must answer at once: facts are enforced by the slot bans and
    * the reranking, not by the (slower) coverage penalty inside the beam. */
   o.coverage_penalty = 0.0f;
@@ -711,8 +709,9 @@ generate_variants (CeCopywriter *cw, const CeAttrs *const *rows, guint n, guint 
       o.samples = (int) MAX (variants * 3, 8);
       o.temperature = 0.7f;
       o.top_p = 0.85f;
-      o.block_ngram = zh ? 4 : 3;
       o.max_chars = max_chars;
+      ce_copywriter_tune_options (cw, &o);
+      o.block_ngram = zh ? 4 : 3;
       if (ce_copywriter_generate (cw, rows, (int) n, &o, rng, samples, msg) != CE_OK)
         {
           ce_copy_outputs_free (best, (int) n);

@@ -3,7 +3,7 @@
 budget and prints one comparison table, as README.md reports it.
 
   python3 build-aux/compare-models.py --cli _build/app/copyist-cli \
-      --shared ../shared/data [--e2e-minutes 30] [--shop-minutes 10] [--folds 5]
+      --shared ../shared/data [--e2e-minutes 30] [--shop-minutes 10] [--folds 5] [--threads N]
       [--families vae,gan] [--datasets e2e,shop]
 
 E2E: train on trainset.csv, score devset.csv (corpus BLEU as e2e_bleu.py).
@@ -37,7 +37,11 @@ def parse_eval(out):
     def num(label):
         m = re.search(r"^" + re.escape(label) + r"\s+([0-9.]+)", out, re.M)
         return float(m.group(1)) if m else float("nan")
+    m = re.search(r"^slot error rate\s+[0-9.]+ \((\d+) values, (\d+) missing, (\d+) invented\)", out, re.M)
+    values, missing, invented = (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else (0, 0, 0)
     return {
+        "missing": missing / values if values else float("nan"),
+        "invented": invented / values if values else float("nan"),
         "bleu": num("BLEU-4 (corpus)"),
         "char_bleu": num("char BLEU-4 x100"),
         "rouge": num("ROUGE-L"),
@@ -48,11 +52,12 @@ def parse_eval(out):
     }
 
 
-def train_eval(cli, family, train, test, attrs, text, minutes, model, log, extra_eval=()):
+def train_eval(cli, family, train, test, attrs, text, minutes, model, log, threads=0, extra_eval=()):
+    th = ["--threads", str(threads)] if threads > 0 else []
     _, secs = run([cli, "train", "--data", train, "--attributes", attrs, "--text", text,
-                   "--model", family, "--out", model, "--minutes", str(minutes), "--quiet"], log)
+                   "--model", family, "--out", model, "--minutes", str(minutes), "--quiet", *th], log)
     out, _ = run([cli, "eval", "--model", model, "--data", test, "--attributes", attrs, "--text", text,
-                  "--self-bleu-variants", "5", *extra_eval], log)
+                  "--self-bleu-variants", "5", *th, *extra_eval], log)
     r = parse_eval(out)
     r["train_s"] = secs
     r["size_mb"] = os.path.getsize(model) / 1e6
@@ -69,6 +74,7 @@ def main():
     ap.add_argument("--families", default="vae,gan")
     ap.add_argument("--datasets", default="e2e,shop")
     ap.add_argument("--log", default="compare-models.log")
+    ap.add_argument("--threads", type=int, default=0, help="BLAS threads per run (default: all cores)")
     args = ap.parse_args()
     families = args.families.split(",")
     rows = []
@@ -78,7 +84,8 @@ def main():
         e2e = os.path.join(args.shared, "e2e")
         for fam in families:
             r = train_eval(args.cli, fam, os.path.join(e2e, "trainset.csv"), os.path.join(e2e, "devset.csv"),
-                           "mr", "ref", args.e2e_minutes, os.path.join(work, f"e2e-{fam}.cpmodel"), args.log)
+                           "mr", "ref", args.e2e_minutes, os.path.join(work, f"e2e-{fam}.cpmodel"), args.log,
+                           args.threads)
             rows.append(("E2E dev", fam, r))
             print(json.dumps({"dataset": "e2e", "family": fam, **r}), flush=True)
 
@@ -94,18 +101,20 @@ def main():
                     for i, l in enumerate(lines):
                         (b if i % args.folds == k else a).write(l)
                 acc.append(train_eval(args.cli, fam, tr, te, "content", "summary", args.shop_minutes,
-                                      os.path.join(work, f"shop-{fam}-{k}.cpmodel"), args.log))
+                                      os.path.join(work, f"shop-{fam}-{k}.cpmodel"), args.log, args.threads))
+                print(json.dumps({"dataset": "shop", "family": fam, "fold": k, **acc[-1]}), flush=True)
             r = {key: sum(x[key] for x in acc) / len(acc) for key in acc[0]}
             rows.append((f"shop.json {args.folds}-fold", fam, r))
             print(json.dumps({"dataset": "shop", "family": fam, **r}), flush=True)
 
     print()
-    print("| data | model | BLEU | char BLEU x100 | ROUGE-L | slot errors | distinct-2 | self-BLEU (5 var) | training | size |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| data | model | BLEU | char BLEU x100 | ROUGE-L | slot errors (missing + invented) | invented | "
+          "distinct-2 | distinct-4 | self-BLEU (5 var) | training | size |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for data, fam, r in rows:
         print(f"| {data} | {fam.upper()} | {r['bleu']:.4f} | {r['char_bleu']:.2f} | {r['rouge']:.4f} | "
-              f"{100 * r['ser']:.2f} % | {r['d2']:.4f} | {r['self_bleu']:.4f} | {r['train_s'] / 60:.1f} min | "
-              f"{r['size_mb']:.1f} MB |")
+              f"{100 * r['ser']:.2f} % | {100 * r['invented']:.2f} % | {r['d2']:.4f} | {r['d4']:.4f} | "
+              f"{r['self_bleu']:.4f} | {r['train_s'] / 60:.1f} min | {r['size_mb']:.1f} MB |")
 
 
 if __name__ == "__main__":

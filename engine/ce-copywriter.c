@@ -22,6 +22,8 @@
 #include <string.h>
 
 #define FORMAT_VERSION 1
+/* Fewer training rows than this are a small shop's data (see ce_copy_train_options_default). */
+#define SMALL_DATA 2000
 
 struct CeCopywriter {
   CeModel *model;
@@ -58,6 +60,24 @@ ce_copy_config_default (CeCopyConfig *cfg, CeModelKind kind)
 }
 
 void
+ce_copy_config_for_data (CeCopyConfig *cfg, int n_train)
+{
+  cfg->min_count = n_train < SMALL_DATA ? 1 : 2;
+}
+
+void
+ce_copy_train_options_default (CeTrainOptions *opts, int n_train)
+{
+  ce_train_options_default (opts);
+  if (n_train < SMALL_DATA)
+    {
+      opts->batch_size = 16;
+      opts->warmup_steps = 50;
+      opts->kl_anneal_steps = 500;
+    }
+}
+
+void
 ce_copy_options_default (CeCopyOptions *opts, CeDecodeMethod method)
 {
   memset (opts, 0, sizeof *opts);
@@ -74,6 +94,15 @@ ce_copy_options_default (CeCopyOptions *opts, CeDecodeMethod method)
   opts->min_len_ratio = 0.0f;
   opts->rerank = 1;
   opts->coverage_penalty = method == CE_DECODE_BEAM ? 3.0f : 0.0f;
+}
+
+void
+ce_copywriter_tune_options (const CeCopywriter *cw, CeCopyOptions *opts)
+{
+  if (strcmp (cw->language, "zh") != 0)
+    return;
+  opts->block_ngram = 4;
+  opts->min_len_ratio = opts->max_chars > 0 ? 0.0f : 0.8f;
 }
 
 CeModel *
@@ -211,6 +240,15 @@ lexicon_build (CeCopywriter *cw, char *msg)
     return st;
   if ((st = ce_lexicon_add_builtin (cw->lexicon, CE_LEXICON_MATERIALS, msg)) != CE_OK)
     return st;
+  /* AdvertiseGen-style rows (类型#上衣 …): the garment words realise the
+   * category, and 风格 (style) words are used too loosely to be invented. */
+  for (int i = 0; i < cw->n_lex; i++)
+    if (strncmp (cw->lex_items[i], "\xE7\xB1\xBB\xE5\x9E\x8B\t", 7) == 0)   /* "类型\t" */
+      {
+        if ((st = ce_lexicon_add_builtin (cw->lexicon, CE_LEXICON_ADVERTISEGEN, msg)) != CE_OK)
+          return st;
+        break;
+      }
   for (size_t i = 0; i < sizeof color_aliases / sizeof *color_aliases; i++)
     if (strcmp (color_aliases[i], "color") != 0
         && (st = ce_lexicon_add_alias (cw->lexicon, color_aliases[i], "color", msg)) != CE_OK)
@@ -1099,6 +1137,7 @@ eval_bleu_cb (void *user, CeModel *model)
   if (outs == NULL || texts == NULL)
     goto out;
   ce_copy_options_default (&o, CE_DECODE_GREEDY);
+  ce_copywriter_tune_options (ec->cw, &o);
   o.rerank = 0;
   if (ce_copywriter_generate (ec->cw, ec->rows, ec->n, &o, NULL, outs, msg) != CE_OK)
     goto out;

@@ -430,6 +430,114 @@ test_decode_constraints (void)
   shop_clear (&train);
 }
 
+/* A small Chinese shop (AdvertiseGen rows): the defaults for a few hundred
+ * rows, the decoding the language gets, and the garment lexicon in the
+ * fact check (外套 says 类型=上衣; 风格 words are never invented). */
+static void
+test_small_shop_defaults (void)
+{
+  static const char *const garments[] = { "外套", "卫衣", "衬衫" };
+  static const char *const colours[] = { "白色", "黑色", "红色", "蓝色" };
+  static const char *const styles[] = { "简约", "复古", "休闲" };
+  enum { N = 24 };
+  CeAttrs attrs[N];
+  char *texts[N];
+  CeCopyExample ex[N];
+  CeCopyConfig cfg;
+  CeTrainOptions o, base;
+  CeCopyOptions co;
+  CeStatus st;
+  CeCheck check;
+  char msg[CE_MSG_SIZE];
+
+  for (int i = 0; i < N; i++)
+    {
+      const char *g = garments[i % 3], *c = colours[i % 4], *sty = styles[(i / 3) % 3];
+      g_autofree char *row = g_strdup_printf ("类型#上衣*颜色#%s*风格#%s*衣样式#%s", c, sty, g);
+      ce_attrs_init (&attrs[i]);
+      g_assert_cmpint (ce_attrs_parse (&attrs[i], row, CE_ATTRS_HASH, msg), ==, CE_OK);
+      texts[i] = g_strdup_printf ("这款%s的%s，%s的设计很好看，穿着舒适。", c, g, sty);
+      ex[i].attrs = &attrs[i];
+      ex[i].text = texts[i];
+    }
+
+  /* training defaults: small data gets small batches and a short warm-up */
+  ce_train_options_default (&base);
+  ce_copy_train_options_default (&o, 428);
+  g_assert_cmpint (o.batch_size, ==, 16);
+  g_assert_cmpint (o.warmup_steps, <, base.warmup_steps);
+  g_assert_cmpint (o.kl_anneal_steps, <, base.kl_anneal_steps);
+  ce_copy_train_options_default (&o, 40000);
+  g_assert_cmpint (o.batch_size, ==, base.batch_size);
+  g_assert_cmpint (o.warmup_steps, ==, base.warmup_steps);
+  ce_copy_config_default (&cfg, CE_MODEL_CVAE);
+  ce_copy_config_for_data (&cfg, 428);
+  g_assert_cmpint (cfg.min_count, ==, 1);
+  ce_copy_config_for_data (&cfg, 40000);
+  g_assert_cmpint (cfg.min_count, ==, 2);
+
+  ce_copy_config_default (&cfg, CE_MODEL_CVAE);
+  ce_copy_config_for_data (&cfg, N);
+  cfg.emb = 8;
+  cfg.field_emb = 4;
+  cfg.hidden = 8;
+  cfg.attn = 4;
+  cfg.latent = 4;
+  CeCopywriter *cw = ce_copywriter_new (&cfg, ex, N, 3, &st, msg);
+  g_assert_nonnull (cw);
+  g_assert_cmpstr (ce_copywriter_language (cw), ==, "zh");
+
+  /* decoding: Chinese gets 4-gram blocking and a minimum length, except
+   * under a character budget */
+  ce_copy_options_default (&co, CE_DECODE_BEAM);
+  ce_copywriter_tune_options (cw, &co);
+  g_assert_cmpint (co.block_ngram, ==, 4);
+  g_assert_cmpfloat (co.min_len_ratio, ==, 0.8f);
+  ce_copy_options_default (&co, CE_DECODE_BEAM);
+  co.max_chars = 30;
+  ce_copywriter_tune_options (cw, &co);
+  g_assert_cmpfloat (co.min_len_ratio, ==, 0.0f);
+
+  /* the fact check knows AdvertiseGen's garments and styles */
+  ce_check_init (&check);
+  g_assert_cmpint (ce_fact_check (ce_copywriter_lexicon (cw), &attrs[0], "这款白色的外套，简约的设计。", -1,
+                                  &check, msg), ==, CE_OK);
+  g_assert_cmpint (check.n_missing, ==, 0);    /* 外套 realises 类型=上衣 */
+  g_assert_cmpint (check.n_invented, ==, 0);
+  /* another row's style is no invented fact (风格 is soft); another garment type is */
+  g_assert_cmpint (ce_fact_check (ce_copywriter_lexicon (cw), &attrs[0], "这款白色的外套，复古的设计。", -1,
+                                  &check, msg), ==, CE_OK);
+  g_assert_cmpint (check.n_invented, ==, 0);
+  g_assert_cmpint (check.n_missing, ==, 1);
+  g_assert_cmpint (ce_fact_check (ce_copywriter_lexicon (cw), &attrs[0], "这款白色的外套，简约的连衣裙。", -1,
+                                  &check, msg), ==, CE_OK);
+  g_assert_cmpint (check.n_invented, ==, 1);
+  g_assert_cmpstr (check.invented[0].key, ==, "类型");
+  ce_check_clear (&check);
+
+  /* the same after a round trip through a model file */
+  g_autofree char *dir = g_dir_make_tmp ("copyist-shop-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.cpmodel", NULL);
+  g_assert_cmpint (ce_copywriter_save (cw, path, msg), ==, CE_OK);
+  CeCopywriter *back = ce_copywriter_load (path, &st, msg);
+  g_assert_nonnull (back);
+  ce_check_init (&check);
+  g_assert_cmpint (ce_fact_check (ce_copywriter_lexicon (back), &attrs[0], "这款白色的外套，简约的设计。", -1,
+                                  &check, msg), ==, CE_OK);
+  g_assert_cmpint (check.n_missing, ==, 0);
+  ce_check_clear (&check);
+  ce_copywriter_free (back);
+  g_unlink (path);
+  g_rmdir (dir);
+
+  ce_copywriter_free (cw);
+  for (int i = 0; i < N; i++)
+    {
+      ce_attrs_clear (&attrs[i]);
+      g_free (texts[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -437,5 +545,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/copy/learns-and-copies", test_copywriter_learns_and_copies);
   g_test_add_func ("/engine/copy/cancel-keeps-best", test_train_cancel_keeps_best);
   g_test_add_func ("/engine/decode/constraints", test_decode_constraints);
+  g_test_add_func ("/engine/copy/small-shop-defaults", test_small_shop_defaults);
   return g_test_run ();
 }

@@ -132,7 +132,7 @@ copyist_cli_train_project (int argc, char **argv)
 int
 copyist_cli_generate_project (int argc, char **argv)
 {
-  g_autofree char *project_path = NULL, *field = NULL;
+  g_autofree char *project_path = NULL, *field = NULL, *language = NULL;
   gboolean missing = FALSE, all = FALSE;
   int variants = 3, threads = 0;
   gint64 model_id = 0;
@@ -144,6 +144,8 @@ copyist_cli_generate_project (int argc, char **argv)
     { "variants", 0, 0, G_OPTION_ARG_INT, &variants, N_("Variants per product (default 3)"), N_("K") },
     { "model-id", 0, 0, G_OPTION_ARG_INT64, &model_id, N_("Use this model of the project (default: the newest for the field)"), N_("ID") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("BLAS threads"), N_("N") },
+    { "language", 0, 0, G_OPTION_ARG_STRING, &language,
+      N_("Language to write in: auto (each product’s own, default), en or zh"), N_("LANG") },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("— write copy for a project's products"));
@@ -169,6 +171,8 @@ copyist_cli_generate_project (int argc, char **argv)
   job = copyist_generate_job_new (project, field != NULL ? field : COPYIST_FIELD_DESCRIPTION, model_id, NULL,
                                   !all, (guint) MAX (variants, 1), &error);
   if (job == NULL)
+    return fail ("generate", error);
+  if (!copyist_generate_job_set_language (job, project, language, &error))
     return fail ("generate", error);
   t0 = g_get_monotonic_time ();
   if (!copyist_generate_job_run (job, NULL, NULL, NULL, &error))

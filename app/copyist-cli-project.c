@@ -140,12 +140,10 @@ copyist_cli_info (int argc, char **argv)
   total = copyist_project_count_products (project, &error);
   if (total < 0 || !copyist_project_count_by_status (project, counts, &error))
     return fail ("info", error);
-  printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " product\n", "%" G_GINT64_FORMAT " products\n", (gulong) total),
-          total);
-  printf (_("  %" G_GINT64_FORMAT " new, %" G_GINT64_FORMAT " generated, %" G_GINT64_FORMAT " edited, %"
-            G_GINT64_FORMAT " approved\n"),
-          counts[COPYIST_PRODUCT_STATUS_NEW], counts[COPYIST_PRODUCT_STATUS_GENERATED],
-          counts[COPYIST_PRODUCT_STATUS_EDITED], counts[COPYIST_PRODUCT_STATUS_APPROVED]);
+  printf (g_dngettext (GETTEXT_PACKAGE, "%lld product\n", "%lld products\n", (gulong) total), (long long) total);
+  printf (_("  %lld new, %lld generated, %lld edited, %lld approved\n"),
+          (long long) counts[COPYIST_PRODUCT_STATUS_NEW], (long long) counts[COPYIST_PRODUCT_STATUS_GENERATED],
+          (long long) counts[COPYIST_PRODUCT_STATUS_EDITED], (long long) counts[COPYIST_PRODUCT_STATUS_APPROVED]);
 
   models = copyist_project_list_models (project, &error);
   if (models == NULL)
@@ -173,7 +171,7 @@ copyist_cli_info (int argc, char **argv)
       printf ("  run #%" G_GINT64_FORMAT "  %s  %s  %s  %s → %s", r->id, r->kind ? r->kind : "-",
               r->field ? r->field : "-", r->status ? r->status : "-", started, finished);
       if (r->model_id > 0)
-        printf (_("  model #%" G_GINT64_FORMAT), r->model_id);
+        printf (_("  model #%lld"), (long long) r->model_id);
       if (r->summary_json != NULL)
         printf ("  %s", r->summary_json);
       printf ("\n");
@@ -317,11 +315,16 @@ copyist_cli_import (int argc, char **argv)
   for (guint i = 0; i < rows.problems->len; i++)
     {
       CopyistImportProblem *p = rows.problems->pdata[i];
-      printf ("  %s %u%s%s: %s\n", p->outcome == COPYIST_ROW_FAILED ? _("failed: line") : _("skipped: line"),
-              p->line, p->column ? _(", column ") : "", p->column ? p->column : "", p->reason);
+      gboolean failed = p->outcome == COPYIST_ROW_FAILED;
+      /* Whole sentences, so that translations can order them freely. */
+      if (p->column != NULL && *p->column != '\0')
+        printf (failed ? _("  failed: line %u, column %s: %s\n") : _("  skipped: line %u, column %s: %s\n"),
+                p->line, p->column, p->reason);
+      else
+        printf (failed ? _("  failed: line %u: %s\n") : _("  skipped: line %u: %s\n"), p->line, p->reason);
     }
   for (guint i = 0; i < report.reasons->len; i++)
-    printf ("  %s %s\n", _("skipped:"), (const char *) report.reasons->pdata[i]);
+    printf (_("  skipped: %s\n"), (const char *) report.reasons->pdata[i]);
   copyist_row_report_clear (&rows);
   copyist_import_report_clear (&report);
   return 0;

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "copyist-generator.h"
@@ -538,12 +539,14 @@ copyist_train_job_store (CopyistTrainJob *job, CopyistProject *project, gint64 *
 struct _CopyistGenerateJob {
   char *field;
   gint64 model_id;
+  gboolean model_chosen;       /* the caller named the model (else the newest for the field) */
   GBytes *model;
   guint variants;
   GArray *ids;              /* gint64 */
   GPtrArray *attrs;         /* CeAttrs* per product (description, or headline for ad copy) */
   GPtrArray *attrs_body;    /* ad copy: the body's attributes */
   GPtrArray *texts;         /* GStrv per product after run */
+  int headline_max, body_max;  /* ad copy budgets in characters */
 };
 
 static void
@@ -605,10 +608,13 @@ copyist_generate_job_new (CopyistProject *project, const char *field, gint64 mod
   job = g_new0 (CopyistGenerateJob, 1);
   job->field = g_strdup (field);
   job->variants = variants > 0 ? variants : 1;
+  job->headline_max = COPYIST_ADCOPY_HEADLINE_MAX;
+  job->body_max = COPYIST_ADCOPY_BODY_MAX;
   job->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   job->attrs = g_ptr_array_new_with_free_func ((GDestroyNotify) attrs_free);
   job->attrs_body = g_ptr_array_new_with_free_func ((GDestroyNotify) attrs_free);
   job->texts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  job->model_chosen = model_id != 0;
 
   if (model_id == 0)
     {
@@ -671,6 +677,90 @@ copyist_generate_job_new (CopyistProject *project, const char *field, gint64 mod
 fail:
   copyist_generate_job_free (job);
   return NULL;
+}
+
+gboolean
+copyist_generate_language_is_valid (const char *language)
+{
+  return language == NULL || g_str_equal (language, "auto") || g_str_equal (language, "en")
+         || g_str_equal (language, "zh");
+}
+
+/* The model reads the language to write in from the "lang" attribute
+ * (copyist_record_to_attrs puts the product's own there). */
+static void
+set_lang_attr (CeAttrs *a, const char *language)
+{
+  int i = ce_attrs_find (a, KEY_LANG);
+
+  if (i >= 0)
+    {
+      /* The engine frees its strings with free(); GLib's allocator is malloc. */
+      free (a->items[i].value);
+      a->items[i].value = g_strdup (language);
+    }
+}
+
+gboolean
+copyist_generate_job_set_language (CopyistGenerateJob *job, CopyistProject *project, const char *language,
+                                   GError **error)
+{
+  g_return_val_if_fail (job != NULL, FALSE);
+  g_return_val_if_fail (COPYIST_IS_PROJECT (project), FALSE);
+
+  if (!copyist_generate_language_is_valid (language))
+    {
+      g_set_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_INVALID,
+                   _("Unknown language “%s” (use auto, en or zh)"), language);
+      return FALSE;
+    }
+  if (language == NULL || g_str_equal (language, "auto"))
+    return TRUE;  /* each product's own, as the job was made */
+  /* A model trained on texts in that language writes it best: when the
+   * caller did not name a model, the newest such model for the field. */
+  if (!job->model_chosen)
+    {
+      g_autoptr(GPtrArray) models = copyist_project_list_models (project, error);
+      if (models == NULL)
+        return FALSE;
+      for (guint i = 0; i < models->len; i++)
+        {
+          CopyistModelInfo *m = g_ptr_array_index (models, i);
+          if (g_strcmp0 (m->field, job->field) == 0 && g_strcmp0 (m->language, language) == 0)
+            {
+              if (m->id != job->model_id)
+                {
+                  GBytes *bytes = copyist_project_dup_model_bytes (project, m->id, error);
+                  if (bytes == NULL)
+                    return FALSE;
+                  g_bytes_unref (job->model);
+                  job->model = bytes;
+                  job->model_id = m->id;
+                }
+              break;
+            }
+        }
+    }
+  for (guint i = 0; i < job->attrs->len; i++)
+    set_lang_attr (g_ptr_array_index (job->attrs, i), language);
+  for (guint i = 0; i < job->attrs_body->len; i++)
+    set_lang_attr (g_ptr_array_index (job->attrs_body, i), language);
+  return TRUE;
+}
+
+gint64
+copyist_generate_job_get_model_id (CopyistGenerateJob *job)
+{
+  g_return_val_if_fail (job != NULL, 0);
+  return job->model_id;
+}
+
+void
+copyist_generate_job_set_adcopy_limits (CopyistGenerateJob *job, int headline_max, int body_max)
+{
+  g_return_if_fail (job != NULL);
+  job->headline_max = headline_max > 0 ? headline_max : COPYIST_ADCOPY_HEADLINE_MAX;
+  job->body_max = body_max > 0 ? body_max : COPYIST_ADCOPY_BODY_MAX;
 }
 
 guint
@@ -769,10 +859,10 @@ copyist_generate_job_run (CopyistGenerateJob *job, CopyistGenerateProgressFunc p
           return FALSE;
         }
       ok = generate_variants (cw, (const CeAttrs *const *) &job->attrs->pdata[start], n, job->variants,
-                              adcopy ? COPYIST_ADCOPY_HEADLINE_MAX : 0, &rng, heads, msg);
+                              adcopy ? job->headline_max : 0, &rng, heads, msg);
       if (ok && adcopy)
         ok = generate_variants (cw, (const CeAttrs *const *) &job->attrs_body->pdata[start], n, job->variants,
-                                COPYIST_ADCOPY_BODY_MAX, &rng, bodies, msg);
+                                job->body_max, &rng, bodies, msg);
       if (!ok)
         {
           for (guint i = 0; i < n; i++)

@@ -103,6 +103,20 @@ CopyistGenerateJob *copyist_generate_job_new  (CopyistProject *project, const ch
                                                GArray *ids, gboolean only_missing, guint variants,
                                                GError **error);
 void                copyist_generate_job_free (CopyistGenerateJob *job);
+/* The language to write in (main thread, before _run): NULL or "auto"
+ * writes each product in its own language (the default); "en" or "zh"
+ * asks for that language for every product (the preference
+ * "text-language"; copyist-cli generate --language): the model's "lang"
+ * input says so, and when the job's model was not named, the newest model
+ * of PROJECT for the field trained on texts in that language is used. */
+gboolean            copyist_generate_language_is_valid (const char *language);
+gboolean            copyist_generate_job_set_language (CopyistGenerateJob *job, CopyistProject *project,
+                                                       const char *language, GError **error);
+/* The model the job writes with (0: the default model installed with Copyist). */
+gint64              copyist_generate_job_get_model_id (CopyistGenerateJob *job);
+/* Ad copy budgets in characters (0 = COPYIST_ADCOPY_HEADLINE_MAX / _BODY_MAX). */
+void                copyist_generate_job_set_adcopy_limits (CopyistGenerateJob *job, int headline_max,
+                                                            int body_max);
 guint               copyist_generate_job_n_products (CopyistGenerateJob *job);
 gboolean            copyist_generate_job_run  (CopyistGenerateJob *job, CopyistGenerateProgressFunc progress,
                                                gpointer user_data, GCancellable *cancellable, GError **error);

@@ -508,8 +508,8 @@ copyist_mapping_from_json (const char *json, GError **error)
   if (json_object_get_int_member_with_default (obj, "version", 0) != 1)
     {
       g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_INVALID_OPTION,
-                   _("The saved column mapping has version %" G_GINT64_FORMAT "; this Copyist reads version 1"),
-                   json_object_get_int_member_with_default (obj, "version", 0));
+                   _("The saved column mapping has version %lld; this Copyist reads version 1"),
+                   (long long) json_object_get_int_member_with_default (obj, "version", 0));
       return NULL;
     }
   if (!json_object_has_member (obj, "columns")

@@ -112,7 +112,7 @@ check_model (CopyistProject *self, gint64 model_id, GError **error)
   if (rc == SQLITE_ROW)
     return TRUE;
   g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_INVALID,
-               _("%s: there is no model %" G_GINT64_FORMAT " in this project"), self->path, model_id);
+               _("%s: there is no model %lld in this project"), self->path, (long long) model_id);
   return FALSE;
 }
 
@@ -207,8 +207,8 @@ choose_op (CopyistProject *self, gint64 id, gconstpointer data, GError **error)
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_INVALID,
-                   _("%s: variant %" G_GINT64_FORMAT " is not a %s variant of product %" G_GINT64_FORMAT),
-                   self->path, d->variant_id, project_field_label (d->field), id);
+                   _("%s: variant %lld is not a %s variant of product %lld"),
+                   self->path, (long long) d->variant_id, project_field_label (d->field), (long long) id);
       return FALSE;
     }
   if (rc != SQLITE_ROW)

@@ -579,7 +579,7 @@ project_action_touch (CopyistProject *self, gint64 id, GError **error)
   if (before == NULL)
     {
       g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_NO_SUCH_PRODUCT,
-                   _("%s: there is no product %" G_GINT64_FORMAT " in this project"), self->path, id);
+                   _("%s: there is no product %lld in this project"), self->path, (long long) id);
       return FALSE;
     }
   return store_before (self, id, before, error);

@@ -72,7 +72,7 @@ copyist_project_dup_model_bytes (CopyistProject *self, gint64 model_id, GError *
     bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
   else if (rc == SQLITE_DONE)
     g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_INVALID,
-                 _("%s: there is no model %" G_GINT64_FORMAT " in this project"), self->path, model_id);
+                 _("%s: there is no model %lld in this project"), self->path, (long long) model_id);
   else
     project_set_error (self, error, sqlite3_extended_errcode (self->db), _("reading a model"));
   sqlite3_reset (stmt);
@@ -174,7 +174,7 @@ copyist_project_update_run (CopyistProject *self, gint64 run_id, const char *sta
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_INVALID,
-                   _("%s: there is no training run %" G_GINT64_FORMAT), self->path, run_id);
+                   _("%s: there is no training run %lld"), self->path, (long long) run_id);
       return FALSE;
     }
   return TRUE;

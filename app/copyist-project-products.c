@@ -318,7 +318,7 @@ static void
 set_no_such_product (CopyistProject *self, gint64 id, GError **error)
 {
   g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_NO_SUCH_PRODUCT,
-               _("%s: there is no product %" G_GINT64_FORMAT " in this project"), self->path, id);
+               _("%s: there is no product %lld in this project"), self->path, (long long) id);
 }
 
 gboolean

@@ -470,8 +470,8 @@ sheet_start_cb (void *ctx, const xmlChar *local, const xmlChar *prefix, const xm
       if (number > MAX ((guint64) lim->max_rows, 1048576))
         {
           sax_fail (&st->base, COPYIST_TABLE_ERROR_LIMIT,
-                    _("%s: row number %" G_GUINT64_FORMAT " is past the %u-row limit (absurd dimensions)"),
-                    st->base.file, number, MAX (lim->max_rows, 1048576u));
+                    _("%s: row number %llu is past the %u-row limit (absurd dimensions)"),
+                    st->base.file, (unsigned long long) number, MAX (lim->max_rows, 1048576u));
           return;
         }
       st->row = (guint) number;

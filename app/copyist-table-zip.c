@@ -155,9 +155,9 @@ zip_reader_find (ZipReader *z, const char *path, gboolean *found, GError **error
                                          && (guint64) z->member_size > ratio * (guint64) z->len)))
             {
               g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
-                           _("%s: %s would expand to %" G_GINT64_FORMAT " bytes from a %" G_GSIZE_FORMAT
-                             "-byte file; refused as a probable zip bomb"),
-                           z->b->name, path, z->member_size, z->len);
+                           _("%s: %s would expand to %lld bytes from a %llu-byte file; refused as a probable "
+                             "zip bomb"),
+                           z->b->name, path, (long long) z->member_size, (unsigned long long) z->len);
               return FALSE;
             }
           *found = TRUE;
@@ -188,8 +188,8 @@ zip_reader_read (ZipReader *z, void *buf, gsize n, GError **error)
   if (z->inflated > lim->max_uncompressed_bytes)
     {
       g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
-                   _("%s expands to more than %" G_GUINT64_FORMAT " bytes; refused as a probable zip bomb"),
-                   z->b->name, lim->max_uncompressed_bytes);
+                   _("%s expands to more than %llu bytes; refused as a probable zip bomb"),
+                   z->b->name, (unsigned long long) lim->max_uncompressed_bytes);
       return -1;
     }
   if (z->inflated > RATIO_GRACE && z->inflated > (guint64) lim->max_compression_ratio * (guint64) z->len)

@@ -570,8 +570,8 @@ detect_format (const guint8 *data, gsize len, const char *name, const CopyistRea
   if (len > opts->limits.max_file_bytes)
     {
       g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
-                   _("%s is %" G_GSIZE_FORMAT " bytes; Copyist reads files up to %" G_GUINT64_FORMAT " bytes"),
-                   name, len, opts->limits.max_file_bytes);
+                   _("%s is %llu bytes; Copyist reads files up to %llu bytes"),
+                   name, (unsigned long long) len, (unsigned long long) opts->limits.max_file_bytes);
       return FALSE;
     }
   if (foreign != NULL)

@@ -223,6 +223,13 @@ test_user_errors (Fixture *f, gconstpointer data)
   assert_user_error (&r, "--out");
   r = RUN ("export", "--project", f->project, "--format", "csv", "--out", "/nonexistent/dir/out.csv");
   assert_user_error (&r, NULL);
+  /* The language to write in: auto, en or zh, nothing else. */
+  r = RUN ("generate", "--project", f->project, "--language", "fr");
+  assert_user_error (&r, "“fr”");
+  r = RUN ("generate", "--project", f->project, "--help");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "--language"));
+  clear_run (&r);
 
   /* --help is not an error. */
   r = RUN ("import", "--help");

@@ -197,6 +197,12 @@ assistant_busy (gpointer obj)
 }
 
 static gboolean
+train_file_busy (gpointer obj)
+{
+  return copyist_train_page_get_file_jobs (obj) > 0;
+}
+
+static gboolean
 export_busy (gpointer obj)
 {
   return copyist_export_dialog_get_busy (obj);
@@ -616,6 +622,59 @@ run_workflow (void)
     g_assert_cmpuint (runs->len, ==, 1);
     g_assert_cmpstr (((CopyistRunInfo *) g_ptr_array_index (runs, 0))->status, ==, "cancelled");
     save_screenshot (GTK_WIDGET (window), "training-done");
+
+    /* Save the trained model to disk and load it back as an ad copy
+     * model, both as jobs in the pool; a damaged file is refused with a
+     * message naming it, and the project keeps its models. */
+    if (full_run)
+      {
+        gint64 model_id = ((CopyistModelInfo *) g_ptr_array_index (models, 0))->id;
+        g_autofree char *model_path = g_build_filename (tmpdir, "trained.cpmodel", NULL);
+        g_autofree char *bad_path = g_build_filename (tmpdir, "damaged.cpmodel", NULL);
+        g_autoptr(GFile) model_file = g_file_new_for_path (model_path);
+        g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+        g_autoptr(GBytes) stored = copyist_project_dup_model_bytes (project, model_id, &error);
+        g_autoptr(GPtrArray) after = NULL;
+        g_autofree char *contents = NULL;
+        gsize len = 0;
+
+        g_assert_no_error (error);
+        g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (train)));
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.cancel", NULL)); /* harmless when idle */
+        copyist_train_page_save_model (train, model_id, model_file);
+        g_assert_cmpuint (copyist_train_page_get_file_jobs (train), ==, 1);
+        spin_while (train_file_busy, train);
+        g_assert_null (copyist_train_page_get_file_error (train));
+        g_assert_true (g_file_get_contents (model_path, &contents, &len, NULL));
+        g_assert_cmpmem (contents, len, g_bytes_get_data (stored, NULL), g_bytes_get_size (stored));
+
+        copyist_train_page_load_model (train, model_file, COPYIST_FIELD_ADCOPY);
+        spin_while (train_file_busy, train);
+        g_assert_null (copyist_train_page_get_file_error (train));
+        after = copyist_project_list_models (project, &error);
+        g_assert_cmpuint (after->len, ==, 2);
+        g_assert_cmpstr (((CopyistModelInfo *) g_ptr_array_index (after, 0))->field, ==, COPYIST_FIELD_ADCOPY);
+        g_assert_cmpstr (((CopyistModelInfo *) g_ptr_array_index (after, 0))->name, ==, "trained");
+
+        g_assert_true (g_file_set_contents (bad_path, contents, (gssize) (len / 3), NULL));
+        copyist_train_page_load_model (train, bad_file, COPYIST_FIELD_DESCRIPTION);
+        spin_while (train_file_busy, train);
+        g_assert_nonnull (copyist_train_page_get_file_error (train));
+        g_assert_nonnull (strstr (copyist_train_page_get_file_error (train), "damaged.cpmodel"));
+        g_clear_pointer (&after, g_ptr_array_unref);
+        after = copyist_project_list_models (project, &error);
+        g_assert_cmpuint (after->len, ==, 2);
+        /* The models list, at the end of the page. */
+        {
+          GtkWidget *scrolled = find_descendant (GTK_WIDGET (train), GTK_TYPE_SCROLLED_WINDOW);
+          GtkAdjustment *adj;
+          g_assert_nonnull (scrolled);
+          adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+          spin (100);
+          gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+        }
+        save_screenshot (GTK_WIDGET (window), "training-models");
+      }
   }
 
   /* Regenerate a product without a description: the new variants become
@@ -628,6 +687,28 @@ run_workflow (void)
     CopyistTextOrigin origin;
     g_autofree char *text = NULL;
 
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autoptr(GBytes) bytes = NULL;
+    gint64 zh_model = 0;
+
+    /* The preference "language of generated text" set to Chinese: the
+     * project's newest Chinese description model writes (the model named
+     * "zh" below is the trained one, recorded as trained on Chinese). */
+    {
+      g_autoptr(GPtrArray) models = copyist_project_list_models (project, &error);
+      for (guint i = 0; models != NULL && i < models->len && bytes == NULL; i++)
+        if (g_str_equal (((CopyistModelInfo *) g_ptr_array_index (models, i))->field, COPYIST_FIELD_DESCRIPTION))
+          bytes = copyist_project_dup_model_bytes (project, ((CopyistModelInfo *) g_ptr_array_index (models, i))->id,
+                                                   &error);
+      g_assert_nonnull (bytes);
+      g_assert_true (copyist_project_add_model (project, "zh", "vae", COPYIST_FIELD_DESCRIPTION, "zh", bytes, NULL,
+                                                &zh_model, &error));
+      g_assert_no_error (error);
+      /* … and an English one newer than it, which "auto" would take. */
+      g_assert_true (copyist_project_add_model (project, "en", "vae", COPYIST_FIELD_DESCRIPTION, "en", bytes, NULL,
+                                                NULL, &error));
+    }
+    g_settings_set_string (settings, "text-language", "zh");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-product", "x", bare));
     text = field_text (project, bare, COPYIST_FIELD_DESCRIPTION, NULL, NULL, NULL);
     g_assert_null (text);
@@ -644,7 +725,9 @@ run_workflow (void)
       }
     g_assert_nonnull (state->text);
     g_assert_cmpint (state->origin, ==, COPYIST_TEXT_ORIGIN_GENERATED);
+    g_assert_cmpint (((CopyistVariant *) g_ptr_array_index (state->variants, 0))->model_id, ==, zh_model);
     copyist_field_state_free (state);
+    g_settings_reset (settings, "text-language");
     spin (100);
     {
       g_autofree char *shown = copyist_field_editor_dup_text (description);

@@ -66,20 +66,45 @@ status_label (CopyistProductStatus status)
     }
 }
 
+/* Cells are GtkInscriptions, not GtkLabels: an inscription does not
+ * measure its text for its size (the column decides), so binding a row
+ * while scrolling lays out each text once, to draw it, instead of once
+ * more to measure it. */
 static void
 setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   Column column = GPOINTER_TO_INT (user_data);
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *cell = gtk_inscription_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), column == COLUMN_DESCRIPTION ? 20 : 4);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), column == COLUMN_DESCRIPTION ? 60 : 12);
   if (column == COLUMN_SKU)
-    gtk_widget_add_css_class (label, "monospace");
+    gtk_widget_add_css_class (cell, "monospace");
   if (column == COLUMN_DESCRIPTION)
-    gtk_widget_add_css_class (label, "dim-label");
-  gtk_list_item_set_child (item, label);
+    gtk_widget_add_css_class (cell, "description-preview");
+  gtk_list_item_set_child (item, cell);
+}
+
+/* The status colour as a style class; changed only when it differs (a
+ * class change restyles the cell). */
+static void
+set_status_class (GtkWidget *cell, CopyistProductStatus status)
+{
+  static const char *const classes[] = {
+    [COPYIST_PRODUCT_STATUS_NEW] = NULL,
+    [COPYIST_PRODUCT_STATUS_GENERATED] = "accent",
+    [COPYIST_PRODUCT_STATUS_EDITED] = "warning",
+    [COPYIST_PRODUCT_STATUS_APPROVED] = "success",
+  };
+  const char *want = status <= COPYIST_PRODUCT_STATUS_APPROVED ? classes[status] : NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    if (classes[i] != NULL && g_strcmp0 (classes[i], want) != 0 && gtk_widget_has_css_class (cell, classes[i]))
+      gtk_widget_remove_css_class (cell, classes[i]);
+  if (want != NULL && !gtk_widget_has_css_class (cell, want))
+    gtk_widget_add_css_class (cell, want);
 }
 
 static void
@@ -87,7 +112,7 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_dat
 {
   Column column = GPOINTER_TO_INT (user_data);
   CopyistProductItem *product = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (item));
   const char *text = NULL;
 
   if (product == NULL)
@@ -101,23 +126,15 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_dat
       {
         CopyistProductStatus status = copyist_product_item_get_status (product);
         text = status_label (status);
-        gtk_widget_remove_css_class (GTK_WIDGET (label), "success");
-        gtk_widget_remove_css_class (GTK_WIDGET (label), "accent");
-        gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
-        if (status == COPYIST_PRODUCT_STATUS_APPROVED)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "success");
-        else if (status == COPYIST_PRODUCT_STATUS_EDITED)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
-        else if (status == COPYIST_PRODUCT_STATUS_GENERATED)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "accent");
+        set_status_class (GTK_WIDGET (cell), status);
       }
       break;
     case COLUMN_DESCRIPTION: text = copyist_product_item_get_description_preview (product); break;
     default: break;
     }
-  gtk_label_set_text (label, text != NULL ? text : "");
+  gtk_inscription_set_text (cell, text != NULL && *text != '\0' ? text : NULL);
   if (column == COLUMN_TITLE || column == COLUMN_DESCRIPTION)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (cell), text != NULL && *text != '\0' ? text : NULL);
 }
 
 static void

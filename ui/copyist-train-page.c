@@ -10,6 +10,7 @@
 
 #include "copyist-application.h"
 #include "copyist-generator.h"
+#include "copyist-model-file.h"
 #include "copyist-train-page.h"
 #include "copyist-window.h"
 
@@ -41,6 +42,8 @@ struct _CopyistTrainPage
   guint           series_reg;   /* KL (VAE) or critic (GAN) */
   guint           series_bleu;
   int             plotted_epoch;
+  guint           file_jobs;    /* model files being loaded or saved */
+  char           *file_error;   /* the last load/save failure, NULL after a success */
 };
 
 G_DEFINE_FINAL_TYPE (CopyistTrainPage, copyist_train_page, ADW_TYPE_BIN)
@@ -48,9 +51,12 @@ G_DEFINE_FINAL_TYPE (CopyistTrainPage, copyist_train_page, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_RUNNING,
+  PROP_FILE_JOBS,
   N_PROPS
 };
 static GParamSpec *properties[N_PROPS];
+
+static void reload_models (CopyistTrainPage *self);
 
 static void
 show_toast (CopyistTrainPage *self, const char *text)
@@ -64,58 +70,274 @@ show_toast (CopyistTrainPage *self, const char *text)
 
 /* ---- the models list ------------------------------------------------------ */
 
+/* Loading a model file and saving one run in the job pool: the file is
+ * read (and checked by the engine) or written off the main thread; the
+ * project is touched only here, on the main thread, and only if it is
+ * still the one the job started for. */
+typedef struct {
+  GFile  *file;
+  GBytes *bytes;   /* saving: the model's bytes */
+} ModelFileWork;
+
 typedef struct {
   CopyistTrainPage *self;
-  gint64            model_id;
-} SaveData;
+  CopyistProject   *project;
+  GFile            *file;
+  char             *field;   /* loading: the field the model is for; NULL when saving */
+} ModelFileCall;
+
+static void
+model_file_work_free (gpointer data)
+{
+  ModelFileWork *work = data;
+
+  g_clear_object (&work->file);
+  g_clear_pointer (&work->bytes, g_bytes_unref);
+  g_free (work);
+}
+
+static void
+model_file_call_free (ModelFileCall *call)
+{
+  g_clear_object (&call->self);
+  g_clear_object (&call->project);
+  g_clear_object (&call->file);
+  g_free (call->field);
+  g_free (call);
+}
+
+static gpointer
+load_model_func (CopyistJob *job, gpointer data, GError **error)
+{
+  ModelFileWork *work = data;
+
+  return copyist_model_file_read (work->file, copyist_job_get_cancellable (job), error);
+}
+
+static gpointer
+save_model_func (CopyistJob *job, gpointer data, GError **error)
+{
+  ModelFileWork *work = data;
+
+  if (!copyist_model_file_write (work->bytes, work->file, copyist_job_get_cancellable (job), error))
+    return NULL;
+  return g_object_ref (work->file);
+}
+
+static void
+set_file_error (CopyistTrainPage *self, const char *message)
+{
+  g_free (self->file_error);
+  self->file_error = g_strdup (message);
+  if (message != NULL)
+    show_toast (self, message);
+}
+
+static void
+model_file_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ModelFileCall *call = user_data;
+  CopyistTrainPage *self = call->self;
+  g_autoptr(GError) error = NULL;
+  gpointer out = copyist_job_pool_run_finish (COPYIST_JOB_POOL (source), result, &error);
+  g_autofree char *name = g_file_get_basename (call->file);
+
+  self->file_jobs--;
+  if (out == NULL)
+    {
+      g_autofree char *msg = call->field != NULL ? g_strdup_printf (_("The model was not loaded. %s"), error->message)
+                                                 : g_strdup_printf (_("The model was not saved. %s"), error->message);
+      set_file_error (self, msg);
+    }
+  else if (call->field == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Saved the model to %s"), name);
+      g_object_unref (out);
+      set_file_error (self, NULL);
+      show_toast (self, msg);
+    }
+  else if (call->project != self->project)
+    copyist_model_file_free (out);  /* the project was closed meanwhile: nothing to add it to */
+  else
+    {
+      CopyistModelFile *model = out;
+      gint64 model_id = 0;
+
+      if (!copyist_model_file_store (model, self->project, call->field, &model_id, &error))
+        set_file_error (self, error->message);
+      else
+        {
+          g_autofree char *msg = g_strdup_printf (_("Loaded the model %s"), model->name);
+          set_file_error (self, NULL);
+          show_toast (self, msg);
+          reload_models (self);
+        }
+      copyist_model_file_free (model);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE_JOBS]);
+  model_file_call_free (call);
+}
+
+static void
+run_model_file_job (CopyistTrainPage *self, GFile *file, const char *field, GBytes *bytes)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_APPLICATION_WINDOW);
+  GtkApplication *app = window != NULL ? gtk_window_get_application (GTK_WINDOW (window)) : NULL;
+  ModelFileWork *work;
+  ModelFileCall *call;
+  CopyistJobSpec spec = { 0 };
+
+  if (app == NULL || !COPYIST_IS_APPLICATION (app))
+    return;
+  work = g_new0 (ModelFileWork, 1);
+  work->file = g_object_ref (file);
+  work->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+  call = g_new0 (ModelFileCall, 1);
+  call->self = g_object_ref (self);
+  call->project = g_object_ref (self->project);
+  call->file = g_object_ref (file);
+  call->field = g_strdup (field);
+  spec.name = field != NULL ? "load-model" : "save-model";
+  spec.func = field != NULL ? load_model_func : save_model_func;
+  spec.data = work;
+  spec.data_free = model_file_work_free;
+  spec.result_free = field != NULL ? (GDestroyNotify) copyist_model_file_free : g_object_unref;
+  self->file_jobs++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE_JOBS]);
+  copyist_job_pool_run_async (copyist_application_get_job_pool (COPYIST_APPLICATION (app)), &spec, NULL,
+                              model_file_done_cb, call);
+}
+
+void
+copyist_train_page_load_model (CopyistTrainPage *self, GFile *file, const char *field)
+{
+  g_return_if_fail (COPYIST_IS_TRAIN_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (g_strcmp0 (field, COPYIST_FIELD_DESCRIPTION) == 0 || g_strcmp0 (field, COPYIST_FIELD_ADCOPY) == 0);
+
+  if (self->project != NULL)
+    run_model_file_job (self, file, field, NULL);
+}
+
+void
+copyist_train_page_save_model (CopyistTrainPage *self, gint64 model_id, GFile *file)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (COPYIST_IS_TRAIN_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->project == NULL)
+    return;
+  bytes = copyist_project_dup_model_bytes (self->project, model_id, &error);
+  if (bytes == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("The model was not saved. %s"), error->message);
+      set_file_error (self, msg);
+      return;
+    }
+  run_model_file_job (self, file, NULL, bytes);
+}
+
+static GtkFileFilter *
+model_filter_new (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Copyist models"));
+  gtk_file_filter_add_suffix (filter, "cpmodel");
+  return filter;
+}
 
 static void
 save_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
 {
-  SaveData *data = user_data;
-  CopyistTrainPage *self = data->self;
+  CopyistTrainPage *self = user_data;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->project != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GError) error = NULL;
-
-      bytes = copyist_project_dup_model_bytes (self->project, data->model_id, &error);
-      if (bytes == NULL ||
-          !g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, FALSE,
-                                    G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
-        show_toast (self, error->message);
-      else
-        {
-          g_autofree char *name = g_file_get_basename (file);
-          g_autofree char *msg = g_strdup_printf (_("Saved the model to %s"), name);
-          show_toast (self, msg);
-        }
+      gint64 model_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "copyist-model-id"));
+      if (file != NULL)
+        copyist_train_page_save_model (self, model_id, file);
     }
   g_object_unref (self);
-  g_free (data);
   g_object_unref (dialog);
 }
 
 static void
-save_clicked_cb (GtkButton *button, gpointer user_data)
+save_model_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  CopyistTrainPage *self = user_data;
-  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  CopyistTrainPage *self = COPYIST_TRAIN_PAGE (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  gint64 model_id = g_variant_get_int64 (parameter);
+  g_autoptr(GtkFileFilter) filter = model_filter_new ();
+  g_autofree char *file_name = NULL;
   GtkFileChooserNative *dialog;
-  SaveData *data = g_new0 (SaveData, 1);
-  const char *name = g_object_get_data (G_OBJECT (button), "copyist-model-name");
-  g_autofree char *file_name = g_strconcat (name != NULL ? name : "model", ".cemodel", NULL);
 
-  data->self = g_object_ref (self);
-  data->model_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "copyist-model-id"));
+  if (self->project == NULL)
+    return;
+  for (guint i = 0; i < self->model_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->model_rows, i);
+      if (GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "copyist-model-id")) == (gsize) model_id)
+        file_name = g_strconcat (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ".cpmodel", NULL);
+    }
+  if (file_name == NULL || g_str_equal (file_name, ".cpmodel"))
+    {
+      g_free (file_name);
+      file_name = g_strdup ("model.cpmodel");
+    }
+  g_strdelimit (file_name, "/\\:", '-');
   dialog = gtk_file_chooser_native_new (_("Save Model"), GTK_WINDOW (native), GTK_FILE_CHOOSER_ACTION_SAVE,
                                         _("_Save"), _("_Cancel"));
-  g_strdelimit (file_name, "/\\:", '-');
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), file_name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (save_response_cb), data);
+  g_object_set_data (G_OBJECT (dialog), "copyist-model-id", GSIZE_TO_POINTER ((gsize) model_id));
+  g_signal_connect (dialog, "response", G_CALLBACK (save_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+load_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
+{
+  CopyistTrainPage *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      const char *field = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "field");
+      if (file != NULL)
+        copyist_train_page_load_model (self, file, g_strcmp0 (field, COPYIST_FIELD_ADCOPY) == 0
+                                                     ? COPYIST_FIELD_ADCOPY : COPYIST_FIELD_DESCRIPTION);
+    }
+  g_object_unref (self);
+  g_object_unref (dialog);
+}
+
+static void
+load_model_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CopyistTrainPage *self = COPYIST_TRAIN_PAGE (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  g_autoptr(GtkFileFilter) filter = model_filter_new ();
+  const char *ids[] = { COPYIST_FIELD_DESCRIPTION, COPYIST_FIELD_ADCOPY, NULL };
+  const char *labels[] = { _("Descriptions"), _("Ad copy"), NULL };
+  GtkFileChooserNative *dialog;
+
+  if (self->project == NULL)
+    return;
+  dialog = gtk_file_chooser_native_new (_("Load Model"), GTK_WINDOW (native), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Load"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "field", _("Use it for"), ids, labels);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "field",
+                               adw_combo_row_get_selected (self->field_row) == 1 ? COPYIST_FIELD_ADCOPY
+                                                                                 : COPYIST_FIELD_DESCRIPTION);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (load_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
@@ -159,9 +381,11 @@ reload_models (CopyistTrainPage *self)
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (button, "flat");
       gtk_widget_set_tooltip_text (button, _("Save the model to a file"));
-      g_object_set_data (G_OBJECT (button), "copyist-model-id", GSIZE_TO_POINTER ((gsize) info->id));
-      g_object_set_data_full (G_OBJECT (button), "copyist-model-name", g_strdup (info->name), g_free);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (save_clicked_cb), self, 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Save the model to a file"), -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "train.save-model");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", info->id);
+      g_object_set_data (G_OBJECT (row), "copyist-model-id", GSIZE_TO_POINTER ((gsize) info->id));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       adw_preferences_group_add (self->models_group, row);
       g_ptr_array_add (self->model_rows, row);
@@ -298,6 +522,7 @@ set_running (CopyistTrainPage *self, gboolean running)
   self->running = running;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.start", !running && self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.cancel", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.load-model", self->project != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->kind_row), !running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->field_row), !running);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -568,6 +793,7 @@ copyist_train_page_get_property (GObject *object, guint prop_id, GValue *value, 
   switch (prop_id)
     {
     case PROP_RUNNING: g_value_set_boolean (value, self->running); break;
+    case PROP_FILE_JOBS: g_value_set_uint (value, self->file_jobs); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -593,6 +819,7 @@ copyist_train_page_finalize (GObject *object)
 
   g_ptr_array_unref (self->model_rows);
   g_ptr_array_unref (self->example_rows);
+  g_free (self->file_error);
   G_OBJECT_CLASS (copyist_train_page_parent_class)->finalize (object);
 }
 
@@ -608,6 +835,8 @@ copyist_train_page_class_init (CopyistTrainPageClass *klass)
 
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE,
                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE_JOBS] = g_param_spec_uint ("file-jobs", NULL, NULL, 0, G_MAXUINT, 0,
+                                                  G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (COPYIST_TYPE_LOSS_PLOT);
@@ -626,6 +855,8 @@ copyist_train_page_class_init (CopyistTrainPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "train.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "train.load-model", NULL, load_model_action);
+  gtk_widget_class_install_action (widget_class, "train.save-model", "x", save_model_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "train.cancel", NULL);
 }
 
@@ -679,4 +910,18 @@ copyist_train_page_get_running (CopyistTrainPage *self)
 {
   g_return_val_if_fail (COPYIST_IS_TRAIN_PAGE (self), FALSE);
   return self->running;
+}
+
+guint
+copyist_train_page_get_file_jobs (CopyistTrainPage *self)
+{
+  g_return_val_if_fail (COPYIST_IS_TRAIN_PAGE (self), 0);
+  return self->file_jobs;
+}
+
+const char *
+copyist_train_page_get_file_error (CopyistTrainPage *self)
+{
+  g_return_val_if_fail (COPYIST_IS_TRAIN_PAGE (self), NULL);
+  return self->file_error;
 }

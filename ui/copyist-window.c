@@ -638,6 +638,18 @@ regenerate_action (GtkWidget *widget, const char *action_name, GVariant *paramet
       show_error (self, error);
       return;
     }
+  /* The preferences: the language to write in and the ad copy budgets. */
+  {
+    g_autofree char *language = g_settings_get_string (settings, "text-language");
+    if (!copyist_generate_job_set_language (job, self->project, language, &error))
+      {
+        copyist_generate_job_free (job);
+        show_error (self, error);
+        return;
+      }
+    copyist_generate_job_set_adcopy_limits (job, g_settings_get_int (settings, "ad-headline-limit"),
+                                            g_settings_get_int (settings, "ad-body-limit"));
+  }
   work = g_new0 (GenerateWork, 1);
   work->job = job;
   self->generate_cancellable = g_cancellable_new ();

@@ -1,0 +1,125 @@
+/* copyist-model-file.c — a model file on disk <-> a project's models */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "copyist-generator.h"
+#include "copyist-model-file.h"
+
+void
+copyist_model_file_free (CopyistModelFile *model)
+{
+  if (model == NULL)
+    return;
+  g_clear_pointer (&model->bytes, g_bytes_unref);
+  g_free (model->name);
+  g_free (model->kind);
+  g_free (model->language);
+  g_free (model);
+}
+
+/* The engine loads from a path: the bytes just read go through a private
+ * temporary file, so what is checked is exactly what will be stored. */
+static CeCopywriter *
+load_bytes (GBytes *bytes, char *msg, CeStatus *status, GError **error)
+{
+  g_autofree char *path = NULL;
+  CeCopywriter *cw;
+  int fd = g_file_open_tmp ("copyist-model-XXXXXX", &path, error);
+
+  if (fd < 0)
+    return NULL;
+  close (fd);
+  if (!g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), error))
+    {
+      g_unlink (path);
+      return NULL;
+    }
+  cw = ce_copywriter_load (path, status, msg);
+  g_unlink (path);
+  /* The engine's message starts with the temporary file's name: the
+   * caller names the user's file instead. */
+  if (cw == NULL && g_str_has_prefix (msg, path) && g_str_has_prefix (msg + strlen (path), ": "))
+    memmove (msg, msg + strlen (path) + 2, strlen (msg + strlen (path) + 2) + 1);
+  return cw;
+}
+
+CopyistModelFile *
+copyist_model_file_read (GFile *file, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(CopyistModelFile) model = g_new0 (CopyistModelFile, 1);
+  g_autofree char *display = g_file_get_parse_name (file);
+  g_autofree char *basename = g_file_get_basename (file);
+  char *contents = NULL;
+  gsize len = 0;
+  char msg[CE_MSG_SIZE] = "";
+  CeStatus status = CE_OK;
+  CeCopywriter *cw;
+  CeModelKind kind;
+  char *dot;
+
+  if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
+    return NULL;
+  model->bytes = g_bytes_new_take (contents, len);
+  if (len == 0)
+    {
+      g_set_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_BAD_MODEL,
+                   _("%s is empty: it is not a Copyist model"), display);
+      return NULL;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  {
+    g_autoptr(GError) local = NULL;
+    cw = load_bytes (model->bytes, msg, &status, &local);
+    if (local != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local));
+        return NULL;
+      }
+  }
+  if (cw == NULL)
+    {
+      g_set_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_BAD_MODEL,
+                   status == CE_ERR_VERSION ? _("%s was made by a newer Copyist: %s")
+                                            : _("%s is not a Copyist model or is damaged: %s"),
+                   display, msg);
+      return NULL;
+    }
+  kind = ce_model_get_config (ce_copywriter_model (cw))->kind;
+  if (kind != CE_MODEL_CVAE && kind != CE_MODEL_ARAE)
+    {
+      g_set_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_BAD_MODEL,
+                   _("%s is a plain sequence-to-sequence model; a project uses VAE or GAN models"), display);
+      ce_copywriter_free (cw);
+      return NULL;
+    }
+  model->kind = g_strdup (copyist_model_kind_to_string (kind));
+  model->language = g_strdup (ce_copywriter_language (cw));
+  ce_copywriter_free (cw);
+  if ((dot = strrchr (basename, '.')) != NULL && dot != basename)
+    *dot = '\0';
+  model->name = g_strdup (basename);
+  return g_steal_pointer (&model);
+}
+
+gboolean
+copyist_model_file_store (const CopyistModelFile *model, CopyistProject *project, const char *field,
+                          gint64 *model_id, GError **error)
+{
+  g_return_val_if_fail (model != NULL && model->bytes != NULL, FALSE);
+  return copyist_project_add_model (project, model->name, model->kind, field, model->language, model->bytes,
+                                    NULL, model_id, error);
+}
+
+gboolean
+copyist_model_file_write (GBytes *bytes, GFile *file, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (bytes != NULL, FALSE);
+  /* g_file_replace_contents writes a temporary file beside FILE and renames it. */
+  return g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, FALSE,
+                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, cancellable, error);
+}

@@ -508,7 +508,7 @@ copyist_train_job_store (CopyistTrainJob *job, CopyistProject *project, gint64 *
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H:%M");
   g_autofree char *name = NULL;
-  gint64 id = 0, run_id = 0;
+  gint64 id = 0;
   const char *kind = copyist_model_kind_to_string (job->settings.kind);
 
   if (job->best == NULL)
@@ -521,13 +521,9 @@ copyist_train_job_store (CopyistTrainJob *job, CopyistProject *project, gint64 *
   name = g_strdup_printf (_("%s %s, %s"), job->settings.kind == CE_MODEL_ARAE ? "GAN" : "VAE",
                           g_str_equal (job->field, COPYIST_FIELD_DESCRIPTION) ? _("description") : _("ad copy"),
                           stamp);
-  if (!copyist_project_add_model (project, name, kind, job->field, job->language ? job->language : "en",
-                                  job->best, job->summary_json, &id, error))
-    return FALSE;
-  if (!copyist_project_add_run (project, kind, job->field, &run_id, error))
-    return FALSE;
-  if (!copyist_project_update_run (project, run_id, job->cancelled ? "cancelled" : "finished",
-                                   job->curve_json, job->summary_json, id, error))
+  if (!copyist_project_store_trained_model (project, name, kind, job->field, job->language ? job->language : "en",
+                                            job->best, job->cancelled ? "cancelled" : "finished",
+                                            job->curve_json, job->summary_json, &id, error))
     return FALSE;
   if (model_id != NULL)
     *model_id = id;

@@ -128,7 +128,7 @@ query_ids (CopyistProductList *self, GError **error)
   if (stmt == NULL)
     return NULL;
   for (guint i = 0; i < params->len; i++)
-    sqlite3_bind_text (stmt, (int) i + 1, params->pdata[i], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, (int) i + 1, params->pdata[i], -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);

@@ -504,7 +504,7 @@ action_start_entry (CopyistProject *self, const char *kind, const char *label, c
   stmt = project_stmt (self, "INSERT INTO history (kind, label, merge_key, created) VALUES (?1, ?2, ?3, ?4)", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
   project_bind_text_or_null (stmt, 2, label);
   project_bind_text_or_null (stmt, 3, merge_key);
   sqlite3_bind_int64 (stmt, 4, project_now ());

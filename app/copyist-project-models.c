@@ -40,9 +40,9 @@ copyist_project_add_model (CopyistProject *self, const char *name, const char *k
                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, name ? name : kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, field, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, name ? name : kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, field, -1, SQLITE_STATIC);
   project_bind_text_or_null (stmt, 4, language);
   sqlite3_bind_int64 (stmt, 5, project_now ());
   sqlite3_bind_int64 (stmt, 6, (sqlite3_int64) size);
@@ -214,4 +214,34 @@ copyist_project_list_runs (CopyistProject *self, guint limit, GError **error)
       return NULL;
     }
   return g_steal_pointer (&runs);
+}
+
+/* ---- a finished training, stored at once ---- */
+
+gboolean
+copyist_project_store_trained_model (CopyistProject *self, const char *name, const char *kind, const char *field,
+                                     const char *language, GBytes *checkpoint, const char *status,
+                                     const char *curve_json, const char *summary_json, gint64 *model_id_out,
+                                     GError **error)
+{
+  gint64 model_id = 0, run_id = 0;
+
+  g_return_val_if_fail (COPYIST_IS_PROJECT (self), FALSE);
+  /* A savepoint nests inside a caller's transaction and is one otherwise:
+   * the model never lands without its run (or the other way round). */
+  if (!project_exec (self, "SAVEPOINT store_trained_model", error))
+    return FALSE;
+  if (!copyist_project_add_model (self, name, kind, field, language, checkpoint, summary_json, &model_id, error)
+      || !copyist_project_add_run (self, kind, field, &run_id, error)
+      || !copyist_project_update_run (self, run_id, status, curve_json, summary_json, model_id, error)
+      || !project_exec (self, "RELEASE store_trained_model", error))
+    {
+      /* Best effort: the error that matters is already set. */
+      project_exec (self, "ROLLBACK TO store_trained_model", NULL);
+      project_exec (self, "RELEASE store_trained_model", NULL);
+      return FALSE;
+    }
+  if (model_id_out != NULL)
+    *model_id_out = model_id;
+  return TRUE;
 }

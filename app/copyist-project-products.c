@@ -581,7 +581,7 @@ project_insert_variant (CopyistProject *self, gint64 id, const char *field, cons
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, copyist_text_origin_to_string (origin), -1, SQLITE_STATIC);
   if (model_id > 0)
     sqlite3_bind_int64 (stmt, 5, model_id);
@@ -630,7 +630,7 @@ variant_text_exists (CopyistProject *self, gint64 id, const char *field, const c
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)

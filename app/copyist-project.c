@@ -141,10 +141,15 @@ project_is_valid_field (const char *field)
 void
 project_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text)
 {
+  /* SQLITE_STATIC here and at every bind: a TRANSIENT bind copies, and when
+   * that copy fails (out of memory) the parameter silently stays NULL — a
+   * history entry without its label, a SKU lookup that matches nothing.
+   * Every statement is stepped while the bound text is still alive, and
+   * project_stmt() clears the bindings before the next use. */
   if (text == NULL)
     sqlite3_bind_null (stmt, index);
   else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
 }
 
 char *
@@ -740,9 +745,9 @@ copyist_project_set_meta (CopyistProject *self, const char *key, const char *val
                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (value != NULL)
-    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
   return project_step_done (self, stmt, _("saving a setting"), error);
 }
 
@@ -769,7 +774,7 @@ copyist_project_get_meta (CopyistProject *self, const char *key, GError **error)
   stmt = project_stmt (self, "SELECT value FROM meta WHERE key = ?1", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   return select_one_text (self, stmt, _("reading a setting"), error);
 }
 
@@ -785,9 +790,9 @@ copyist_project_save_mapping (CopyistProject *self, const char *source_format,
                              "DO UPDATE SET mapping = excluded.mapping, saved = excluded.saved", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, source_format ? source_format : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, header_signature ? header_signature : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, mapping_json ? mapping_json : "{}", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, source_format ? source_format : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, header_signature ? header_signature : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, mapping_json ? mapping_json : "{}", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, project_now ());
   return project_step_done (self, stmt, _("saving the column mapping"), error);
 }
@@ -802,7 +807,7 @@ copyist_project_load_mapping (CopyistProject *self, const char *source_format,
   stmt = project_stmt (self, "SELECT mapping FROM mapping WHERE source_format = ?1 AND signature = ?2", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, source_format ? source_format : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, header_signature ? header_signature : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, source_format ? source_format : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, header_signature ? header_signature : "", -1, SQLITE_STATIC);
   return select_one_text (self, stmt, _("reading the column mapping"), error);
 }

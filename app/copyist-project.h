@@ -311,5 +311,13 @@ gboolean   copyist_project_update_run (CopyistProject *project, gint64 run_id, c
                                        gint64 model_id, GError **error);
 /* CopyistRunInfo*, newest first, at most LIMIT (0: all). */
 GPtrArray *copyist_project_list_runs (CopyistProject *project, guint limit, GError **error);
+/* A finished training in one transaction: the model (as add_model) and its
+ * run record with STATUS ("finished", "cancelled" …), CURVE_JSON and
+ * SUMMARY_JSON. On error nothing is stored. */
+gboolean   copyist_project_store_trained_model (CopyistProject *project, const char *name, const char *kind,
+                                                const char *field, const char *language, GBytes *checkpoint,
+                                                const char *status, const char *curve_json,
+                                                const char *summary_json, gint64 *model_id_out /* OUT, may be NULL */,
+                                                GError **error);
 
 G_END_DECLS

@@ -309,8 +309,11 @@ choose_delex (CeCopywriter *cw, const CeCopyConfig *cfg, const CeCopyExample *tr
       if (cw->delex == NULL)
         return CE_ERR_NOMEM;
       for (int i = 0; i < cfg->n_delex_keys; i++)
-        if ((cw->delex[cw->n_delex++] = dup_str (cfg->delex_keys[i])) == NULL)
-          return CE_ERR_NOMEM;
+        {
+          if ((cw->delex[cw->n_delex] = dup_str (cfg->delex_keys[i])) == NULL)
+            return CE_ERR_NOMEM;
+          cw->n_delex++;
+        }
       goto done;
     }
 
@@ -344,6 +347,11 @@ choose_delex (CeCopywriter *cw, const CeCopyConfig *cfg, const CeCopyExample *tr
                   ks = g;
                 }
               ks[nks].key = dup_str (key);
+              if (ks[nks].key == NULL)
+                {
+                  st = CE_ERR_NOMEM;
+                  goto out;
+                }
               ks[nks].rows = ks[nks].verbatim = 0;
               k = nks++;
             }
@@ -364,7 +372,14 @@ choose_delex (CeCopywriter *cw, const CeCopyConfig *cfg, const CeCopyExample *tr
     }
   for (int k = 0; k < nks; k++)
     if (ks[k].rows > 0 && (double) ks[k].verbatim / (double) ks[k].rows >= cfg->delex_min_share)
-      cw->delex[cw->n_delex++] = dup_str (ks[k].key);
+      {
+        if ((cw->delex[cw->n_delex] = dup_str (ks[k].key)) == NULL)
+          {
+            st = CE_ERR_NOMEM;
+            break;
+          }
+        cw->n_delex++;
+      }
 out:
   for (int k = 0; k < nks; k++)
     free (ks[k].key);
@@ -425,6 +440,7 @@ ce_copywriter_new (const CeCopyConfig *cfg, const CeCopyExample *train, int n,
   char **reserved = NULL;
   int n_reserved = 0;
 
+  msg[0] = '\0';
   ce_tokens_init (&toks);
   ce_source_init (&src);
   if (cw == NULL)
@@ -634,6 +650,8 @@ fail:
   ce_tokens_clear (&toks);
   ce_source_clear (&src);
   ce_copywriter_free (cw);
+  if (msg[0] == '\0')   /* a bare allocation failure deep inside: say at least that */
+    snprintf (msg, CE_MSG_SIZE, "%s", ce_status_to_string (st != CE_OK ? st : CE_ERR_INVALID_ARG));
   if (status)
     *status = st != CE_OK ? st : CE_ERR_INVALID_ARG;
   return NULL;
@@ -1406,6 +1424,7 @@ copywriter_load (const char *path, const uint8_t *data, size_t size, CeStatus *s
   const CeStringList *vocab, *fields, *delex, *lexicon, *meta;
   const char *v;
 
+  msg[0] = '\0';
   if (cw == NULL)
     {
       if (status)
@@ -1499,6 +1518,8 @@ copywriter_load (const char *path, const uint8_t *data, size_t size, CeStatus *s
 fail:
   ce_string_lists_free (lists, n_lists);
   ce_copywriter_free (cw);
+  if (msg[0] == '\0')   /* a bare allocation failure deep inside: say at least that */
+    snprintf (msg, CE_MSG_SIZE, "%s", ce_status_to_string (st != CE_OK ? st : CE_ERR_FORMAT));
   if (status)
     *status = st != CE_OK ? st : CE_ERR_FORMAT;
   return NULL;

@@ -94,6 +94,7 @@ ce__lex_folded_eq (const Folded *f, const uint32_t *cp, size_t n)
 }
 /* The key the folded name CP (N) resolves to (aliases followed), -1 if none. */
 int  ce__lex_find_key_folded (const CeLexicon *lex, const uint32_t *cp, size_t n);
+/* The same for a name; -1 if none, -2 when folding it ran out of memory. */
 int  ce__lex_find_key (const CeLexicon *lex, const char *name);
 /* The child of trie node NODE for code point CP, -1 if none. */
 static inline int

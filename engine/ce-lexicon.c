@@ -100,7 +100,7 @@ ce__lex_find_key (const CeLexicon *lex, const char *name)
 {
   Folded f;
   if (!fold_alloc (name, &f))
-    return -1;
+    return -2;   /* not "no such key": the caller would add it twice */
   int k = ce__lex_find_key_folded (lex, f.cp, f.n);
   free (f.cp);
   return k;
@@ -126,7 +126,7 @@ static int
 get_key (CeLexicon *lex, const char *name)
 {
   int k = ce__lex_find_key (lex, name);
-  return k >= 0 ? k : add_key (lex, name, -1);
+  return k >= 0 ? k : k == -1 ? add_key (lex, name, -1) : -1;
 }
 
 static CeStatus
@@ -272,6 +272,11 @@ ce_lexicon_add_alias (CeLexicon *lex, const char *alias, const char *key, char *
       return CE_ERR_NOMEM;
     }
   int existing = ce__lex_find_key (lex, alias);
+  if (existing == -2)
+    {
+      ce__msg (msg, "lexicon: out of memory");
+      return CE_ERR_NOMEM;
+    }
   if (existing == target)
     return CE_OK;
   if (existing >= 0)

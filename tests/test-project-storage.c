@@ -494,106 +494,10 @@ test_read_only (void)
 }
 
 /* ---- forced write failures (SQLite's own habit: the N-th write fails) ----
- * A VFS shim in front of the default one makes the N-th write or sync of
- * any project file fail; the test tries N = 1, 2, … until the action
+ * The VFS shim of test-util.c makes the N-th write or sync of any project
+ * file fail; the test tries N = 1, 2, … until the action
  * succeeds. After every failure the action must have left nothing behind:
  * same products, same undo stack, still usable. */
-
-typedef struct {
-  sqlite3_file  base;
-  sqlite3_file *real;   /* the default VFS's file, allocated right after */
-} ShimFile;
-
-static sqlite3_vfs *real_vfs;
-static sqlite3_vfs shim_vfs;
-static sqlite3_io_methods shim_methods;
-static int fail_countdown = -1;   /* > 0: counts down; the call that reaches 0 fails */
-static int failures_injected;
-
-static gboolean
-inject_failure (void)
-{
-  if (fail_countdown <= 0)
-    return FALSE;
-  if (--fail_countdown > 0)
-    return FALSE;
-  failures_injected++;
-  return TRUE;
-}
-
-#define REAL(f) (((ShimFile *) (f))->real)
-
-static int shim_close (sqlite3_file *f) { return REAL (f)->pMethods->xClose (REAL (f)); }
-static int shim_read (sqlite3_file *f, void *buf, int n, sqlite3_int64 off) { return REAL (f)->pMethods->xRead (REAL (f), buf, n, off); }
-static int
-shim_write (sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
-{
-  if (inject_failure ())
-    return SQLITE_IOERR_WRITE;
-  return REAL (f)->pMethods->xWrite (REAL (f), buf, n, off);
-}
-static int shim_truncate (sqlite3_file *f, sqlite3_int64 size) { return REAL (f)->pMethods->xTruncate (REAL (f), size); }
-static int
-shim_sync (sqlite3_file *f, int flags)
-{
-  if (inject_failure ())
-    return SQLITE_IOERR_FSYNC;
-  return REAL (f)->pMethods->xSync (REAL (f), flags);
-}
-static int shim_file_size (sqlite3_file *f, sqlite3_int64 *size) { return REAL (f)->pMethods->xFileSize (REAL (f), size); }
-static int shim_lock (sqlite3_file *f, int lock) { return REAL (f)->pMethods->xLock (REAL (f), lock); }
-static int shim_unlock (sqlite3_file *f, int lock) { return REAL (f)->pMethods->xUnlock (REAL (f), lock); }
-static int shim_check_reserved (sqlite3_file *f, int *out) { return REAL (f)->pMethods->xCheckReservedLock (REAL (f), out); }
-static int shim_file_control (sqlite3_file *f, int op, void *arg) { return REAL (f)->pMethods->xFileControl (REAL (f), op, arg); }
-static int shim_sector_size (sqlite3_file *f) { return REAL (f)->pMethods->xSectorSize (REAL (f)); }
-static int shim_device (sqlite3_file *f) { return REAL (f)->pMethods->xDeviceCharacteristics (REAL (f)); }
-static int shim_shm_map (sqlite3_file *f, int page, int size, int extend, void volatile **out) { return REAL (f)->pMethods->xShmMap (REAL (f), page, size, extend, out); }
-static int shim_shm_lock (sqlite3_file *f, int offset, int n, int flags) { return REAL (f)->pMethods->xShmLock (REAL (f), offset, n, flags); }
-static void shim_shm_barrier (sqlite3_file *f) { REAL (f)->pMethods->xShmBarrier (REAL (f)); }
-static int shim_shm_unmap (sqlite3_file *f, int del) { return REAL (f)->pMethods->xShmUnmap (REAL (f), del); }
-static int shim_fetch (sqlite3_file *f, sqlite3_int64 off, int n, void **out) { return REAL (f)->pMethods->xFetch (REAL (f), off, n, out); }
-static int shim_unfetch (sqlite3_file *f, sqlite3_int64 off, void *p) { return REAL (f)->pMethods->xUnfetch (REAL (f), off, p); }
-
-static int
-shim_open (sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *out_flags)
-{
-  ShimFile *shim = (ShimFile *) file;
-  int rc;
-
-  shim->real = (sqlite3_file *) (shim + 1);
-  rc = real_vfs->xOpen (real_vfs, name, shim->real, flags, out_flags);
-  shim->base.pMethods = shim->real->pMethods != NULL ? &shim_methods : NULL;
-  return rc;
-}
-
-static void
-install_shim_vfs (void)
-{
-  if (real_vfs != NULL)
-    return;
-  real_vfs = sqlite3_vfs_find (NULL);
-  shim_vfs = *real_vfs;
-  shim_vfs.zName = "copyist-test-shim";
-  shim_vfs.szOsFile = (int) sizeof (ShimFile) + real_vfs->szOsFile;
-  shim_vfs.xOpen = shim_open;
-  shim_vfs.pNext = NULL;
-  shim_methods = (sqlite3_io_methods) {
-    .iVersion = 3, .xClose = shim_close, .xRead = shim_read, .xWrite = shim_write, .xTruncate = shim_truncate,
-    .xSync = shim_sync, .xFileSize = shim_file_size, .xLock = shim_lock, .xUnlock = shim_unlock,
-    .xCheckReservedLock = shim_check_reserved, .xFileControl = shim_file_control, .xSectorSize = shim_sector_size,
-    .xDeviceCharacteristics = shim_device, .xShmMap = shim_shm_map, .xShmLock = shim_shm_lock,
-    .xShmBarrier = shim_shm_barrier, .xShmUnmap = shim_shm_unmap, .xFetch = shim_fetch, .xUnfetch = shim_unfetch,
-  };
-  g_assert_cmpint (sqlite3_vfs_register (&shim_vfs, 1), ==, SQLITE_OK);
-}
-
-static void
-uninstall_shim_vfs (void)
-{
-  sqlite3_vfs_unregister (&shim_vfs);
-  sqlite3_vfs_register (real_vfs, 1);
-  real_vfs = NULL;
-}
 
 typedef gboolean (*FailingAction) (CopyistProject *project, GError **error);
 
@@ -639,9 +543,9 @@ check_failing_action (CopyistProject *project, FailingAction action, const char 
     {
       g_autofree char *after = NULL;
 
-      fail_countdown = n;
+      copyist_test_vfs_fail_at (n);
       done = action (project, &error);
-      fail_countdown = -1;
+      copyist_test_vfs_fail_at (0);
       if (done)
         break;
       g_assert_nonnull (error);
@@ -665,21 +569,21 @@ test_write_failures (void)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   CopyistProject *project;
 
-  install_shim_vfs ();
+  copyist_test_vfs_install ();
   project = create_project (path, 20, &error);
   g_assert_no_error (error);
-  failures_injected = 0;
+  copyist_test_vfs_reset_count ();
 
   check_failing_action (project, action_import, "import");
   check_failing_action (project, action_bulk_generate, "bulk generation");
   check_failing_action (project, action_undo, "undo");
-  g_assert_cmpint (failures_injected, >=, 3);
+  g_assert_cmpint (copyist_test_vfs_failures (), >=, 3);
 
   g_assert_true (copyist_project_check (project, &error));
   g_assert_no_error (error);
   g_assert_true (copyist_project_close (project, &error));
   g_object_unref (project);
-  uninstall_shim_vfs ();
+  copyist_test_vfs_uninstall ();
 
   /* The file is whole and holds exactly the successful actions. */
   project = copyist_project_open (file, FALSE, &error);

@@ -326,6 +326,7 @@ typedef struct {
   double min_len;
   double alpha;
   double coverage;
+  int fallback;
   int samples;
   int seed;
   int threads;
@@ -345,6 +346,7 @@ decode_args_init (DecodeArgs *d)
   d->min_len = -1;
   d->alpha = 1.0;
   d->coverage = 3.0;
+  d->fallback = -1;
   d->samples = 0;
   d->seed = 1;
   d->threads = 0;
@@ -366,6 +368,7 @@ decode_entries (GOptionContext *ctx, DecodeArgs *d)
     { "length-alpha", 0, 0, G_OPTION_ARG_DOUBLE, &d->alpha, N_("Beam length normalisation exponent"), N_("A") },
     { "samples", 0, 0, G_OPTION_ARG_INT, &d->samples, N_("Sampling: candidates drawn per product before reranking (default 4 per variant)"), N_("N") },
     { "coverage-penalty", 0, 0, G_OPTION_ARG_DOUBLE, &d->coverage, N_("Beam: nats charged per value left out or invented when a text ends (0 = off)"), N_("P") },
+    { "fallback-samples", 0, 0, G_OPTION_ARG_INT, &d->fallback, N_("Beam: texts that still leave out or invent a value are sampled again this many times; fewer errors win (0 = off, the default)"), N_("N") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &d->seed, N_("Random seed for sampling"), N_("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &d->threads, N_("BLAS threads"), N_("N") },
     { NULL }
@@ -401,6 +404,8 @@ decode_args_to_options (const DecodeArgs *d, CeCopywriter *cw, CeCopyOptions *o)
     o->block_ngram = d->block;
   if (d->min_len >= 0)
     o->min_len_ratio = (float) d->min_len;
+  if (d->fallback >= 0)
+    o->fallback_samples = d->fallback;
 }
 
 static CopyistDataset *

@@ -52,16 +52,21 @@ def parse_eval(out):
     }
 
 
-def train_eval(cli, family, train, test, attrs, text, minutes, model, log, threads=0, extra_eval=()):
+def train_eval(cli, family, train, test, attrs, text, minutes, model, log, threads=0, also=()):
+    """Trains once; returns the scores with the default decoding and, for
+    each entry of ALSO (a string of extra eval options), with those."""
     th = ["--threads", str(threads)] if threads > 0 else []
     _, secs = run([cli, "train", "--data", train, "--attributes", attrs, "--text", text,
                    "--model", family, "--out", model, "--minutes", str(minutes), "--quiet", *th], log)
-    out, _ = run([cli, "eval", "--model", model, "--data", test, "--attributes", attrs, "--text", text,
-                  "--self-bleu-variants", "5", *th, *extra_eval], log)
-    r = parse_eval(out)
-    r["train_s"] = secs
-    r["size_mb"] = os.path.getsize(model) / 1e6
-    return r
+    results = []
+    for extra in ("", *also):
+        out, _ = run([cli, "eval", "--model", model, "--data", test, "--attributes", attrs, "--text", text,
+                      "--self-bleu-variants", "5", *th, *extra.split()], log)
+        r = parse_eval(out)
+        r["train_s"] = secs
+        r["size_mb"] = os.path.getsize(model) / 1e6
+        results.append(r)
+    return results
 
 
 def main():
@@ -75,6 +80,8 @@ def main():
     ap.add_argument("--datasets", default="e2e,shop")
     ap.add_argument("--log", default="compare-models.log")
     ap.add_argument("--threads", type=int, default=0, help="BLAS threads per run (default: all cores)")
+    ap.add_argument("--also", action="append", default=[],
+                    help="also score each model with these eval options (e.g. \"--fallback-samples 16\"); repeatable")
     args = ap.parse_args()
     families = args.families.split(",")
     rows = []
@@ -83,36 +90,40 @@ def main():
     if "e2e" in args.datasets:
         e2e = os.path.join(args.shared, "e2e")
         for fam in families:
-            r = train_eval(args.cli, fam, os.path.join(e2e, "trainset.csv"), os.path.join(e2e, "devset.csv"),
-                           "mr", "ref", args.e2e_minutes, os.path.join(work, f"e2e-{fam}.cpmodel"), args.log,
-                           args.threads)
-            rows.append(("E2E dev", fam, r))
-            print(json.dumps({"dataset": "e2e", "family": fam, **r}), flush=True)
+            rs = train_eval(args.cli, fam, os.path.join(e2e, "trainset.csv"), os.path.join(e2e, "devset.csv"),
+                            "mr", "ref", args.e2e_minutes, os.path.join(work, f"e2e-{fam}.cpmodel"), args.log,
+                            args.threads, args.also)
+            for extra, r in zip(("", *args.also), rs):
+                rows.append(("E2E dev", fam + (" " + extra if extra else ""), r))
+                print(json.dumps({"dataset": "e2e", "family": fam, "also": extra, **r}), flush=True)
 
     if "shop" in args.datasets:
         with open(os.path.join(args.shared, "advertisegen", "shop.json"), encoding="utf-8") as f:
             lines = [l for l in f if l.strip()]
         for fam in families:
-            acc = []
+            acc = [[] for _ in ("", *args.also)]
             for k in range(args.folds):
                 tr = os.path.join(work, f"shop-train-{k}.jsonl")
                 te = os.path.join(work, f"shop-test-{k}.jsonl")
                 with open(tr, "w", encoding="utf-8") as a, open(te, "w", encoding="utf-8") as b:
                     for i, l in enumerate(lines):
                         (b if i % args.folds == k else a).write(l)
-                acc.append(train_eval(args.cli, fam, tr, te, "content", "summary", args.shop_minutes,
-                                      os.path.join(work, f"shop-{fam}-{k}.cpmodel"), args.log, args.threads))
-                print(json.dumps({"dataset": "shop", "family": fam, "fold": k, **acc[-1]}), flush=True)
-            r = {key: sum(x[key] for x in acc) / len(acc) for key in acc[0]}
-            rows.append((f"shop.json {args.folds}-fold", fam, r))
-            print(json.dumps({"dataset": "shop", "family": fam, **r}), flush=True)
+                rs = train_eval(args.cli, fam, tr, te, "content", "summary", args.shop_minutes,
+                                os.path.join(work, f"shop-{fam}-{k}.cpmodel"), args.log, args.threads, args.also)
+                for j, (extra, r) in enumerate(zip(("", *args.also), rs)):
+                    acc[j].append(r)
+                    print(json.dumps({"dataset": "shop", "family": fam, "also": extra, "fold": k, **r}), flush=True)
+            for extra, a in zip(("", *args.also), acc):
+                r = {key: sum(x[key] for x in a) / len(a) for key in a[0]}
+                rows.append((f"shop.json {args.folds}-fold", fam + (" " + extra if extra else ""), r))
+                print(json.dumps({"dataset": "shop", "family": fam, "also": extra, **r}), flush=True)
 
     print()
     print("| data | model | BLEU | char BLEU x100 | ROUGE-L | slot errors (missing + invented) | invented | "
           "distinct-2 | distinct-4 | self-BLEU (5 var) | training | size |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for data, fam, r in rows:
-        print(f"| {data} | {fam.upper()} | {r['bleu']:.4f} | {r['char_bleu']:.2f} | {r['rouge']:.4f} | "
+        print(f"| {data} | {fam.upper() if ' ' not in fam else fam.split(' ', 1)[0].upper() + ' ' + fam.split(' ', 1)[1]} | {r['bleu']:.4f} | {r['char_bleu']:.2f} | {r['rouge']:.4f} | "
               f"{100 * r['ser']:.2f} % | {100 * r['invented']:.2f} % | {r['d2']:.4f} | {r['d4']:.4f} | "
               f"{r['self_bleu']:.4f} | {r['train_s'] / 60:.1f} min | {r['size_mb']:.1f} MB |")
 

@@ -72,6 +72,7 @@ ce_copy_train_options_default (CeTrainOptions *opts, int n_train)
   if (n_train < SMALL_DATA)
     {
       opts->batch_size = 16;
+      opts->params.lr = 3e-3f;   /* shop.json fold 0, 8 epochs: held-out xent 4.50 (1e-3: 5.57) */
       opts->warmup_steps = 50;
       opts->kl_anneal_steps = 500;
     }
@@ -1036,6 +1037,74 @@ out:
   return st;
 }
 
+/* The fallback of CeCopyOptions.fallback_samples: rows whose best beam
+ * text has slot errors are sampled again; fewer errors win. */
+static CeStatus
+fallback_sampling (CeCopywriter *cw, const CeAttrs *const *rows, int n, const CeCopyOptions *opts,
+                   CeRng *rng, CeCopyOutput *out, CeCheck *check, char *msg)
+{
+  const CeAttrs **redo = malloc (sizeof (CeAttrs *) * (size_t) (n > 0 ? n : 1));
+  int *idx = malloc (sizeof (int) * (size_t) (n > 0 ? n : 1));
+  CeCopyOutput *alt = NULL;
+  CeCopyOptions so;
+  CeStatus st = CE_OK;
+  int m = 0;
+
+  if (redo == NULL || idx == NULL)
+    {
+      st = CE_ERR_NOMEM;
+      snprintf (msg, CE_MSG_SIZE, "out of memory");
+      goto out;
+    }
+  for (int i = 0; i < n; i++)
+    if (out[i].n > 0 && out[i].items[0].missing + out[i].items[0].invented + out[i].items[0].broken > 0)
+      {
+        redo[m] = rows[i];
+        idx[m++] = i;
+      }
+  if (m == 0)
+    goto out;
+  if ((alt = calloc ((size_t) m, sizeof *alt)) == NULL)
+    {
+      st = CE_ERR_NOMEM;
+      snprintf (msg, CE_MSG_SIZE, "out of memory");
+      goto out;
+    }
+  so = *opts;
+  so.method = CE_DECODE_SAMPLE;
+  so.samples = opts->fallback_samples;
+  so.variants = 1;
+  so.temperature = 0.95f;
+  so.top_p = 0.7f;
+  so.top_k = 0;
+  so.coverage_penalty = 0.0f;
+  so.fallback_samples = 0;
+  for (int start = 0; start < m && st == CE_OK; start += CHUNK)
+    st = generate_chunk (cw, redo + start, m - start < CHUNK ? m - start : CHUNK, &so, rng, alt + start,
+                         check, msg);
+  if (st != CE_OK)
+    goto out;
+  for (int j = 0; j < m; j++)
+    {
+      CeCopyCandidate *b = &out[idx[j]].items[0];
+      if (alt[j].n > 0 && cmp_candidate (&alt[j].items[0], b) < 0
+          && alt[j].items[0].missing + alt[j].items[0].invented + alt[j].items[0].broken
+             < b->missing + b->invented + b->broken)
+        {
+          CeCopyCandidate t = *b;
+          *b = alt[j].items[0];
+          alt[j].items[0] = t;
+        }
+    }
+out:
+  if (alt != NULL)
+    ce_copy_outputs_free (alt, m);
+  free (alt);
+  free (redo);
+  free (idx);
+  return st;
+}
+
 CeStatus
 ce_copywriter_generate (CeCopywriter *cw, const CeAttrs *const *rows, int n,
                         const CeCopyOptions *opts, CeRng *rng, CeCopyOutput *out, char *msg)
@@ -1054,6 +1123,16 @@ ce_copywriter_generate (CeCopywriter *cw, const CeAttrs *const *rows, int n,
           ce_copy_outputs_free (out, n);
           break;
         }
+    }
+  if (st == CE_OK && opts->method == CE_DECODE_BEAM && opts->rerank && opts->variants <= 1
+      && opts->fallback_samples > 0)
+    {
+      CeRng local;
+      if (rng == NULL)
+        ce_rng_seed (&local, 0x5eedULL);   /* no generator given: the same text every time */
+      st = fallback_sampling (cw, rows, n, opts, rng != NULL ? rng : &local, out, &check, msg);
+      if (st != CE_OK)
+        ce_copy_outputs_free (out, n);
     }
   ce_check_clear (&check);
   return st;

@@ -797,7 +797,8 @@ void ce_copy_config_default (CeCopyConfig *cfg, CeModelKind kind);
 /* Model and training defaults fitted to N_TRAIN training rows (the CLI and
  * the app both start from these): a small shop's few hundred texts get a
  * vocabulary without a minimum count, small batches (enough optimiser steps
- * per epoch), a warm-up and KL annealing measured in their own steps. */
+ * per epoch) at a higher learning rate (3e-3), a warm-up and KL annealing
+ * measured in their own steps. */
 void ce_copy_config_for_data (CeCopyConfig *cfg, int n_train);
 void ce_copy_train_options_default (CeTrainOptions *opts, int n_train);
 
@@ -850,6 +851,9 @@ typedef struct {
   float min_len_ratio;     /* EOS forbidden before ratio x median training length */
   int rerank;              /* 1: fewest slot errors first */
   float coverage_penalty;  /* BEAM: nats per missing/invented value when a candidate ends (0 = off) */
+  int fallback_samples;    /* BEAM with rerank, one variant: a row whose best text still has
+                              slot errors gets this many sampled candidates (top-p 0.7,
+                              temperature 0.95); one with fewer errors replaces it (0 = off) */
 } CeCopyOptions;
 
 void ce_copy_options_default (CeCopyOptions *opts, CeDecodeMethod method);

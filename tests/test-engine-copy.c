@@ -430,6 +430,87 @@ test_decode_constraints (void)
   shop_clear (&train);
 }
 
+/* Beam with a sampling fallback: a row whose best text leaves out or
+ * invents a value is sampled again and a candidate with fewer slot errors
+ * replaces it; rows without errors keep their beam text. A barely trained
+ * model leaves values out, so the fallback has work to do. */
+static void
+test_fallback_samples (void)
+{
+  Shop train, fresh;
+  TrainLog log = { 0 };
+  CeCopyOptions o;
+  CeCopyOutput *beam, *fb, *fb2, *fb3;
+  CeRng rng;
+  char msg[CE_MSG_SIZE];
+  int err_beam = 0, err_fb = 0, replaced = 0;
+
+  ce_blas_set_threads (1);
+  shop_init (&train, 60, 0, TRUE);
+  shop_init (&fresh, 24, 100, FALSE);
+  CeCopywriter *cw = train_small (&train, NULL, CE_MODEL_CVAE, 2, &log, NULL);
+  const CeAttrs **rows = g_new (const CeAttrs *, fresh.n);
+  for (int i = 0; i < fresh.n; i++)
+    rows[i] = &fresh.attrs[i];
+  beam = g_new0 (CeCopyOutput, fresh.n);
+  fb = g_new0 (CeCopyOutput, fresh.n);
+  fb2 = g_new0 (CeCopyOutput, fresh.n);
+  fb3 = g_new0 (CeCopyOutput, fresh.n);
+  ce_copy_options_default (&o, CE_DECODE_BEAM);
+  o.beam = 2;
+  o.coverage_penalty = 0.0f;
+  g_assert_cmpint (o.fallback_samples, ==, 0);   /* off unless asked for */
+  g_assert_cmpint (ce_copywriter_generate (cw, rows, fresh.n, &o, NULL, beam, msg), ==, CE_OK);
+  o.fallback_samples = 16;
+  ce_rng_seed (&rng, 11);
+  g_assert_cmpint (ce_copywriter_generate (cw, rows, fresh.n, &o, &rng, fb, msg), ==, CE_OK);
+  /* without a generator: the same texts every time */
+  g_assert_cmpint (ce_copywriter_generate (cw, rows, fresh.n, &o, NULL, fb2, msg), ==, CE_OK);
+  g_assert_cmpint (ce_copywriter_generate (cw, rows, fresh.n, &o, NULL, fb3, msg), ==, CE_OK);
+  for (int i = 0; i < fresh.n; i++)
+    g_assert_cmpstr (fb2[i].items[0].text, ==, fb3[i].items[0].text);
+  for (int i = 0; i < fresh.n; i++)
+    {
+      g_assert_cmpint (beam[i].n, ==, 1);
+      g_assert_cmpint (fb[i].n, ==, 1);
+      const CeCopyCandidate *b = &beam[i].items[0], *f = &fb[i].items[0];
+      int eb = b->missing + b->invented + b->broken, ef = f->missing + f->invented + f->broken;
+      err_beam += eb;
+      err_fb += ef;
+      g_assert_cmpint (ef, <=, eb);
+      if (eb == 0)
+        g_assert_cmpstr (f->text, ==, b->text);
+      else if (strcmp (f->text, b->text) != 0)
+        {
+          g_assert_cmpint (ef, <, eb);
+          replaced++;
+        }
+      /* the reported counts are the fact check's */
+      CeCheck c;
+      ce_check_init (&c);
+      g_assert_cmpint (ce_fact_check (ce_copywriter_lexicon (cw), rows[i], f->text, -1, &c, msg), ==, CE_OK);
+      g_assert_cmpint (c.n_missing, ==, f->missing);
+      g_assert_cmpint (c.n_invented, ==, f->invented);
+      ce_check_clear (&c);
+    }
+  g_test_message ("slot errors: beam %d, with the sampling fallback %d (%d rows replaced)", err_beam, err_fb, replaced);
+  g_assert_cmpint (err_beam, >, 0);
+  g_assert_cmpint (replaced, >, 0);
+  g_assert_cmpint (err_fb, <, err_beam);
+  ce_copy_outputs_free (beam, fresh.n);
+  ce_copy_outputs_free (fb, fresh.n);
+  ce_copy_outputs_free (fb2, fresh.n);
+  ce_copy_outputs_free (fb3, fresh.n);
+  g_free (fb3);
+  g_free (beam);
+  g_free (fb);
+  g_free (fb2);
+  g_free (rows);
+  ce_copywriter_free (cw);
+  shop_clear (&train);
+  shop_clear (&fresh);
+}
+
 /* A small Chinese shop (AdvertiseGen rows): the defaults for a few hundred
  * rows, the decoding the language gets, and the garment lexicon in the
  * fact check (外套 says 类型=上衣; 风格 words are never invented). */
@@ -465,6 +546,7 @@ test_small_shop_defaults (void)
   ce_train_options_default (&base);
   ce_copy_train_options_default (&o, 428);
   g_assert_cmpint (o.batch_size, ==, 16);
+  g_assert_cmpfloat (o.params.lr, >, base.params.lr);
   g_assert_cmpint (o.warmup_steps, <, base.warmup_steps);
   g_assert_cmpint (o.kl_anneal_steps, <, base.kl_anneal_steps);
   ce_copy_train_options_default (&o, 40000);
@@ -546,5 +628,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/copy/cancel-keeps-best", test_train_cancel_keeps_best);
   g_test_add_func ("/engine/decode/constraints", test_decode_constraints);
   g_test_add_func ("/engine/copy/small-shop-defaults", test_small_shop_defaults);
+  g_test_add_func ("/engine/copy/fallback-samples", test_fallback_samples);
   return g_test_run ();
 }

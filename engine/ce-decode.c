@@ -112,9 +112,54 @@ token_allowed (const Ctx *ctx, const Row *row, int32_t token)
   return 1;
 }
 
-/* The K best allowed tokens of LP (V) for ROW, by repeated selection; LP is
- * modified (taken or refused tokens become -inf). Returns how many. The
- * plain version: one scan of LP per token looked at. */
+/* Candidate order of the selection: value descending, the lower id first
+ * among equal values (what repeated argmax scans would take). */
+typedef struct {
+  float v;
+  int32_t id;
+} TopCand;
+
+static int
+cmp_top_cand (const void *a, const void *b)
+{
+  const TopCand *x = a, *y = b;
+  if (x->v != y->v)
+    return x->v > y->v ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The K best allowed tokens of LP (V) for ROW, the plain way: every token
+ * that can still be taken (finite, not -inf: LP marks taken and refused ones
+ * -inf), sorted in selection order, then tried in turn. FOUND tokens are
+ * in TOK_OUT already. Returns how many in all; -1 when out of memory. */
+static int
+top_allowed_sorted (const Ctx *ctx, const Row *row, float *lp, int K, int32_t *tok_out,
+                    float *lp_out, int found)
+{
+  TopCand *c = malloc ((size_t) ctx->V * sizeof *c);
+  int n = 0;
+  if (c == NULL)
+    return -1;
+  for (int v = 0; v < ctx->V; v++)
+    if (lp[v] > -INFINITY)
+      c[n++] = (TopCand) { lp[v], v };
+  qsort (c, (size_t) n, sizeof *c, cmp_top_cand);
+  for (int i = 0; i < n && found < K; i++)
+    {
+      if (token_allowed (ctx, row, c[i].id))
+        {
+          tok_out[found] = c[i].id;
+          lp_out[found] = c[i].v;
+          found++;
+        }
+      lp[c[i].id] = -INFINITY;
+    }
+  free (c);
+  return found;
+}
+
+/* Repeated argmax scans: the reference the faster version must agree with
+ * (and its fallback if memory runs out). */
 static int
 top_allowed_scan (const Ctx *ctx, const Row *row, float *lp, int K, int32_t *tok_out,
                   float *lp_out, int found)
@@ -147,7 +192,7 @@ top_allowed_scan (const Ctx *ctx, const Row *row, float *lp, int K, int32_t *tok
 
 /* The same result with one scan of LP: the TOP_CAND best tokens in the order
  * the repeated selection takes them (value descending, the lower id first
- * among equal values), then the plain version only if refusals use them all
+ * among equal values), then all of them sorted only if refusals use those
  * up. Beam search asks for K = beam tokens of every row at every step, so
  * the repeated scans over the vocabulary were most of its time. */
 #define TOP_CAND 32
@@ -188,10 +233,14 @@ top_allowed (const Ctx *ctx, const Row *row, float *lp, int K, int32_t *tok_out,
         }
       lp[ci[i]] = -INFINITY;
     }
-  /* every candidate refused and more tokens left: carry on the plain way
-   * (the taken and refused ones are -inf in LP now) */
+  /* every candidate refused and more tokens left (a character budget near
+   * its end refuses most): carry on with all of them sorted (the taken and
+   * refused ones are -inf in LP now) */
   if (found < K && n == TOP_CAND)
-    found = top_allowed_scan (ctx, row, lp, K, tok_out, lp_out, found);
+    {
+      int more = top_allowed_sorted (ctx, row, lp, K, tok_out, lp_out, found);
+      found = more >= 0 ? more : top_allowed_scan (ctx, row, lp, K, tok_out, lp_out, found);
+    }
   return found;
 }
 

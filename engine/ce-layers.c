@@ -10,12 +10,144 @@
 #include <math.h>
 #include <string.h>
 
+#if defined(__GNUC__) || defined(__clang__)
+typedef float v8f __attribute__ ((vector_size (32)));
+
+/* Rows of B (K floats each) against M <= 4 rows of A: every element of B
+ * is loaded once for all M rows. Eight lanes per accumulator, summed
+ * pairwise at the end. M and NR are constants once inlined below, so the
+ * unused accumulators and their branches vanish. */
+static inline __attribute__ ((always_inline)) float
+lanes_sum (v8f v)
+{
+  return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
+}
+
+/* C(m, n) for M rows of A and NR (1 or 2) rows of B from n on: two rows of
+ * B at once give 2M independent sums, enough to hide the add latency. */
+static inline __attribute__ ((always_inline)) void
+rows_dot_block (const int M, const int NR, int n, int K, float alpha, const float *A, int lda,
+                const float *B, int ldb, float beta, float *C, int ldc)
+{
+  const int K8 = K & ~7;
+  const float *a0 = A, *a1 = A + lda, *a2 = A + 2 * (size_t) lda, *a3 = A + 3 * (size_t) lda;
+  const float *w0 = B + (size_t) n * ldb, *w1 = NR > 1 ? w0 + ldb : w0;
+  v8f s00 = { 0 }, s10 = { 0 }, s20 = { 0 }, s30 = { 0 };
+  v8f s01 = { 0 }, s11 = { 0 }, s21 = { 0 }, s31 = { 0 };
+  for (int k = 0; k < K8; k += 8)
+    {
+      v8f u, v, x;
+      memcpy (&u, w0 + k, sizeof u);
+      if (NR > 1)
+        memcpy (&v, w1 + k, sizeof v);
+      memcpy (&x, a0 + k, sizeof x);
+      s00 += x * u;
+      if (NR > 1)
+        s01 += x * v;
+      if (M > 1)
+        {
+          memcpy (&x, a1 + k, sizeof x);
+          s10 += x * u;
+          if (NR > 1)
+            s11 += x * v;
+        }
+      if (M > 2)
+        {
+          memcpy (&x, a2 + k, sizeof x);
+          s20 += x * u;
+          if (NR > 1)
+            s21 += x * v;
+        }
+      if (M > 3)
+        {
+          memcpy (&x, a3 + k, sizeof x);
+          s30 += x * u;
+          if (NR > 1)
+            s31 += x * v;
+        }
+    }
+  const v8f acc[2][4] = { { s00, s10, s20, s30 }, { s01, s11, s21, s31 } };
+  for (int j = 0; j < NR; j++)
+    {
+      const float *w = j == 0 ? w0 : w1;
+      for (int m = 0; m < M; m++)
+        {
+          const float *a = A + (size_t) m * lda;
+          float sum = lanes_sum (acc[j][m]);
+          for (int k = K8; k < K; k++)
+            sum += a[k] * w[k];
+          float *c = C + (size_t) m * ldc + n + j;
+          *c = beta == 0.0f ? alpha * sum : alpha * sum + beta * *c;
+        }
+    }
+}
+
+static inline __attribute__ ((always_inline)) void
+rows_dot (const int M, int N, int K, float alpha, const float *A, int lda, const float *B,
+          int ldb, float beta, float *C, int ldc)
+{
+  int n = 0;
+  for (; n + 2 <= N; n += 2)
+    rows_dot_block (M, 2, n, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  if (n < N)
+    rows_dot_block (M, 1, n, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* AVX2 where the CPU has it (GCC picks the clone at load time); the
+ * default clone is SSE2 as the build flags say. */
+__attribute__ ((target_clones ("avx2", "default")))
+#endif
+static void
+gemm_small_rows (int M, int N, int K, float alpha, const float *A, int lda, const float *B,
+                 int ldb, float beta, float *C, int ldc)
+{
+  /* blocks of 4 rows, then the rest */
+  int m0 = 0;
+  for (; m0 + 4 <= M; m0 += 4)
+    rows_dot (4, N, K, alpha, A + (size_t) m0 * lda, lda, B, ldb, beta, C + (size_t) m0 * ldc, ldc);
+  const float *Ar = A + (size_t) m0 * lda;
+  float *Cr = C + (size_t) m0 * ldc;
+  switch (M - m0)
+    {
+    case 1: rows_dot (1, N, K, alpha, Ar, lda, B, ldb, beta, Cr, ldc); break;
+    case 2: rows_dot (2, N, K, alpha, Ar, lda, B, ldb, beta, Cr, ldc); break;
+    case 3: rows_dot (3, N, K, alpha, Ar, lda, B, ldb, beta, Cr, ldc); break;
+    default: break;
+    }
+}
+
+void
+ce_gemm_small_rows (int M, int N, int K, float alpha, const float *A, int lda,
+                    const float *B, int ldb, float beta, float *C, int ldc)
+{
+  for (int m0 = 0; m0 < M; m0 += CE_GEMM_SMALL_ROWS)
+    {
+      const int rows = M - m0 < CE_GEMM_SMALL_ROWS ? M - m0 : CE_GEMM_SMALL_ROWS;
+      gemm_small_rows (rows, N, K, alpha, A + (size_t) m0 * lda, lda, B, ldb, beta,
+                       C + (size_t) m0 * ldc, ldc);
+    }
+}
+#else
+void
+ce_gemm_small_rows (int M, int N, int K, float alpha, const float *A, int lda,
+                    const float *B, int ldb, float beta, float *C, int ldc)
+{
+  ce_sgemm (0, 1, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+#endif
+
 void
 ce_gemm (int trans_a, int trans_b, int M, int N, int K,
          float alpha, const float *A, int lda,
          const float *B, int ldb,
          float beta, float *C, int ldc)
 {
+  if (M >= 2 && M <= CE_GEMM_SMALL_ROWS && !trans_a && trans_b && N > 0 && K > 0)
+    {
+      ce_gemm_small_rows (M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+      return;
+    }
   if (M == 1 && !trans_a && N > 0 && K > 0)
     {
       /* C(1,N) = alpha * a(1,K) op(B) + beta * C: y = op(B)^T a. */

@@ -23,11 +23,20 @@
 
 /* ---- GEMM used by every layer (added by a1) -----------------------------
  * Same contract as ce_sgemm, but a single-row product (M == 1, op(A) = A)
- * goes to cblas_sgemv, which is measurably faster for batch-1 decoding. */
+ * goes to cblas_sgemv, which is measurably faster for batch-1 decoding, and
+ * a few rows times a transposed B to ce_gemm_small_rows. */
 void ce_gemm (int trans_a, int trans_b, int M, int N, int K,
               float alpha, const float *A, int lda,
               const float *B, int ldb,
               float beta, float *C, int ldc);
+/* C(M,N) = alpha A(M,K) B(N,K)^T + beta C for a few rows of A (the decoder's
+ * beam or sample rows: x W^T): OpenBLAS's sgemm packs all of B before it
+ * starts, which for a few rows costs more than the product; this reads each
+ * row of B once per 4 rows of A. ce_gemm uses it for 2 <= M <=
+ * CE_GEMM_SMALL_ROWS with op(A) = A and op(B) = B^T. Any M works. */
+#define CE_GEMM_SMALL_ROWS 8
+void ce_gemm_small_rows (int M, int N, int K, float alpha, const float *A, int lda,
+                         const float *B, int ldb, float beta, float *C, int ldc);
 
 /* Elementwise tanh and logistic sigmoid over N floats, four lanes at a time
  * (ce-vmath.c); Y may alias X. Absolute error < 1.2e-7; NaN stays NaN. */

@@ -1114,6 +1114,10 @@ test_gemm_reference (void)
   static const int shapes[][5] = {
     { 64, 768, 256, 0, 1 }, { 64, 256, 768, 0, 0 }, { 768, 256, 64, 1, 0 },
     { 64, 4000, 256, 0, 1 }, { 1, 4000, 256, 0, 1 }, { 1, 768, 256, 0, 1 }, { 1, 256, 768, 0, 0 },
+    /* beam rows (ce_gemm_small_rows): every M of a block, K not a multiple of 8 */
+    { 2, 4000, 320, 0, 1 }, { 3, 37, 13, 0, 1 }, { 4, 768, 256, 0, 1 }, { 5, 480, 160, 0, 1 },
+    { 6, 9, 7, 0, 1 }, { 7, 100, 259, 0, 1 }, { 8, 768, 128, 0, 1 }, { 13, 500, 320, 0, 1 },
+    { 16, 768, 256, 0, 1 },
   };
   CeRng rng;
 
@@ -1136,8 +1140,31 @@ test_gemm_reference (void)
           g_assert_cmpfloat_with_epsilon (C1[i], C2[i], tol);
           g_assert_cmpfloat_with_epsilon (C3[i], C2[i], tol);
         }
+      if (!ta && tb)
+        {
+          /* the small-rows kernel itself, also with beta 0 (C's old
+           * values must not leak in) */
+          memcpy (C3, C2, (size_t) M * N * sizeof (float));
+          ce_gemm_small_rows (M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C3, N);
+          ce_sgemm_ref (0, 1, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C2, N);
+          for (size_t i = 0; i < (size_t) M * N; i++)
+            g_assert_cmpfloat_with_epsilon (C3[i], C2[i],
+                                            1e-4f * sqrtf ((float) K) * (1.0f + fabsf (C2[i])));
+        }
       g_free (A); g_free (B); g_free (C1); g_free (C2); g_free (C3);
     }
+  /* 19 rows: four blocks of 4 rows and one of 3 */
+  {
+    const int M = 19, N = 33, K = 21;
+    float *A = rnd (&rng, (size_t) M * K, 1.0f), *B = rnd (&rng, (size_t) N * K, 1.0f);
+    float *C1 = rnd (&rng, (size_t) M * N, 1.0f);
+    float *C2 = g_memdup2 (C1, (size_t) M * N * sizeof (float));
+    ce_gemm_small_rows (M, N, K, 0.7f, A, K, B, K, 0.5f, C1, N);
+    ce_sgemm_ref (0, 1, M, N, K, 0.7f, A, K, B, K, 0.5f, C2, N);
+    for (size_t i = 0; i < (size_t) M * N; i++)
+      g_assert_cmpfloat_with_epsilon (C1[i], C2[i], 1e-4f * sqrtf ((float) K) * (1.0f + fabsf (C2[i])));
+    g_free (A); g_free (B); g_free (C1); g_free (C2);
+  }
 }
 
 int

@@ -207,9 +207,10 @@ ce_fact_check (const CeLexicon *lex, const CeAttrs *row, const char *text, ptrdi
   CheckScratch *s = out->priv_;
   if (!s && !(s = out->priv_ = calloc (1, sizeof *s)))
     goto nomem;
-  if (row->n > s->cap_row)
+  /* val_start needs row->n + 1 entries: a row without attributes too. */
+  if (s->val_start == NULL || row->n > s->cap_row)
     {
-      int cap = row->n * 2;
+      int cap = row->n * 2 + 4;
       int *lk = realloc (s->lex_key, (size_t) cap * sizeof *lk);
       if (!lk)
         goto nomem;

@@ -59,6 +59,8 @@ get_f32 (const uint8_t *p)
   return f;
 }
 
+static inline void set_msg (char *msg, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
 static inline void
 set_msg (char *msg, const char *fmt, ...)
 {

@@ -124,6 +124,8 @@ take (Reader *r, size_t n, const char *what)
   return p;
 }
 
+static int fail (Reader *r, CeStatus status, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+
 static int
 fail (Reader *r, CeStatus status, const char *fmt, ...)
 {

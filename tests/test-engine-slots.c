@@ -691,6 +691,32 @@ test_check_shop_refs (void)
 
 /* Random strings (valid and broken UTF-8, brackets, slots, CJK, spaces)
  * through every text function: no crash, no leak (ASan), invariants hold. */
+/* Found by tests/fuzz/fuzz-text (corpus/text/crash-empty-row): the first
+ * check of a row without attributes wrote its value index through a NULL
+ * pointer (the scratch arrays grew only for rows with attributes). */
+static void
+test_check_empty_row (void)
+{
+  const CeLexiconBuiltin b[] = { CE_LEXICON_E2E, CE_LEXICON_COLORS };
+  CeLexicon *lex = lexicon_with (b, 2);
+  CeAttrs empty;
+  CeCheck c;
+  char msg[CE_MSG_SIZE];
+
+  ce_attrs_init (&empty);
+  ce_check_init (&c);
+  g_assert_cmpint (ce_attrs_parse (&empty, "", CE_ATTRS_AUTO, msg), ==, CE_OK);
+  g_assert_cmpint (empty.n, ==, 0);
+  g_assert_cmpint (ce_fact_check (lex, &empty, "A blue shirt in the city centre.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_values, ==, 0);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  g_assert_cmpint (c.n_mentioned, ==, 0);
+  /* strict keys (colour, area) the row lacks are still invented */
+  g_assert_cmpint (c.n_invented, >=, 1);
+  ce_check_clear (&c);
+  ce_lexicon_free (lex);
+}
+
 static void
 test_fuzz (void)
 {
@@ -800,6 +826,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/slots/check/lexicon-errors", test_check_lexicon_errors);
   g_test_add_func ("/engine/slots/check/e2e-dev-refs", test_check_e2e_dev_refs);
   g_test_add_func ("/engine/slots/check/shop-refs", test_check_shop_refs);
+  g_test_add_func ("/engine/slots/check/empty-row", test_check_empty_row);
   g_test_add_func ("/engine/slots/fuzz", test_fuzz);
   return g_test_run ();
 }

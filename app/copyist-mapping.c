@@ -496,13 +496,14 @@ copyist_mapping_from_json (const char *json, GError **error)
   JsonArray *cols;
   CopyistMapping *m;
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, &local))
+  if (json == NULL || !copyist_json_load (parser, json, -1, &local))
     {
       g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_INVALID_OPTION,
                    _("The saved column mapping is not valid JSON: %s"), local != NULL ? local->message : "NULL");
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* An empty or blank text parses without error to no root at all. */
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto bad;
   obj = json_node_get_object (json_parser_get_root (parser));
   if (json_object_get_int_member_with_default (obj, "version", 0) != 1)

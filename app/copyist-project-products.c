@@ -349,16 +349,17 @@ parse_source (CopyistRecord *record, const char *headers_json, const char *rows_
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
-  if (headers_json != NULL && json_parser_load_from_data (parser, headers_json, -1, NULL))
+  /* The file may come from anywhere: bounded nesting, and "" (no root). */
+  if (headers_json != NULL && copyist_json_load (parser, headers_json, -1, NULL))
     {
       root = json_parser_get_root (parser);
-      if (JSON_NODE_HOLDS_ARRAY (root))
+      if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
         record->source_headers = json_array_to_strv (json_node_get_array (root));
     }
-  if (rows_json != NULL && json_parser_load_from_data (parser, rows_json, -1, NULL))
+  if (rows_json != NULL && copyist_json_load (parser, rows_json, -1, NULL))
     {
       root = json_parser_get_root (parser);
-      if (JSON_NODE_HOLDS_ARRAY (root))
+      if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
         {
           JsonArray *rows = json_node_get_array (root);
           for (guint i = 0; i < json_array_get_length (rows); i++)

@@ -257,6 +257,16 @@ ods_end_row (OdsState *st)
     }
   if (st->n_cells == 0)
     st->row += st->row_repeat;   /* empty rows, however many, cost nothing */
+  else if (st->row_repeat > b->opts->limits.max_rows)
+    {
+      /* Refused before one copy is made: a few hundred bytes repeating a
+       * row four billion times would otherwise loop that often (the sniff
+       * and blank rows store nothing, so no row limit would stop it). */
+      sax_fail (&st->base, COPYIST_TABLE_ERROR_LIMIT,
+                _("%s, row %u: a row repeated %u times, past the %u-row limit (absurd dimensions)"),
+                st->base.file, st->row + 1, st->row_repeat, b->opts->limits.max_rows);
+      return;
+    }
   else
     for (guint k = 0; k < st->row_repeat; k++)
       {

@@ -693,6 +693,17 @@ json_add_object (TableBuilder *b, JsonObject *obj, guint line, GPtrArray *keys, 
     {
       const char *key = l->data;
       gpointer idx;
+      /* json-glib turns the escape of a lone surrogate into bytes that
+       * are not UTF-8; every cell and header must be text (found by
+       * tests/fuzz/fuzz-table-json). */
+      if (!g_utf8_validate (key, -1, NULL))
+        {
+          json_row_free (row);
+          g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_ENCODING,
+                       _("%s, line %u: a key holds a \\u escape that is not a character (a lone surrogate)"),
+                       b->name, line);
+          return FALSE;
+        }
       if (!g_hash_table_lookup_extended (key_index, key, NULL, &idx))
         {
           if (keys->len >= b->opts->limits.max_columns)
@@ -711,6 +722,15 @@ json_add_object (TableBuilder *b, JsonObject *obj, guint line, GPtrArray *keys, 
       while (row->cells->len <= i)
         g_ptr_array_add (row->cells, NULL);
       char *text = json_cell_text (json_object_get_member (obj, key));
+      if (!g_utf8_validate (text, -1, NULL))
+        {
+          g_free (text);
+          json_row_free (row);
+          g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_ENCODING,
+                       _("%s, line %u, key “%s”: a \\u escape that is not a character (a lone surrogate)"),
+                       b->name, line, key);
+          return FALSE;
+        }
       if (strlen (text) > b->opts->limits.max_cell_bytes)
         {
           g_free (text);
@@ -743,9 +763,10 @@ json_parse_rows (TableBuilder *b, const char *text, gsize len, GError **error)
   if (i < len && text[i] == '[')
     {
       g_autoptr(GError) local = NULL;
-      if (!json_parser_load_from_data (parser, text, (gssize) len, &local))
+      if (!copyist_json_load (parser, text, (gssize) len, &local))
         {
-          g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_SYNTAX,
+          g_set_error (error, COPYIST_TABLE_ERROR,
+                       local->domain == COPYIST_TABLE_ERROR ? local->code : COPYIST_TABLE_ERROR_SYNTAX,
                        _("%s: not valid JSON: %s"), b->name, local->message);
           return FALSE;
         }
@@ -780,9 +801,10 @@ json_parse_rows (TableBuilder *b, const char *text, gsize len, GError **error)
           if (s < end)
             {
               g_autoptr(GError) local = NULL;
-              if (!json_parser_load_from_data (parser, text + s, (gssize) (end - s), &local))
+              if (!copyist_json_load (parser, text + s, (gssize) (end - s), &local))
                 {
-                  g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_SYNTAX,
+                  g_set_error (error, COPYIST_TABLE_ERROR,
+                               local->domain == COPYIST_TABLE_ERROR ? local->code : COPYIST_TABLE_ERROR_SYNTAX,
                                _("%s, line %u: not valid JSON: %s"), b->name, line, local->message);
                   return FALSE;
                 }

@@ -317,6 +317,22 @@ sax_context_new (xmlSAXHandler *sax, SaxBase *base, const char *path)
   return ctxt;
 }
 
+/* Frees the context and the document libxml2 builds on its own: for
+ * "SAX compatibility" it keeps entity declarations in a document of its
+ * own (ctxt->myDoc) even when our handlers refuse them, and
+ * xmlFreeParserCtxt() leaves that document to the caller. */
+static void
+sax_context_free (SaxBase *base, xmlParserCtxtPtr ctxt)
+{
+  if (ctxt->myDoc != NULL)
+    {
+      xmlFreeDoc (ctxt->myDoc);
+      ctxt->myDoc = NULL;
+    }
+  xmlFreeParserCtxt (ctxt);
+  base->ctxt = NULL;
+}
+
 static gboolean
 sax_check (SaxBase *base, int rc, GError **error)
 {
@@ -401,8 +417,7 @@ zip_reader_sax (ZipReader *z, const char *path, xmlSAXHandler *sax, SaxBase *bas
   else
     ok = sax_check (base, rc, error);
   g_clear_error (&base->error);
-  xmlFreeParserCtxt (ctxt);
-  base->ctxt = NULL;
+  sax_context_free (base, ctxt);
   return ok;
 }
 
@@ -424,8 +439,7 @@ xml_sax_parse_bytes (GBytes *bytes, const char *path, xmlSAXHandler *sax, SaxBas
   int rc = xmlParseChunk (ctxt, data != NULL ? data : "", (int) MIN (len, (gsize) G_MAXINT), 1);
   ok = sax_check (base, rc, error);
   g_clear_error (&base->error);
-  xmlFreeParserCtxt (ctxt);
-  base->ctxt = NULL;
+  sax_context_free (base, ctxt);
   return ok;
 }
 

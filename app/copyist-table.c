@@ -697,6 +697,15 @@ read_text (TableBuilder *b, const guint8 *data, gsize len, CopyistFileFormat for
       return json_parse_rows (b, text, text_len, error);
     }
 
+  /* The text is UTF-8 by now: a byte >= 0x80 would split characters, and
+   * a quote or line end cannot separate cells. */
+  if (opts->delimiter != 0 && ((guchar) opts->delimiter >= 0x80 || strchr ("\"\r\n", opts->delimiter) != NULL))
+    {
+      g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_INVALID_OPTION,
+                   _("The delimiter must be an ASCII character other than a quote or a line end (got byte 0x%02x)"),
+                   (guchar) opts->delimiter);
+      return FALSE;
+    }
   char delim = opts->delimiter != 0 ? opts->delimiter : csv_sniff_delimiter (text, text_len);
   *delimiter_used = delim;
   return csv_parse (b, text, text_len, delim, error);
@@ -1005,4 +1014,43 @@ copyist_sniff_bytes (GBytes *bytes, const char *name, const CopyistReadOptions *
 
   return sniff_data (data != NULL ? data : (const guint8 *) "", len, name != NULL ? name : _("the data"),
                      opts, result, cancellable, error);
+}
+
+/* ---- JSON from outside -------------------------------------------------- */
+
+gboolean
+copyist_json_load (JsonParser *parser, const char *text, gssize len, GError **error)
+{
+  gsize n = len < 0 ? strlen (text) : (gsize) len;
+  guint depth = 0, line = 1;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      char c = text[i];
+      if (c == '\n')
+        line++;
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;   /* the escaped character cannot end the string */
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > COPYIST_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
+                           _("JSON nested more than %d levels deep at line %u; refused"),
+                           COPYIST_JSON_MAX_DEPTH, line);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return json_parser_load_from_data (parser, text, (gssize) n, error);
 }

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -70,7 +71,8 @@ typedef struct {
   CopyistFileFormat format;   /* UNKNOWN (default): detect from the content */
   const char *encoding;       /* CSV/JSON: iconv name ("GB18030", "UTF-16LE" …);
                                  NULL (default): detect */
-  char        delimiter;      /* CSV: ',' ';' '\t' '|' or any byte; 0 (default): sniff */
+  char        delimiter;      /* CSV: ',' ';' '\t' '|' or another ASCII byte (not a
+                                 quote or line end); 0 (default): sniff */
   const char *sheet;          /* XLSX/ODS: sheet name; NULL (default): the first sheet */
   guint       skip_rows;      /* physical rows (CSV: records) skipped before anything else */
   guint       header_row;     /* 1-based physical row (CSV record) of the header;
@@ -179,6 +181,17 @@ void     copyist_sniff_result_clear (CopyistSniffResult *result);
 
 /* The encodings the assistant offers (iconv names), NULL-terminated, static. */
 const char * const *copyist_table_known_encodings (void);
+
+/* JSON from outside (a data file, a project's stored mapping or source
+ * rows): arrays and objects nest at most this deep. json-glib parses
+ * recursively, so 200 000 "[" (200 KB) would overflow the stack. */
+#define COPYIST_JSON_MAX_DEPTH 256
+
+/* json_parser_load_from_data() after checking that TEXT (LEN bytes, -1:
+ * NUL-terminated) nests at most COPYIST_JSON_MAX_DEPTH deep; deeper text
+ * fails with COPYIST_TABLE_ERROR_LIMIT (the message gives the line),
+ * invalid JSON with json-glib's error. */
+gboolean copyist_json_load (JsonParser *parser, const char *text, gssize len, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CopyistTable, copyist_table_unref)
 

@@ -4,6 +4,7 @@
  * in the report, HTML to text and the language guess. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "copyist-import.h"
@@ -219,6 +220,21 @@ test_mapping_edit_and_json (void)
   g_clear_error (&error);
   g_assert_null (copyist_mapping_from_json ("{\"version\":1,\"columns\":[{\"column\":\"A\",\"field\":\"wat\"}]}", &error));
   g_assert_nonnull (strstr (error->message, "wat"));
+  g_clear_error (&error);
+  /* Found by tests/fuzz/fuzz-import (corpus/import/crash-mapping-empty-json):
+   * empty or blank JSON parses to no root at all, which json-glib's node
+   * calls met with a critical instead of the mapping's own error. */
+  g_assert_null (copyist_mapping_from_json ("", &error));
+  g_assert_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_INVALID_OPTION);
+  g_clear_error (&error);
+  g_assert_null (copyist_mapping_from_json (" \n\t", &error));
+  g_assert_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_INVALID_OPTION);
+  g_clear_error (&error);
+  /* A project's stored mapping nested 100 000 deep: refused, not a stack overflow. */
+  g_autofree char *deep = g_strnfill (100000, '[');
+  g_assert_null (copyist_mapping_from_json (deep, &error));
+  g_assert_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_INVALID_OPTION);
+  g_assert_nonnull (strstr (error->message, "256 levels"));
 }
 
 static void
@@ -376,6 +392,33 @@ test_attribute_lists (void)
   copyist_row_report_clear (&report);
 }
 
+/* The HTML converter (Shopify Body (HTML), WooCommerce descriptions) runs
+ * libxml2's HTML parser with HTML_PARSE_NONET: a document type naming a
+ * local file or a URL, or an entity declared in it, never pulls the file
+ * into the text (see HACKING.md, "Security review"). */
+static void
+test_html_no_external (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("copyist-html-XXXXXX", NULL);
+  g_autofree char *secret = g_build_filename (dir, "secret.txt", NULL);
+  g_autofree char *uri = g_filename_to_uri (secret, NULL, NULL);
+  g_assert_true (g_file_set_contents (secret, "SECRET-MARKER-7f3a", -1, NULL));
+
+  g_autofree char *h1 = g_strdup_printf ("<!DOCTYPE html [<!ENTITY xxe SYSTEM \"%s\">]><p>A &xxe; shirt</p>", uri);
+  g_autofree char *h2 = g_strdup_printf ("<!DOCTYPE html SYSTEM \"%s\"><p>A <b>linen</b> shirt</p>", uri);
+  g_autofree char *h3 = g_strdup_printf ("<p>A shirt<img src=\"%s\"><iframe src=\"%s\"></iframe></p>", uri, uri);
+  const char *html[] = { h1, h2, h3 };
+  for (guint i = 0; i < G_N_ELEMENTS (html); i++)
+    {
+      g_autofree char *text = copyist_html_to_text (html[i]);
+      g_test_message ("%s -> %s", html[i], text);
+      g_assert_null (strstr (text, "SECRET-MARKER"));
+      g_assert_nonnull (strstr (text, "shirt"));
+    }
+  g_assert_cmpint (g_unlink (secret), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static void
 test_html_and_language (void)
 {
@@ -408,5 +451,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/import/platform-problems", test_platform_problems);
   g_test_add_func ("/app/import/attribute-lists", test_attribute_lists);
   g_test_add_func ("/app/import/html-language", test_html_and_language);
+  g_test_add_func ("/app/import/html-no-external", test_html_no_external);
   return g_test_run ();
 }

@@ -528,7 +528,7 @@ static gboolean
 project_open_db (CopyistProject *self, gboolean exists, GError **error)
 {
   int flags = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
-  int version = 0, app_id = 0, n_tables = 0;
+  int version = 0, app_id = 0, n_tables = 0, n_code = 0;
   int rc;
 
   rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
@@ -541,6 +541,11 @@ project_open_db (CopyistProject *self, gboolean exists, GError **error)
     }
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
+  /* A project may come from anywhere (HACKING.md, "Security review"): SQL
+   * stored in the file (views, triggers, defaults) may not call our own
+   * functions, and no statement may write the schema or pages directly. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
   if (!project_register_functions (self, error))
     return FALSE;
 
@@ -548,9 +553,23 @@ project_open_db (CopyistProject *self, gboolean exists, GError **error)
    * left exactly as it was. */
   if (!read_int_pragma (self, "PRAGMA application_id", &app_id, error)
       || !read_int_pragma (self, "PRAGMA user_version", &version, error)
-      || !read_int_pragma (self, "SELECT count(*) FROM sqlite_schema", &n_tables, error))
+      || !read_int_pragma (self, "SELECT count(*) FROM sqlite_schema", &n_tables, error)
+      || !read_int_pragma (self, "SELECT count(*) FROM sqlite_schema WHERE type IN ('view', 'trigger')",
+                           &n_code, error))
     return FALSE;
   self->opened_version = version;
+
+  /* Copyist never writes views or triggers. A file that has them was made
+   * by something else, and opening it would run its SQL: a view named
+   * like one of our tables, or a trigger on every edit, can loop forever
+   * (found by tests/fuzz/fuzz-project). */
+  if (n_code > 0)
+    {
+      g_set_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_NOT_A_PROJECT, "%s: %s",
+                   self->path, _("the file contains views or triggers, which Copyist never writes; "
+                                 "it was not opened, so that no SQL stored in it runs"));
+      return FALSE;
+    }
 
   if (n_tables > 0 && app_id != COPYIST_PROJECT_APPLICATION_ID)
     {

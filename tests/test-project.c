@@ -892,6 +892,58 @@ test_not_a_project (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99;", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   assert_refused (newer, COPYIST_PROJECT_ERROR_TOO_NEW, "newer version of Copyist");
+
+  /* Found by tests/fuzz/fuzz-project (corpus/project/timeout-view-history.sql,
+   * timeout-trigger-history.sql): a view in place of one of our tables made
+   * opening loop forever, a trigger on history made the first edit loop
+   * forever. Copyist never writes views or triggers: such a file is
+   * refused before any of its SQL runs, and left untouched (assert_refused). */
+  {
+    static const char *const hostile[] = {
+      "DROP TABLE history_items; DROP TABLE history; CREATE VIEW history AS WITH RECURSIVE c(x) AS "
+      "(SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS id, 'import' AS kind, '' AS label, "
+      "NULL AS merge_key, 0 AS created, 0 AS undone FROM c;",
+      "CREATE TRIGGER slow AFTER INSERT ON history BEGIN SELECT count(*) FROM (WITH RECURSIVE c(x) AS "
+      "(SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c); END;",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("%s/hostile-%u.copyist", f->dir, i);
+        g_assert_true (g_file_set_contents (path, good, (gssize) good_len, NULL));
+        g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_exec (db, hostile[i], NULL, NULL, NULL), ==, SQLITE_OK);
+        sqlite3_close (db);
+        assert_refused (path, COPYIST_PROJECT_ERROR_NOT_A_PROJECT, "views or triggers");
+      }
+  }
+
+  /* Stored source rows are JSON: empty (no root at all) or nested 100 000
+   * deep they are skipped (the record has no source rows), never a
+   * critical or a stack overflow. */
+  {
+    g_autofree char *path = g_strdup_printf ("%s/hostile-json.copyist", f->dir);
+    g_autofree char *deep = g_strnfill (100000, '[');
+    g_autofree char *sql = g_strdup_printf ("UPDATE products SET source_headers = '', source_rows = '%s'", deep);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(GError) local = NULL;
+    g_assert_true (g_file_set_contents (path, good, (gssize) good_len, NULL));
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    g_autoptr(CopyistProject) hostile = copyist_project_open (file, FALSE, &local);
+    g_assert_no_error (local);
+    g_autoptr(GPtrArray) records = copyist_project_dup_records (hostile, NULL, FALSE, &local);
+    g_assert_no_error (local);
+    g_assert_cmpuint (records->len, >, 0);
+    for (guint i = 0; i < records->len; i++)
+      {
+        CopyistRecord *r = g_ptr_array_index (records, i);
+        g_assert_null (r->source_headers);
+        g_assert_cmpuint (r->source_rows->len, ==, 0);
+      }
+  }
 }
 
 /* A project written by schema version 1 (tests/data/project-v1.sql) is

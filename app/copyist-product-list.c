@@ -75,8 +75,9 @@ build_query (CopyistProductList *self, GPtrArray *params)
     [COPYIST_PRODUCT_SORT_TITLE] = "p.title COLLATE NOCASE",
     [COPYIST_PRODUCT_SORT_SKU] = "p.sku",
     [COPYIST_PRODUCT_SORT_CATEGORY] = "p.category COLLATE NOCASE",
-    [COPYIST_PRODUCT_SORT_STATUS] = "CASE p.status WHEN 'new' THEN 0 WHEN 'generated' THEN 1 "
-                                    "WHEN 'edited' THEN 2 ELSE 3 END",
+    /* One string (the parentheses tell clang the concatenation is meant). */
+    [COPYIST_PRODUCT_SORT_STATUS] = ("CASE p.status WHEN 'new' THEN 0 WHEN 'generated' THEN 1 "
+                                     "WHEN 'edited' THEN 2 ELSE 3 END"),
   };
   const char *dir = self->descending ? " DESC" : "";
   GString *sql = g_string_new ("SELECT p.id FROM products p WHERE 1");

@@ -503,30 +503,30 @@ ce_copywriter_new (const CeCopyConfig *cfg, const CeCopyExample *train, int n,
           if ((st = ce_vocab_builder_add (fb, row->items[a].key, -1, 1)) != CE_OK)
             goto fail;
           /* Slot tokens of delexicalised keys are reserved in the vocabulary. */
-            {
-              char slot[128];
-              int known = 0;
-              if (!ce_delex_key_selected (&cw->delex_keys, row->items[a].key))
-                continue;
-              if (ce_slot_token (row->items[a].key, row->items[a].rank, slot, sizeof slot) < 0)
-                continue;
-              for (int r = 0; r < n_reserved; r++)
-                if (strcmp (reserved[r], slot) == 0)
-                  known = 1;
-              if (!known)
-                {
-                  char **g = realloc (reserved, sizeof (char *) * (size_t) (n_reserved + 1));
-                  if (g == NULL || (g[n_reserved] = dup_str (slot)) == NULL)
-                    {
-                      if (g != NULL)
-                        reserved = g;
-                      st = CE_ERR_NOMEM;
-                      goto fail;
-                    }
-                  reserved = g;
-                  n_reserved++;
-                }
-            }
+          {
+            char slot[128];
+            int known = 0;
+            if (!ce_delex_key_selected (&cw->delex_keys, row->items[a].key))
+              continue;
+            if (ce_slot_token (row->items[a].key, row->items[a].rank, slot, sizeof slot) < 0)
+              continue;
+            for (int r = 0; r < n_reserved; r++)
+              if (strcmp (reserved[r], slot) == 0)
+                known = 1;
+            if (!known)
+              {
+                char **g = realloc (reserved, sizeof (char *) * (size_t) (n_reserved + 1));
+                if (g == NULL || (g[n_reserved] = dup_str (slot)) == NULL)
+                  {
+                    if (g != NULL)
+                      reserved = g;
+                    st = CE_ERR_NOMEM;
+                    goto fail;
+                  }
+                reserved = g;
+                n_reserved++;
+              }
+          }
         }
       /* Every training value goes into the lexicon once. */
       for (int a = 0; a < row->n; a++)

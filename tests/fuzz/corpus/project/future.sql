@@ -1,0 +1,1 @@
+PRAGMA application_id = 1129271385; PRAGMA user_version = 99; CREATE TABLE t (x);

@@ -18,8 +18,11 @@ typedef float v8f __attribute__ ((vector_size (32)));
  * pairwise at the end. M and NR are constants once inlined below, so the
  * unused accumulators and their branches vanish. */
 static inline __attribute__ ((always_inline)) float
-lanes_sum (v8f v)
+lanes_sum (const v8f *vp)
 {
+  /* By pointer: a 32-byte vector passed by value to code built without
+   * AVX is an ABI clang refuses (-Wpsabi, an error in the fuzz build). */
+  const v8f v = *vp;
   return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
 }
 
@@ -73,7 +76,7 @@ rows_dot_block (const int M, const int NR, int n, int K, float alpha, const floa
       for (int m = 0; m < M; m++)
         {
           const float *a = A + (size_t) m * lda;
-          float sum = lanes_sum (acc[j][m]);
+          float sum = lanes_sum (&acc[j][m]);
           for (int k = K8; k < K; k++)
             sum += a[k] * w[k];
           float *c = C + (size_t) m * ldc + n + j;

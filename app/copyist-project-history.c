@@ -525,7 +525,8 @@ project_action_begin (CopyistProject *self, const char *kind, const char *label,
 {
   g_return_val_if_fail (!self->in_action, FALSE);
 
-  if (!project_check_open (self, error) || !project_exec (self, "BEGIN IMMEDIATE", error))
+  if (!project_check_open (self, error) || !project_check_not_busy (self, error)
+      || !project_exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
   self->in_action = TRUE;
   self->action_touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -674,7 +675,8 @@ undo_redo (CopyistProject *self, gboolean redo, GError **error)
   int rc;
 
   g_return_val_if_fail (!self->in_action, FALSE);
-  if (!project_check_open (self, error) || !project_exec (self, "BEGIN IMMEDIATE", error))
+  if (!project_check_open (self, error) || !project_check_not_busy (self, error)
+      || !project_exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
   self->in_action = TRUE;
   g_array_set_size (self->changed_ids, 0);
@@ -710,6 +712,8 @@ undo_redo (CopyistProject *self, gboolean redo, GError **error)
       g_autoptr(GError) local = NULL;
       g_autoptr(GBytes) image = NULL;
 
+      if (!project_job_step (self, i, ids->len, error))
+        goto fail;
       if (!redo)
         {
           /* The products are in their after-state now: keep it for redo. */

@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "copyist-job-pool.h"
 #include "copyist-project.h"
 
 G_BEGIN_DECLS
@@ -43,6 +44,13 @@ struct _CopyistProject
   GHashTable *action_touched;   /* product ids whose before-image is stored */
   GArray     *changed_ids;      /* gint64 */
   gboolean    changed_all;
+
+  /* Writes in the job pool (copyist-project-jobs.c): on the main thread's
+   * project, how many are running on a second connection (actions are
+   * refused meanwhile rather than left waiting for the lock); on that second
+   * connection's project, the job to report progress to and poll for Cancel. */
+  guint       background_writers;
+  CopyistJob *job;
 };
 
 /* copyist-project.c */
@@ -76,6 +84,11 @@ void     project_note_changed   (CopyistProject *self, gint64 id);
 void     project_note_changed_all (CopyistProject *self);
 gboolean project_refresh_history_state (CopyistProject *self, GError **error);
 void     project_emit_changes   (CopyistProject *self);
+/* FALSE with BUSY while a background write (import, undo) is running. */
+gboolean project_check_not_busy (CopyistProject *self, GError **error);
+/* In a background write's loop, at item I of N: reports progress now and
+ * then; FALSE with G_IO_ERROR_CANCELLED when the user cancelled. */
+gboolean project_job_step (CopyistProject *self, guint i, guint n, GError **error);
 
 /* copyist-project-products.c */
 /* Re-derives the product's status from its texts and refreshes its search text. */

@@ -841,6 +841,8 @@ copyist_project_import_records (CopyistProject *self, GPtrArray *records, Copyis
       gboolean has_sku = record->sku != NULL && *record->sku != '\0';
       gint64 existing = 0;
 
+      if (!project_job_step (self, i, records->len, error))
+        goto fail;
       if ((record->title == NULL || *record->title == '\0') && !has_sku && record->attributes->len == 0)
         {
           report_skip (&local_report, i, record, _("empty: no title, SKU or attributes"));

@@ -47,6 +47,7 @@
 
 #include <gio/gio.h>
 
+#include "copyist-job-pool.h"
 #include "copyist-record.h"
 
 G_BEGIN_DECLS
@@ -276,6 +277,33 @@ const char *copyist_project_get_undo_label (CopyistProject *project);
 const char *copyist_project_get_redo_label (CopyistProject *project);
 gboolean    copyist_project_undo (CopyistProject *project, GError **error);
 gboolean    copyist_project_redo (CopyistProject *project, GError **error);
+
+/* The same writes in the job POOL, for the window: an import of many
+ * products, or undoing/redoing one, takes seconds. The job writes through a
+ * second connection to the file (RECORDS are the job's until the callback:
+ * do not touch them meanwhile) with PROGRESS (may be NULL) and CANCELLABLE
+ * (Cancel rolls everything back). Meanwhile PROJECT refuses actions with
+ * COPYIST_PROJECT_ERROR_BUSY; afterwards it emits "products-changed" (NULL)
+ * and the undo notifications. CALLBACK runs on the calling thread's main
+ * context; call copyist_project_write_finish there. REPORT (may be NULL)
+ * must have been initialised with copyist_import_report_init. */
+void        copyist_project_import_records_async (CopyistProject *project, CopyistJobPool *pool,
+                                                  GPtrArray *records, CopyistImportMode mode,
+                                                  CopyistJobProgressFunc progress, gpointer progress_data,
+                                                  GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback, gpointer user_data);
+void        copyist_project_undo_async (CopyistProject *project, CopyistJobPool *pool, gboolean redo,
+                                        CopyistJobProgressFunc progress, gpointer progress_data,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+gboolean    copyist_project_write_finish (CopyistProject *project, GAsyncResult *result,
+                                          CopyistImportReport *report /* OUT, may be NULL */,
+                                          GError **error);
+/* TRUE while such a write runs. */
+gboolean    copyist_project_is_busy (CopyistProject *project);
+/* How many products the next undo (or REDO) touches: 0 when there is none.
+ * The window writes big ones in the pool. */
+gint64      copyist_project_count_undo_products (CopyistProject *project, gboolean redo);
 
 /* Column mapping, saved per source format and header signature (e.g. the
  * headers joined with "\x1f"); MAPPING_JSON is free-form for the importer. */

@@ -1006,6 +1006,129 @@ test_migration_v1 (Fixture *f, gconstpointer data)
   g_assert_cmpstr (r->description, ==, "柔软的羊毛围巾，灰色。");
 }
 
+/* ---- writes in the job pool ---- */
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  GError *error;
+  CopyistImportReport report;
+  guint progress_calls;
+} WriteWait;
+
+static void
+write_progress_cb (double fraction, double eta, const char *payload, gpointer user_data)
+{
+  WriteWait *w = user_data;
+  g_assert_cmpfloat (fraction, >=, 0.0);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  w->progress_calls++;
+}
+
+static void
+write_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  WriteWait *w = user_data;
+  w->ok = copyist_project_write_finish (COPYIST_PROJECT (source), result, &w->report, &w->error);
+  w->done = TRUE;
+}
+
+static void
+write_wait (WriteWait *w)
+{
+  while (!w->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static GPtrArray *
+many_records (guint n)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) copyist_record_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *sku = g_strdup_printf ("SKU-%05u", i);
+      g_autofree char *title = g_strdup_printf ("Linen shirt no. %u", i);
+      g_ptr_array_add (records, make_record (sku, title, "Shirts", i % 2 ? "white" : "blue", NULL));
+    }
+  return records;
+}
+
+static void
+test_background_writes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CopyistJobPool) pool = copyist_job_pool_new (2);
+  g_autoptr(GPtrArray) records = many_records (3000);
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  WriteWait w = { 0 };
+  const char *steps[] = { "undo", "redo" };
+
+  g_signal_connect (f->project, "products-changed", G_CALLBACK (changed_cb), seen);
+  copyist_import_report_init (&w.report);
+  copyist_project_import_records_async (f->project, pool, records, COPYIST_IMPORT_UPDATE_OR_CREATE,
+                                        write_progress_cb, &w, NULL, write_done_cb, &w);
+  /* While the job writes, the window's project refuses actions at once. */
+  g_assert_true (copyist_project_is_busy (f->project));
+  g_assert_false (copyist_project_undo (f->project, &error));
+  g_assert_error (error, COPYIST_PROJECT_ERROR, COPYIST_PROJECT_ERROR_BUSY);
+  g_clear_error (&error);
+  write_wait (&w);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  g_assert_false (copyist_project_is_busy (f->project));
+  g_assert_cmpuint (w.report.created, ==, 3000);
+  g_assert_cmpuint (w.progress_calls, >=, 1);
+  copyist_import_report_clear (&w.report);
+  /* The main connection sees it all: count, undo state, a "changed all". */
+  g_assert_cmpint (copyist_project_count_products (f->project, NULL), ==, 3000);
+  g_assert_true (copyist_project_can_undo (f->project));
+  g_assert_cmpstr (copyist_project_get_undo_label (f->project), ==, "Import 3000 products");
+  g_assert_cmpint (copyist_project_count_undo_products (f->project, FALSE), ==, 3000);
+  g_assert_cmpint (copyist_project_count_undo_products (f->project, TRUE), ==, 0);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpint (g_array_index (seen, gint64, 0), ==, -1);
+
+  /* Undo and redo of the whole import, in the pool too. */
+  for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
+    {
+      memset (&w, 0, sizeof w);
+      copyist_import_report_init (&w.report);
+      copyist_project_undo_async (f->project, pool, k == 1, NULL, NULL, NULL, write_done_cb, &w);
+      write_wait (&w);
+      g_assert_no_error (w.error);
+      g_assert_true (w.ok);
+      copyist_import_report_clear (&w.report);
+      g_test_message ("%s done", steps[k]);
+      g_assert_cmpint (copyist_project_count_products (f->project, NULL), ==, k == 0 ? 0 : 3000);
+      g_assert_cmpint (copyist_project_can_redo (f->project), ==, k == 0);
+    }
+
+  /* Cancelled before it starts: nothing stored, the project intact. */
+  {
+    g_autoptr(GCancellable) cancel = g_cancellable_new ();
+    g_autoptr(GPtrArray) more = many_records (4000);
+
+    memset (&w, 0, sizeof w);
+    copyist_import_report_init (&w.report);
+    g_cancellable_cancel (cancel);
+    copyist_project_import_records_async (f->project, pool, more, COPYIST_IMPORT_CREATE_ONLY,
+                                          NULL, NULL, cancel, write_done_cb, &w);
+    write_wait (&w);
+    g_assert_false (w.ok);
+    g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&w.error);
+    copyist_import_report_clear (&w.report);
+    g_assert_cmpint (copyist_project_count_products (f->project, NULL), ==, 3000);
+    g_assert_cmpstr (copyist_project_get_undo_label (f->project), ==, "Import 3000 products");
+    g_assert_true (copyist_project_check (f->project, &error));
+    g_assert_no_error (error);
+  }
+  /* And the main thread writes again afterwards. */
+  g_assert_true (copyist_project_undo (f->project, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (copyist_project_count_products (f->project, NULL), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1020,6 +1143,7 @@ main (int argc, char **argv)
   ADD ("/app/project/texts/status", test_status_derivation);
   ADD ("/app/project/history/merge-key", test_merge_key);
   ADD ("/app/project/history/signals", test_signals);
+  ADD ("/app/project/background-writes", test_background_writes);
   ADD ("/app/project/models-runs-meta", test_models_runs_meta);
   ADD ("/app/project/open/not-a-project", test_not_a_project);
   ADD ("/app/project/open/migration-v1", test_migration_v1);

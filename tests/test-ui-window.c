@@ -900,6 +900,94 @@ test_chinese (void)
   }
 }
 
+/* A big import (and its undo and redo) is written in the job pool: the
+ * window keeps running, shows a toast with Cancel, refuses other writes
+ * meanwhile, and ends with every product there; Cancel stores nothing. */
+static gboolean
+window_writing (gpointer obj)
+{
+  CopyistProject *project = copyist_window_get_project (obj);
+  return project != NULL && copyist_project_is_busy (project);
+}
+
+static void
+import_big_csv (CopyistWindow *window, GFile *csv, gboolean cancel)
+{
+  CopyistImportAssistant *assistant;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL));
+  assistant = find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT);
+  g_assert_nonnull (assistant);
+  copyist_import_assistant_set_file (assistant, csv);
+  spin_while (assistant_busy, assistant);
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.import", NULL);
+  spin_while (assistant_busy, assistant);
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.import", NULL);
+  g_assert_null (find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT));
+  /* Started, not done: the window answers while the pool writes. */
+  g_assert_true (window_writing (window));
+  g_assert_false (gtk_widget_is_sensitive (copyist_window_get_page (window, "editor")));
+  /* A second import cannot start meanwhile (the action is disabled). */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL);
+  g_assert_null (find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT));
+  if (cancel)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-write", NULL));
+  spin_while (window_writing, window);
+  spin (50);
+}
+
+static void
+test_background_import (void)
+{
+  CopyistWindow *window;
+  CopyistApplication *app = start_app (&window);
+  g_autofree char *tmpdir = g_dir_make_tmp ("copyist-ui-XXXXXX", NULL);
+  g_autofree char *project_path = g_build_filename (tmpdir, "big.copyist", NULL);
+  g_autofree char *csv_path = g_build_filename (tmpdir, "big.csv", NULL);
+  g_autoptr(GFile) project_file = g_file_new_for_path (project_path);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autoptr(GString) text = g_string_new ("SKU,Title,Category,Colour\n");
+  g_autoptr(GError) error = NULL;
+  CopyistProject *project;
+  const guint n = 3000;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "B-%05u,Cotton tote no. %u,Bags,%s\n", i, i, i % 2 ? "red" : "navy");
+  g_assert_true (g_file_set_contents (csv_path, text->str, (gssize) text->len, &error));
+  g_assert_true (copyist_window_open_project (window, project_file, TRUE, &error));
+  g_assert_no_error (error);
+  project = copyist_window_get_project (window);
+
+  import_big_csv (window, csv, TRUE);
+  g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 0);
+  g_assert_false (copyist_project_can_undo (project));
+  import_big_csv (window, csv, FALSE);
+  g_assert_cmpint (copyist_project_count_products (project, NULL), ==, n);
+
+  /* Undo and redo of it go to the pool as well. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_true (window_writing (window));
+  spin_while (window_writing, window);
+  spin (50);
+  g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
+  spin_while (window_writing, window);
+  spin (50);
+  g_assert_cmpint (copyist_project_count_products (project, NULL), ==, n);
+  g_assert_true (copyist_project_check (project, &error));
+  g_assert_no_error (error);
+  stop_app (app);
+  {
+    const char *names[] = { "big.copyist", "big.copyist-wal", "big.copyist-shm", "big.csv" };
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *p = g_build_filename (tmpdir, names[i], NULL);
+        g_remove (p);
+      }
+    g_assert_cmpint (g_rmdir (tmpdir), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -930,6 +1018,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/start-and-about", test_start_and_about);
   g_test_add_func ("/ui/window/demo-and-drop", test_demo_and_drop);
   g_test_add_func ("/ui/window/workflow", test_workflow);
+  g_test_add_func ("/ui/window/background-import", test_background_import);
   g_test_add_func ("/ui/window/chinese", test_chinese);
   ret = g_test_run ();
   g_clear_object (&the_app);

@@ -51,7 +51,14 @@ struct _CopyistWindow
   CopyistProductList   *products;
   gulong                project_notify_id;
   GCancellable         *generate_cancellable;  /* non-NULL while generating */
+  AdwToast             *generate_toast;        /* its progress, with Cancel */
+  GCancellable         *write_cancellable;     /* non-NULL while an import or undo is written in the pool */
+  AdwToast             *write_toast;           /* its "…" toast with Cancel */
 };
+
+/* Imports and undo steps touching more products than this are written in
+ * the job pool (a second or more of work), smaller ones at once. */
+#define BACKGROUND_WRITE_PRODUCTS 2000
 
 G_DEFINE_FINAL_TYPE (CopyistWindow, copyist_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -82,18 +89,26 @@ update_actions (CopyistWindow *self)
                      && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "products") == 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-project", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", open);
+  gboolean writing = self->write_cancellable != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", open && !writing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", open && copyist_project_can_undo (self->project));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo", open && copyist_project_can_redo (self->project));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-steps", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 open && !writing && copyist_project_can_undo (self->project));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
+                                 open && !writing && copyist_project_can_redo (self->project));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-steps", open && !writing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-write", writing);
+  /* Until the write is in, the project takes no edits: nothing typed may
+   * meet a "busy" refusal. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->editor), !writing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-products", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-training", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-product", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.approve-selected", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-selected", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.approve-selected", open && !writing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-selected", open && !writing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.regenerate", open && self->generate_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.regenerate", open && !writing && self->generate_cancellable == NULL);
 
   gtk_widget_set_visible (self->back_button, editing);
   gtk_widget_set_visible (self->import_button, open && !editing);
@@ -354,6 +369,98 @@ close_project_action (GtkWidget *widget, const char *action_name, GVariant *para
   copyist_window_close_project (COPYIST_WINDOW (widget));
 }
 
+/* ---- writes in the job pool (big imports, undoing them) ----------------- */
+
+typedef struct {
+  CopyistWindow *self;          /* a reference */
+  GCancellable  *cancellable;   /* identifies the write */
+  gboolean       import;
+  guint          n_records;
+} WriteCall;
+
+static void
+write_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  WriteCall *call = user_data;
+  g_autoptr(CopyistWindow) self = call->self;
+  g_autoptr(GCancellable) cancellable = call->cancellable;
+  g_autoptr(GError) error = NULL;
+  CopyistImportReport report;
+  gboolean ok;
+
+  copyist_import_report_init (&report);
+  ok = copyist_project_write_finish (COPYIST_PROJECT (source), result, &report, &error);
+  if (self->write_toast != NULL)
+    adw_toast_dismiss (self->write_toast);
+  g_clear_object (&self->write_toast);
+  if (cancellable == self->write_cancellable)
+    g_clear_object (&self->write_cancellable);
+  if (COPYIST_PROJECT (source) == self->project)
+    {
+      update_actions (self);
+      if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        copyist_window_toast (self, call->import ? _("Import cancelled: nothing was stored")
+                                                 : _("Cancelled: the project is as it was"), FALSE);
+      else if (!ok)
+        show_error (self, error);
+      else if (call->import)
+        {
+          g_autofree char *msg = g_strdup_printf (_("Imported: %u new, %u updated, %u skipped"),
+                                                  report.created, report.updated, report.skipped);
+          copyist_window_toast (self, msg, TRUE);
+        }
+      copyist_editor_set_product (self->editor, copyist_editor_get_product (self->editor));
+    }
+  copyist_import_report_clear (&report);
+  g_free (call);
+}
+
+/* Starts an import of RECORDS (when not NULL) or an undo/redo in the pool. */
+static void
+start_background_write (CopyistWindow *self, GPtrArray *records, gboolean redo)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  WriteCall *call;
+  g_autofree char *msg = NULL;
+
+  g_return_if_fail (self->write_cancellable == NULL && app != NULL);
+  self->write_cancellable = g_cancellable_new ();
+  call = g_new0 (WriteCall, 1);
+  call->self = g_object_ref (self);
+  call->cancellable = g_object_ref (self->write_cancellable);
+  call->import = records != NULL;
+  if (records != NULL)
+    {
+      msg = g_strdup_printf (ngettext ("Importing %u product…", "Importing %u products…", records->len),
+                             records->len);
+      copyist_project_import_records_async (self->project,
+                                            copyist_application_get_job_pool (COPYIST_APPLICATION (app)),
+                                            records, COPYIST_IMPORT_UPDATE_OR_CREATE, NULL, NULL,
+                                            self->write_cancellable, write_done_cb, call);
+    }
+  else
+    {
+      msg = g_strdup (redo ? _("Redoing…") : _("Undoing…"));
+      copyist_project_undo_async (self->project, copyist_application_get_job_pool (COPYIST_APPLICATION (app)),
+                                  redo, NULL, NULL, self->write_cancellable, write_done_cb, call);
+    }
+  self->write_toast = adw_toast_new (msg);
+  adw_toast_set_timeout (self->write_toast, 0);
+  adw_toast_set_button_label (self->write_toast, _("_Cancel"));
+  adw_toast_set_action_name (self->write_toast, "win.cancel-write");
+  add_toast (self, g_object_ref (self->write_toast));
+  update_actions (self);
+}
+
+static void
+cancel_write_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CopyistWindow *self = COPYIST_WINDOW (widget);
+
+  if (self->write_cancellable != NULL)
+    g_cancellable_cancel (self->write_cancellable);
+}
+
 /* ---- undo / redo and bulk actions -------------------------------------- */
 
 static void
@@ -361,13 +468,19 @@ undo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CopyistWindow *self = COPYIST_WINDOW (widget);
   g_autoptr(GError) error = NULL;
+  gboolean redo = !g_str_equal (action_name, "win.undo");
   gboolean ok;
 
-  if (self->project == NULL)
+  if (self->project == NULL || self->write_cancellable != NULL)
     return;
   /* A hand edit still waiting for its pause is saved first, so undo
    * reverts what the user sees. */
   copyist_editor_flush (self->editor);
+  if (copyist_project_count_undo_products (self->project, redo) > BACKGROUND_WRITE_PRODUCTS)
+    {
+      start_background_write (self, NULL, redo);
+      return;
+    }
   if (g_str_equal (action_name, "win.undo"))
     ok = copyist_project_undo (self->project, &error);
   else
@@ -519,7 +632,48 @@ generate_work_free (gpointer data)
 static void
 generate_progress_cb (guint done, guint total, gpointer user_data)
 {
-  copyist_job_report_progress (user_data, total > 0 ? (double) done / total : 0.0, NULL);
+  g_autofree char *payload = g_strdup_printf ("%u %u", done, total);
+
+  copyist_job_report_progress (user_data, total > 0 ? (double) done / total : 0.0, payload);
+}
+
+/* Main thread: the progress toast says how far the job is and how long
+ * it has left. */
+static void
+generate_progress_main_cb (double fraction, double eta_seconds, const char *payload, gpointer user_data)
+{
+  CopyistWindow *self = user_data;
+  guint done = 0, total = 0;
+  g_autofree char *title = NULL;
+
+  if (self->generate_toast == NULL || payload == NULL || sscanf (payload, "%u %u", &done, &total) != 2)
+    return;
+  if (eta_seconds >= 0)
+    title = g_strdup_printf (ngettext ("Writing variants: %u of %u product, about %.0f s left…",
+                                       "Writing variants: %u of %u products, about %.0f s left…", total),
+                             done, total, ceil (eta_seconds));
+  else
+    title = g_strdup_printf (ngettext ("Writing variants: %u of %u product…",
+                                       "Writing variants: %u of %u products…", total), done, total);
+  adw_toast_set_title (self->generate_toast, title);
+}
+
+static void
+cancel_generate_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CopyistWindow *self = COPYIST_WINDOW (widget);
+
+  /* The variants are stored only when the job ends: a cancelled job writes nothing. */
+  if (self->generate_cancellable != NULL)
+    g_cancellable_cancel (self->generate_cancellable);
+}
+
+static void
+clear_generate_toast (CopyistWindow *self)
+{
+  if (self->generate_toast != NULL)
+    adw_toast_dismiss (self->generate_toast);
+  g_clear_object (&self->generate_toast);
 }
 
 static gpointer
@@ -556,10 +710,14 @@ generate_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_clear_object (&self->generate_cancellable);
+  clear_generate_toast (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.regenerate", self->project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-generate", FALSE);
   if (job == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        copyist_window_toast (self, _("Writing cancelled: no text was changed"), FALSE);
+      else
         show_error (self, error);
       return;
     }
@@ -661,6 +819,8 @@ regenerate_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   spec.data = work;
   spec.data_free = generate_work_free;
   spec.result_free = (GDestroyNotify) copyist_generate_job_free;
+  spec.progress = generate_progress_main_cb;
+  spec.progress_data = self;  /* the job's owner: no progress after it is gone */
   {
     GenerateCall *call = g_new0 (GenerateCall, 1);
     call->self = g_object_ref (self);
@@ -670,7 +830,13 @@ regenerate_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   }
   msg = g_strdup_printf (ngettext ("Writing variants for %u product…", "Writing variants for %u products…", ids->len),
                          ids->len);
-  copyist_window_toast (self, msg, FALSE);
+  clear_generate_toast (self);
+  self->generate_toast = adw_toast_new (msg);
+  adw_toast_set_timeout (self->generate_toast, 0);
+  adw_toast_set_button_label (self->generate_toast, _("_Cancel"));
+  adw_toast_set_action_name (self->generate_toast, "win.cancel-generate");
+  add_toast (self, g_object_ref (self->generate_toast));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-generate", TRUE);
 }
 
 /* ---- dialogs ------------------------------------------------------------ */
@@ -698,6 +864,14 @@ import_records_cb (CopyistImportAssistant *assistant, GPtrArray *records, const 
   if (self->project == NULL)
     return FALSE;
   copyist_editor_flush (self->editor);
+  if (records->len > BACKGROUND_WRITE_PRODUCTS && self->write_cancellable == NULL)
+    {
+      if (!copyist_project_save_mapping (self->project, format, signature, mapping_json, &error))
+        g_debug ("Could not save the column mapping: %s", error->message);
+      start_background_write (self, records, FALSE);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-products", NULL);
+      return TRUE;
+    }
   copyist_import_report_init (&report);
   if (!copyist_project_import_records (self->project, records, COPYIST_IMPORT_UPDATE_OR_CREATE, &report, &error))
     {
@@ -788,6 +962,11 @@ copyist_window_close_project (CopyistWindow *self)
   /* A generation still running writes to this project: drop it. */
   g_cancellable_cancel (self->generate_cancellable);
   g_clear_object (&self->generate_cancellable);
+  clear_generate_toast (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-generate", FALSE);
+  /* An import or undo being written rolls back (the file stays as it was). */
+  g_cancellable_cancel (self->write_cancellable);
+  g_clear_object (&self->write_cancellable);
   copyist_editor_flush (self->editor);
   copyist_editor_set_product (self->editor, 0);
   copyist_editor_set_project (self->editor, NULL);
@@ -823,6 +1002,7 @@ copyist_window_dispose (GObject *object)
 
   if (self->project != NULL)
     copyist_window_close_project (self);
+  g_clear_object (&self->write_toast);
   g_clear_pointer (&self->toasts, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), COPYIST_TYPE_WINDOW);
   g_clear_object (&self->settings);
@@ -869,6 +1049,7 @@ copyist_window_class_init (CopyistWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.undo-steps", "u", undo_steps_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-write", NULL, cancel_write_action);
   gtk_widget_class_install_action (widget_class, "win.select-product", "x", select_product_action);
   gtk_widget_class_install_action (widget_class, "win.show-products", NULL, show_products_action);
   gtk_widget_class_install_action (widget_class, "win.show-training", NULL, show_training_action);
@@ -876,6 +1057,7 @@ copyist_window_class_init (CopyistWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.delete-selected", NULL, delete_selected_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.regenerate", "(ss)", regenerate_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-generate", NULL, cancel_generate_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-project", NULL);

@@ -76,6 +76,7 @@ typedef struct {
   gboolean quiet;
   CeModelKind kind;
   guint saves;
+  int recoveries;   /* NaN/Inf steps rolled back, as last reported */
 } TrainCtx;
 
 static void
@@ -84,6 +85,14 @@ train_progress_cb (void *user, const CeTrainProgress *p)
   TrainCtx *tc = user;
   char eta[32], el[32];
 
+  if (p->numeric_recoveries > tc->recoveries)
+    {
+      /* Said even when quiet: the user should know the run had trouble. */
+      printf ("step %d: the loss became NaN or Inf (%d time%s so far); rolled back to the last good weights, "
+              "learning rate now %.2g\n", p->step, p->numeric_recoveries, p->numeric_recoveries == 1 ? "" : "s",
+              (double) p->lr);
+      tc->recoveries = p->numeric_recoveries;
+    }
   if (tc->quiet && !p->epoch_end)
     return;
   format_duration (p->eta, eta, sizeof eta);
@@ -287,6 +296,16 @@ copyist_cli_train (int argc, char **argv)
   st = ce_copywriter_train (tc.cw, train_ex, (int) train->len, held->len > 0 ? held_ex : NULL,
                             (int) held->len, &topts, &res, msg);
   signal (SIGINT, SIG_DFL);
+  if (st == CE_ERR_NUMERIC && tc.saves > 0)
+    {
+      /* Diverged after some good epochs: the best of them is already saved. */
+      g_printerr ("copyist-cli train: %s\n", msg);
+      g_printerr ("copyist-cli train: the best model so far (epoch %d) is in %s\n", res.best_epoch, out);
+      printf ("stopped (diverged) after %d epochs, %d steps; best held-out BLEU %.4f at epoch %d; model written to %s\n",
+              res.epochs, res.steps, res.best_score, res.best_epoch, out);
+      ce_copywriter_free (tc.cw);
+      return 3;
+    }
   if (st != CE_OK && st != CE_ERR_CANCELLED)
     {
       g_printerr ("copyist-cli train: %s\n", msg);

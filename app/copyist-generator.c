@@ -128,6 +128,8 @@ struct _CopyistTrainJob {
   gpointer progress_data;
   GCancellable *cancellable;
   GError *keep_error;
+  char *notice;                 /* why training stopped early, for the user (translated) */
+  int numeric_recoveries;
 };
 
 static void
@@ -161,6 +163,7 @@ copyist_train_job_free (CopyistTrainJob *job)
   g_free (job->curve_json);
   g_free (job->summary_json);
   g_free (job->language);
+  g_free (job->notice);
   g_clear_object (&job->curve);
   g_clear_error (&job->keep_error);
   g_free (job);
@@ -259,6 +262,18 @@ gboolean
 copyist_train_job_was_cancelled (CopyistTrainJob *job)
 {
   return job->cancelled;
+}
+
+const char *
+copyist_train_job_get_notice (CopyistTrainJob *job)
+{
+  return job->notice;
+}
+
+int
+copyist_train_job_get_numeric_recoveries (CopyistTrainJob *job)
+{
+  return job->numeric_recoveries;
 }
 
 const char *
@@ -365,6 +380,14 @@ summary_json (CopyistTrainJob *job, CeCopywriter *best, const CeTrainResult *res
   json_builder_add_string_value (b, ce_copywriter_language (best));
   json_builder_set_member_name (b, "heldout");
   json_builder_add_int_value (b, rows->len);
+  /* The run log: steps rolled back after NaN/Inf, and why training stopped early. */
+  json_builder_set_member_name (b, "numeric_recoveries");
+  json_builder_add_int_value (b, res->numeric_recoveries);
+  if (job->notice != NULL)
+    {
+      json_builder_set_member_name (b, "notice");
+      json_builder_add_string_value (b, job->notice);
+    }
 
   outs = g_new0 (CeCopyOutput, rows->len + 1);
   ce_copy_options_default (&o, CE_DECODE_BEAM);
@@ -470,7 +493,15 @@ copyist_train_job_run (CopyistTrainJob *job, CopyistTrainProgressFunc progress, 
     job->curve_json = json_generator_to_data (gen, NULL);
   }
   job->cancelled = st == CE_ERR_CANCELLED;
-  if (st != CE_OK && st != CE_ERR_CANCELLED)
+  job->numeric_recoveries = res.numeric_recoveries;
+  if (st == CE_ERR_NUMERIC && job->best != NULL)
+    {
+      /* Diverged after good epochs: keep the best of them, and say so. */
+      job->notice = g_strdup_printf (_("Training stopped early: the loss kept becoming NaN or infinite, even at "
+                                       "lower learning rates. The best model so far (epoch %d) was kept."),
+                                     res.best_epoch);
+    }
+  else if (st != CE_OK && st != CE_ERR_CANCELLED)
     {
       g_set_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_ENGINE, "%s", msg);
       return FALSE;

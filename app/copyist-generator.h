@@ -79,6 +79,13 @@ guint            copyist_train_job_n_heldout (CopyistTrainJob *job);
 gboolean         copyist_train_job_run   (CopyistTrainJob *job, CopyistTrainProgressFunc progress,
                                           gpointer user_data, GCancellable *cancellable, GError **error);
 gboolean         copyist_train_job_was_cancelled (CopyistTrainJob *job);
+/* Why training stopped early with the best model so far (the loss kept
+ * turning NaN/Inf), translated; NULL when it did not. */
+const char      *copyist_train_job_get_notice (CopyistTrainJob *job);
+/* Steps rolled back to the last good weights after a NaN/Inf loss (each
+ * halves the learning rate; CeTrainProgress.numeric_recoveries counts them
+ * while training runs). */
+int              copyist_train_job_get_numeric_recoveries (CopyistTrainJob *job);
 /* The held-out summary as JSON ({"bleu":…, "ser":…, "examples":[{"output","reference"}…]}). */
 const char      *copyist_train_job_get_summary_json (CopyistTrainJob *job);
 /* The per-epoch curve as JSON ([{"epoch":1,"step":…,"xent":…,"kl":…,"critic":…,"bleu":…},…]). */

@@ -1,5 +1,6 @@
 /* ce-train.c — datasets, batching and the training loop */
 #include "engine.h"
+#include "ce-model-private.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -259,6 +260,46 @@ epoch_clear (Epoch *ep)
   ep->starts = NULL;
 }
 
+/* The last good weights and optimiser state (Adam m, v and step counts):
+ * a step that turns the loss NaN or Inf is rolled back to them. Taken every
+ * SNAPSHOT_EVERY good steps and at each epoch's end, only from finite
+ * weights. */
+#define SNAPSHOT_EVERY 50
+#define MAX_CONSECUTIVE_BAD 10
+
+typedef struct {
+  float *mem;            /* params | adam m | adam v */
+  int64_t adam_t[CE_N_GROUPS];
+  int step;              /* the optimiser step it was taken at */
+} Snapshot;
+
+static int
+snapshot_take (Snapshot *s, const CeModel *model, int step)
+{
+  const size_t n = model->table.total;
+
+  if (!ce_all_finite (model->params, 0, n) || !ce_all_finite (model->adam_m, 0, n)
+      || !ce_all_finite (model->adam_v, 0, n))
+    return 0;   /* never keep poisoned weights as "good" */
+  memcpy (s->mem, model->params, n * sizeof (float));
+  memcpy (s->mem + n, model->adam_m, n * sizeof (float));
+  memcpy (s->mem + 2 * n, model->adam_v, n * sizeof (float));
+  memcpy (s->adam_t, model->adam_t, sizeof s->adam_t);
+  s->step = step;
+  return 1;
+}
+
+static void
+snapshot_restore (const Snapshot *s, CeModel *model)
+{
+  const size_t n = model->table.total;
+
+  memcpy (model->params, s->mem, n * sizeof (float));
+  memcpy (model->adam_m, s->mem + n, n * sizeof (float));
+  memcpy (model->adam_v, s->mem + 2 * n, n * sizeof (float));
+  memcpy (model->adam_t, s->adam_t, sizeof s->adam_t);
+}
+
 static double
 heldout_xent (CeModel *model, const CeDataset *ds, int batch_size, char *msg)
 {
@@ -308,6 +349,8 @@ ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
   double window_t0 = t0;
   double tokens_per_s = 0;
 
+  Snapshot good = { 0 };
+
   res.best_score = NAN;
   res.best_epoch = 0;
   if (train == NULL || train->n == 0)
@@ -319,6 +362,19 @@ ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
     {
       snprintf (msg, CE_MSG_SIZE, "training needs an epoch count or a time budget");
       return CE_ERR_INVALID_ARG;
+    }
+  good.mem = malloc (3 * model->table.total * sizeof (float));
+  if (good.mem == NULL)
+    {
+      snprintf (msg, CE_MSG_SIZE, "out of memory for a copy of the weights (%zu parameters)",
+                model->table.total);
+      return CE_ERR_NOMEM;
+    }
+  if (!snapshot_take (&good, model, 0))
+    {
+      free (good.mem);
+      snprintf (msg, CE_MSG_SIZE, "the model's weights are not finite (NaN or Inf) before training");
+      return CE_ERR_NUMERIC;
     }
   ce_rng_seed (&rng, opts->seed);
   batches_per_epoch = (train->n + bs - 1) / bs;
@@ -384,13 +440,17 @@ ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
           free (buf);
           if (st == CE_ERR_NUMERIC)
             {
-              /* The step was not applied; go on with a lower learning rate. */
+              /* Back to the last good weights and optimiser state (an ARAE
+               * step may have updated the autoencoder before its GAN part
+               * failed), then on with half the learning rate. */
+              snapshot_restore (&good, model);
               res.numeric_recoveries++;
               lr_scale *= 0.5f;
-              if (++consecutive_bad >= 10)
+              if (++consecutive_bad >= MAX_CONSECUTIVE_BAD)
                 {
-                  snprintf (msg, CE_MSG_SIZE, "training diverged: 10 steps in a row gave NaN or Inf even at %.2g of the learning rate",
-                            (double) lr_scale);
+                  snprintf (msg, CE_MSG_SIZE, "training diverged: %d steps in a row gave NaN or Inf even at %.2g of "
+                            "the learning rate; stopped with the weights of step %d",
+                            MAX_CONSECUTIVE_BAD, (double) lr_scale, good.step);
                   status = CE_ERR_NUMERIC;
                   stop = 1;
                   break;
@@ -405,6 +465,8 @@ ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
             }
           consecutive_bad = 0;
           step++;
+          if (step % SNAPSHOT_EVERY == 0)
+            (void) snapshot_take (&good, model, step);
           acc_xent += l.xent;
           acc_kl += l.kl;
           acc_critic += l.critic;
@@ -513,6 +575,9 @@ ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
           }
       }
 
+      /* Each finished epoch is a good point to come back to. */
+      if (status == CE_OK && !res.cancelled)
+        (void) snapshot_take (&good, model, step);
       if (stop || res.cancelled)
         break;
       if (opts->patience > 0 && since_best >= opts->patience)
@@ -521,6 +586,7 @@ ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
         break;
     }
 
+  free (good.mem);
   res.steps = step;
   res.seconds = now_seconds () - t0;
   if (result != NULL)

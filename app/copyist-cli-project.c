@@ -203,7 +203,8 @@ copyist_cli_import (int argc, char **argv)
   g_autofree char *mapping_json = NULL;
   g_autofree char *row_summary = NULL;
   gboolean help = FALSE, create_only = FALSE, ignore_unknown = FALSE;
-  int header_row = 0, skip_rows = 0, status = 1;
+  int header_row = 0, skip_rows = 0, status = 1, max_rows = 0, max_cell_kb = 0;
+  double max_file_mb = 0;
   CopyistImportFlavor flavor = COPYIST_IMPORT_FLAVOR_AUTO;
   CopyistReadOptions opts;
   CopyistRowReport rows;
@@ -219,6 +220,9 @@ copyist_cli_import (int argc, char **argv)
     { "create-only", 0, 0, G_OPTION_ARG_NONE, &create_only, N_("Skip products whose SKU is already in the project"), NULL },
     { "ignore-unknown", 0, 0, G_OPTION_ARG_NONE, &ignore_unknown, N_("Drop unmapped columns instead of keeping them as attributes"), NULL },
     { "flavor", 0, 0, G_OPTION_ARG_STRING, &flavor_name, N_("auto, generic, shopify or woocommerce"), N_("NAME") },
+    { "max-rows", 0, 0, G_OPTION_ARG_INT, &max_rows, N_("Refuse a spreadsheet of more rows than this (default 2000000)"), N_("N") },
+    { "max-file-size", 0, 0, G_OPTION_ARG_DOUBLE, &max_file_mb, N_("Refuse a file larger than this many megabytes (default 1024)"), N_("MB") },
+    { "max-cell-size", 0, 0, G_OPTION_ARG_INT, &max_cell_kb, N_("Refuse a cell larger than this many kilobytes (default 4096)"), N_("KB") },
     { NULL }
   };
 
@@ -230,6 +234,8 @@ copyist_cli_import (int argc, char **argv)
                                             : _("only one file at a time; see copyist-cli import --help"));
   if (header_row < 0 || skip_rows < 0)
     return fail_message ("import", _("--header-row and --skip-rows must not be negative"));
+  if (max_rows < 0 || max_file_mb < 0 || max_cell_kb < 0)
+    return fail_message ("import", _("--max-rows, --max-file-size and --max-cell-size must not be negative"));
   if (flavor_name != NULL)
     {
       gboolean known = FALSE;
@@ -248,6 +254,13 @@ copyist_cli_import (int argc, char **argv)
   opts.encoding = encoding;
   opts.header_row = (guint) header_row;
   opts.skip_rows = (guint) skip_rows;
+  /* The limits against files too big to handle (0 keeps the default). */
+  if (max_rows > 0)
+    opts.limits.max_rows = (guint) max_rows;
+  if (max_file_mb > 0)
+    opts.limits.max_file_bytes = (guint64) (max_file_mb * 1024.0 * 1024.0);
+  if (max_cell_kb > 0)
+    opts.limits.max_cell_bytes = (guint) MIN ((guint64) max_cell_kb * 1024, G_MAXUINT);
   if (delimiter != NULL)
     {
       if (g_strcmp0 (delimiter, "tab") == 0 || g_strcmp0 (delimiter, "\\t") == 0)

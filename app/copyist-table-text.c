@@ -490,6 +490,18 @@ csv_emit (TableBuilder *b, GArray *fields, GString *scratch, GPtrArray *ptrs, GA
                                 (const gsize *) (gpointer) lens->data, ptrs->len, error);
 }
 
+static gboolean
+csv_cell_too_long (TableBuilder *b, guint line, guint column, guint max_cell, GError **error)
+{
+  char letters[8];
+
+  table_column_letters (column - 1, letters);
+  g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
+               _("%s, line %u, column %u (%s): a cell of more than %u bytes; Copyist reads cells up to %u bytes"),
+               b->name, line, column, letters, max_cell, max_cell);
+  return FALSE;
+}
+
 gboolean
 csv_parse (TableBuilder *b, const char *text, gsize len, char delim, GError **error)
 {
@@ -530,6 +542,10 @@ csv_parse (TableBuilder *b, const char *text, gsize len, char delim, GError **er
                   for (gsize i = pos; i < stop; i++)
                     if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n')))
                       line++;
+                  /* An unescaped cell is copied: check its size before each
+                   * copy, or a 1 GB cell with "" in it would be copied whole. */
+                  if (doubled && scratch->len - (gsize) f.scratch + (stop - pos) > max_cell)
+                    return csv_cell_too_long (b, record_line, column, max_cell, error);
                   if (doubled)
                     g_string_append_len (scratch, text + pos, (gssize) (stop - pos));
                   if (q == NULL)
@@ -548,6 +564,8 @@ csv_parse (TableBuilder *b, const char *text, gsize len, char delim, GError **er
                       /* A doubled quote: from here on the cell is unescaped into scratch. */
                       if (!doubled)
                         {
+                          if (stop - start > max_cell)
+                            return csv_cell_too_long (b, record_line, column, max_cell, error);
                           f.scratch = (gssize) scratch->len;
                           g_string_append_len (scratch, text + start, (gssize) (stop - start));
                           doubled = TRUE;

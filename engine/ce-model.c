@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -187,8 +188,10 @@ ce_model_config_check (const CeModelConfig *cfg, char *msg)
   /* the biggest tensor must stay far from int overflow in BLAS calls */
   if ((int64_t) cfg->vocab_size * (2 * (int64_t) cfg->hidden + cfg->emb) > ((int64_t) 1 << 30))
     {
-      snprintf (msg, CE_MSG_SIZE, "model config: vocabulary %d x hidden %d is too large",
-                cfg->vocab_size, cfg->hidden);
+      snprintf (msg, CE_MSG_SIZE, "model config: vocabulary %d x hidden %d is too large: the output layer "
+                "would hold %lld values; the limit is %lld",
+                cfg->vocab_size, cfg->hidden,
+                (long long) cfg->vocab_size * (2 * (long long) cfg->hidden + cfg->emb), (long long) 1 << 30);
       return CE_ERR_LIMIT;
     }
   return CE_OK;
@@ -535,6 +538,36 @@ ce_model_ensure_work (CeModel *model, int B, int S, int T, char *msg)
 
 /* ---- creation ------------------------------------------------------------ */
 
+/* A model too big for this computer is refused before anything is
+ * allocated: weights, gradients and Adam's two moments (4 floats a
+ * parameter) must fit in CE_MODEL_MAX_BYTES and in half the physical
+ * memory. */
+static CeStatus
+check_model_memory (const CeModelConfig *cfg, size_t n_params, char *msg)
+{
+  const double mib = 1024.0 * 1024.0;
+  double need = 4.0 * sizeof (float) * (double) n_params;
+  double limit = (double) CE_MODEL_MAX_BYTES;
+  const char *why = "Copyist's limit";
+#ifdef _SC_PHYS_PAGES
+  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+#else
+  long pages = 0, page = 0;
+#endif
+
+  if (pages > 0 && page > 0 && (double) pages * (double) page / 2.0 < limit)
+    {
+      limit = (double) pages * (double) page / 2.0;
+      why = "half of this computer's memory";
+    }
+  if (need <= limit)
+    return CE_OK;
+  snprintf (msg, CE_MSG_SIZE, "the model is too large: %zu parameters (vocabulary %d, embeddings %d, hidden %d) "
+            "need %.0f MiB for weights, gradients and optimiser state; the limit is %.0f MiB (%s)",
+            n_params, cfg->vocab_size, cfg->emb, cfg->hidden, need / mib, limit / mib, why);
+  return CE_ERR_LIMIT;
+}
+
 CeModel *
 ce_model_new (const CeModelConfig *cfg, uint64_t seed, CeStatus *status, char *msg)
 {
@@ -554,6 +587,14 @@ ce_model_new (const CeModelConfig *cfg, uint64_t seed, CeStatus *status, char *m
   model->d = ce_model_dims (&model->cfg);
   ce_tensor_table_build (&model->table, &model->cfg);
   const size_t total = model->table.total;
+  st = check_model_memory (&model->cfg, total, msg);
+  if (st != CE_OK)
+    {
+      free (model);
+      if (status)
+        *status = st;
+      return NULL;
+    }
   model->mem = calloc (4 * total, sizeof (float));
   if (!model->mem)
     {

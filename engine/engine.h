@@ -545,8 +545,15 @@ typedef struct {
 
 void ce_train_params_default (CeTrainParams *p);
 
+/* The most memory a model may take for its weights, gradients and
+ * optimiser state (4 floats a parameter): 4 GiB, or half the physical
+ * memory when that is less. */
+#define CE_MODEL_MAX_BYTES ((size_t) 4 << 30)
+
 /* Creates a model with weights drawn from SEED. On failure returns NULL and
- * fills STATUS and MSG (CE_MSG_SIZE). */
+ * fills STATUS and MSG (CE_MSG_SIZE); a model over the memory limit is
+ * refused with CE_ERR_LIMIT before anything is allocated, the message
+ * saying how big it would be and what the limit is. */
 CeModel *ce_model_new (const CeModelConfig *cfg, uint64_t seed, CeStatus *status, char *msg);
 void     ce_model_free (CeModel *model);
 const CeModelConfig *ce_model_get_config (const CeModel *model);

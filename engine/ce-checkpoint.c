@@ -22,11 +22,19 @@
 
 /* ---- CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) --------------- */
 
-uint32_t
-ce_crc32 (const void *data, size_t size)
+/* The byte-at-a-time CRC over the one table T: the reference the sliced
+ * version is tested against, and its tail. */
+static uint32_t
+crc32_bytes (const uint32_t *t, uint32_t crc, const uint8_t *p, size_t size)
 {
-  /* The table is built per call on the stack (2 K operations): no global
-   * state, and negligible next to the bytes it then hashes. */
+  for (size_t i = 0; i < size; i++)
+    crc = t[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
+  return crc;
+}
+
+uint32_t
+ce_crc32_ref (const void *data, size_t size)
+{
   uint32_t table[256];
   for (uint32_t i = 0; i < 256; i++)
     {
@@ -35,12 +43,42 @@ ce_crc32 (const void *data, size_t size)
         c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
       table[i] = c;
     }
+  return crc32_bytes (table, 0xFFFFFFFFu, data, size) ^ 0xFFFFFFFFu;
+}
+
+uint32_t
+ce_crc32 (const void *data, size_t size)
+{
+  /* Slicing by 8 (Intel's "slicing-by-8"): eight bytes per step through
+   * eight tables, about 3x the byte-wise loop, which was ~10 ms of loading
+   * a model of 2 M parameters. The tables (8 KiB) are built per call on the
+   * stack: no global state, and a few microseconds next to the bytes. */
+  uint32_t t[8][256];
+  for (uint32_t i = 0; i < 256; i++)
+    {
+      uint32_t c = i;
+      for (int k = 0; k < 8; k++)
+        c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[0][i] = c;
+    }
+  for (uint32_t i = 0; i < 256; i++)
+    for (int k = 1; k < 8; k++)
+      t[k][i] = t[0][t[k - 1][i] & 0xFFu] ^ (t[k - 1][i] >> 8);
 
   const uint8_t *p = data;
   uint32_t crc = 0xFFFFFFFFu;
-  for (size_t i = 0; i < size; i++)
-    crc = table[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8)
+    {
+      /* little-endian assembly of the words, whatever the host's order */
+      uint32_t lo = crc ^ ((uint32_t) p[i] | (uint32_t) p[i + 1] << 8
+                           | (uint32_t) p[i + 2] << 16 | (uint32_t) p[i + 3] << 24);
+      uint32_t hi = (uint32_t) p[i + 4] | (uint32_t) p[i + 5] << 8
+                    | (uint32_t) p[i + 6] << 16 | (uint32_t) p[i + 7] << 24;
+      crc = t[7][lo & 0xFFu] ^ t[6][(lo >> 8) & 0xFFu] ^ t[5][(lo >> 16) & 0xFFu] ^ t[4][lo >> 24]
+            ^ t[3][hi & 0xFFu] ^ t[2][(hi >> 8) & 0xFFu] ^ t[1][(hi >> 16) & 0xFFu] ^ t[0][hi >> 24];
+    }
+  return crc32_bytes (t[0], crc, p + i, size - i) ^ 0xFFFFFFFFu;
 }
 
 /* ---- the parsed checkpoint -------------------------------------------------- */

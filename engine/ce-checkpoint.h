@@ -63,3 +63,5 @@ const float  *ce_checkpoint_tensor_at   (const CeCheckpoint *ckpt, int i,
                                          const char **name, int *ndim, int64_t *shape);
 /* CRC-32 (IEEE 802.3, the zlib/PNG one) of SIZE bytes. */
 uint32_t      ce_crc32                  (const void *data, size_t size);
+/* The same, a byte at a time: the naive reference ce_crc32 is tested against. */
+uint32_t      ce_crc32_ref              (const void *data, size_t size);

@@ -158,6 +158,20 @@ test_crc32 (void)
 {
   g_assert_cmphex (ce_crc32 ("123456789", 9), ==, 0xCBF43926u);
   g_assert_cmphex (ce_crc32 ("", 0), ==, 0u);
+  /* the sliced version against the byte-wise reference: every length up
+   * to 70 at every start offset mod 8, and a long buffer */
+  {
+    uint8_t buf[4096 + 8];
+    CeRng rng;
+    ce_rng_seed (&rng, 11);
+    for (size_t i = 0; i < sizeof buf; i++)
+      buf[i] = (uint8_t) ce_rng_next (&rng);
+    for (size_t off = 0; off < 8; off++)
+      for (size_t len = 0; len <= 70; len++)
+        g_assert_cmphex (ce_crc32 (buf + off, len), ==, ce_crc32_ref (buf + off, len));
+    g_assert_cmphex (ce_crc32 (buf + 3, 4096), ==, ce_crc32_ref (buf + 3, 4096));
+    g_assert_cmphex (ce_crc32_ref ("123456789", 9), ==, 0xCBF43926u);
+  }
 }
 
 static void

@@ -254,6 +254,32 @@ model_from_checkpoint (const CeCheckpoint *ckpt, const char *path, CeStringList 
           goto out;
         }
     }
+  {
+    /* The network is allocated from the config before its tensors are
+     * compared with it: the file must at least hold the embedding table
+     * (V, E) and one H x H recurrent matrix, so a few KB cannot make the
+     * loader ask for gigabytes (found reviewing for tests/fuzz). */
+    uint64_t in_file = 0;
+    for (int i = 0; i < ce_checkpoint_n_tensors (ckpt); i++)
+      {
+        int ndim = 0;
+        int64_t shape[CE_CKPT_MAX_DIMS] = { 0 };
+        uint64_t n_elem = 1;
+        ce_checkpoint_tensor_at (ckpt, i, NULL, &ndim, shape);
+        for (int k = 0; k < ndim; k++)
+          n_elem *= (uint64_t) shape[k];
+        in_file += n_elem;
+      }
+    uint64_t least = (uint64_t) cfg.vocab_size * (uint64_t) cfg.emb + (uint64_t) cfg.hidden * (uint64_t) cfg.hidden;
+    if (in_file < least)
+      {
+        snprintf (msg, CE_MSG_SIZE, "model file %s: its config describes a network of at least %llu "
+                  "values, but the file holds only %llu", path, (unsigned long long) least,
+                  (unsigned long long) in_file);
+        st = CE_ERR_FORMAT;
+        goto out;
+      }
+  }
   model = ce_model_new (&cfg, 0, &st, msg);
   if (!model)
     goto out;

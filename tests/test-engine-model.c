@@ -973,6 +973,21 @@ test_load_rejects (void)
   g_test_message ("shape mismatch: %s", msg);
   g_assert_nonnull (strstr (msg, "enc_fwd.Wx"));
 
+  /* The largest network the config check allows, from a file of a few
+   * KB: refused before anything is allocated for it (the loader used to
+   * allocate the network first: gigabytes). */
+  cfg2[24] = 0x00;   /* hidden 8192 */
+  cfg2[25] = 0x20;
+  st = ce_checkpoint_write (bad, ce_checkpoint_kind_tag (ck), cfg2, size, NULL, 0,
+                            views, model->table.n, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  m2 = ce_model_load (bad, NULL, NULL, &st, msg);
+  g_assert_null (m2);
+  g_assert_cmpint (st, ==, CE_ERR_FORMAT);
+  g_test_message ("config larger than the file: %s", msg);
+  g_assert_nonnull (strstr (msg, "holds only"));
+  cfg2[25] = 0;
+
   /* absurd config value */
   cfg2[24] = 7;   /* odd hidden size */
   st = ce_checkpoint_write (bad, ce_checkpoint_kind_tag (ck), cfg2, size, NULL, 0,

@@ -741,6 +741,32 @@ run_workflow (void)
     g_assert_null (text);
   }
 
+  /* Writing for every product not yet approved runs with a progress toast
+   * that has Cancel: cancelled, no text changes. */
+  if (full_run)
+  {
+    gint64 some = g_array_index (ids, gint64, 2);
+    CopyistFieldState *before = copyist_project_get_field (project, some, COPYIST_FIELD_DESCRIPTION, NULL);
+    CopyistFieldState *after;
+    gint64 end = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+
+    g_assert_false (copyist_window_get_generating (window));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.regenerate", "(ss)", "all", "description"));
+    g_assert_true (copyist_window_get_generating (window));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-generate", NULL));
+    while (copyist_window_get_generating (window))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, end);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (2000);
+      }
+    after = copyist_project_get_field (project, some, COPYIST_FIELD_DESCRIPTION, NULL);
+    g_assert_cmpuint (after->variants->len, ==, before->variants->len);
+    g_assert_cmpstr (after->text, ==, before->text);
+    copyist_field_state_free (before);
+    copyist_field_state_free (after);
+  }
+
   /* At 800×600 the window still lays out (no crash, no warnings). */
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-product", "x", id));

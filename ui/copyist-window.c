@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <glib/gi18n.h>
 
 #include "copyist-editor.h"
@@ -1003,6 +1005,7 @@ copyist_window_dispose (GObject *object)
   if (self->project != NULL)
     copyist_window_close_project (self);
   g_clear_object (&self->write_toast);
+  g_clear_object (&self->generate_toast);
   g_clear_pointer (&self->toasts, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), COPYIST_TYPE_WINDOW);
   g_clear_object (&self->settings);
@@ -1101,6 +1104,7 @@ copyist_window_init (CopyistWindow *self)
 
   rebuild_recent (self);
   update_actions (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-generate", FALSE);
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -1279,4 +1283,11 @@ copyist_window_get_page (CopyistWindow *self, const char *name)
   if (g_str_equal (name, "train"))
     return GTK_WIDGET (self->train_page);
   return NULL;
+}
+
+gboolean
+copyist_window_get_generating (CopyistWindow *self)
+{
+  g_return_val_if_fail (COPYIST_IS_WINDOW (self), FALSE);
+  return self->generate_cancellable != NULL;
 }

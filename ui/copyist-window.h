@@ -38,5 +38,8 @@ void            copyist_window_job_done (CopyistWindow *self, const char *title,
 
 /* The pages, for tests and screenshots. */
 GtkWidget      *copyist_window_get_page (CopyistWindow *self, const char *name /* start, products, editor, train */);
+/* TRUE while texts are being written in the job pool (win.regenerate); the
+ * progress toast's Cancel is win.cancel-generate. */
+gboolean        copyist_window_get_generating (CopyistWindow *self);
 
 G_END_DECLS

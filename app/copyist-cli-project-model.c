@@ -12,6 +12,7 @@
 
 #include "copyist-cli.h"
 #include "copyist-generator.h"
+#include "copyist-model-file.h"
 #include "copyist-project.h"
 
 static GCancellable *sigint_cancellable;
@@ -120,7 +121,9 @@ copyist_cli_train_project (int argc, char **argv)
   if (save != NULL)
     {
       GBytes *bytes = copyist_train_job_get_model_bytes (job);
-      if (!g_file_set_contents (save, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error))
+      g_autoptr(GFile) save_file = g_file_new_for_commandline_arg (save);
+      /* Durable: fsynced file and folder, renamed into place. */
+      if (!copyist_model_file_write (bytes, save_file, NULL, &error))
         return fail ("train", error);
     }
   printf ("%s; model %" G_GINT64_FORMAT " stored in the project\nsummary: %s\n",

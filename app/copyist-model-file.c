@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -118,8 +119,29 @@ copyist_model_file_store (const CopyistModelFile *model, CopyistProject *project
 gboolean
 copyist_model_file_write (GBytes *bytes, GFile *file, GCancellable *cancellable, GError **error)
 {
+  g_autofree char *path = g_file_get_path (file);
+
   g_return_val_if_fail (bytes != NULL, FALSE);
-  /* g_file_replace_contents writes a temporary file beside FILE and renames it. */
-  return g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, FALSE,
-                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, cancellable, error);
+  if (path == NULL)
+    /* Not a local file: GIO writes a temporary file beside it and renames it. */
+    return g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, FALSE,
+                                    G_FILE_CREATE_REPLACE_DESTINATION, NULL, cancellable, error);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  /* A crash or power cut leaves the old file or the new one, never half of
+   * one: temporary file, fsync, rename (DURABLE fsyncs a new file too), then
+   * the folder fsynced so the rename itself is on disk. */
+  if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0666, error))
+    return FALSE;
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+    int dfd = g_open (dir, O_RDONLY | O_DIRECTORY, 0);
+    if (dfd >= 0)
+      {
+        (void) fsync (dfd);   /* best effort: some file systems refuse it */
+        close (dfd);
+      }
+  }
+  return TRUE;
 }

@@ -61,11 +61,11 @@ static void reload_models (CopyistTrainPage *self);
 static void
 show_toast (CopyistTrainPage *self, const char *text)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_APPLICATION_WINDOW);
-  GtkWidget *content = window != NULL ? adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)) : NULL;
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), COPYIST_TYPE_WINDOW);
 
-  if (content != NULL && ADW_IS_TOAST_OVERLAY (content))
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (content), adw_toast_new (text));
+  /* Through the window, which keeps track of its toasts (dismiss, undo). */
+  if (window != NULL)
+    copyist_window_toast (COPYIST_WINDOW (window), text, FALSE);
 }
 
 /* ---- the models list ------------------------------------------------------ */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start 2: install what is missing, then build and run the whole test
 # suite twice: a normal build (_build) and an AddressSanitizer +
-# UndefinedBehaviorSanitizer build (_build-asan). GUI tests need a display
+# UndefinedBehaviorSanitizer build (_build-asan); then every libFuzzer target
+# for FUZZ_SECONDS (default 60) each (_build-fuzz, clang). GUI tests need a display
 # and a session bus, so everything runs under dbus-run-session and xvfb-run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,12 @@ run_suite _build || status=1
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
   run_suite _build-asan --timeout-multiplier 4 || status=1
 
+# The libFuzzer targets (clang, in _build-fuzz), each for a short fixed time
+# on its seed corpus; any crash, leak or timeout fails (HACKING.md, "Fuzzing").
+rm -f _build-fuzz/fuzz-results.jsonl
+echo "=== build-aux/fuzz.sh -t ${FUZZ_SECONDS:-60}"
+bash build-aux/fuzz.sh -t "${FUZZ_SECONDS:-60}" || status=1
+
 # One closing line for both runs, read from meson's JSON logs.
 python3 - <<'PY'
 import json
@@ -49,6 +56,17 @@ for d in ("_build", "_build-asan"):
                     failed += 1
     except FileNotFoundError:
         failed += 1
+# One result per fuzz target (build-aux/fuzz.sh); no file: the fuzz build failed.
+try:
+    with open("_build-fuzz/fuzz-results.jsonl") as f:
+        for line in f:
+            if line.strip():
+                if json.loads(line).get("result") == "OK":
+                    passed += 1
+                else:
+                    failed += 1
+except FileNotFoundError:
+    failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status

@@ -92,7 +92,7 @@ probe_cancel_cb (void *user)
   const size_t n = p->model->table.total;
 
   p->calls++;
-  if (p->saved != NULL && p->calls == p->poison_until + 1 && !p->checked)
+  if (p->saved != NULL && p->calls - 1 == p->poison_until && !p->checked)
     {
       /* The step after the poison failed and was rolled back: the weights
        * and the optimiser state are exactly what they were before. */

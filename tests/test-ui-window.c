@@ -540,6 +540,53 @@ run_workflow (void)
     }
     copyist_products_view_set_search (view, "");
     spin (50);
+
+    /* Filters (done in SQL): by status, then by category. */
+    {
+      GtkWidget *column_view = find_descendant (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+      GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view)));
+      GtkDropDown *status = GTK_DROP_DOWN (find_descendant (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN));
+      GtkDropDown *category = GTK_DROP_DOWN (gtk_widget_get_next_sibling (GTK_WIDGET (status)));
+      GListModel *categories = gtk_drop_down_get_model (category);
+      gint64 counts[COPYIST_PRODUCT_STATUS_APPROVED + 1] = { 0 };
+      guint kitchen = 0;
+
+      g_assert_true (copyist_project_count_by_status (project, counts, NULL));
+      g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_ROWS);
+      /* Dropdown rows: "Any status", New, Generated, Edited, Approved. */
+      {
+        guint64 sum = 0;
+        for (int st = COPYIST_PRODUCT_STATUS_NEW; st <= COPYIST_PRODUCT_STATUS_APPROVED; st++)
+          {
+            gtk_drop_down_set_selected (status, 1 + st);
+            g_assert_cmpuint (g_list_model_get_n_items (rows), ==, counts[st]);
+            for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+              {
+                g_autoptr(CopyistProductItem) item = g_list_model_get_item (rows, i);
+                g_assert_cmpint (copyist_product_item_get_status (item), ==, st);
+              }
+            sum += g_list_model_get_n_items (rows);
+          }
+        g_assert_cmpuint (sum, ==, N_ROWS);
+        g_assert_cmpint (counts[COPYIST_PRODUCT_STATUS_NEW], <, N_ROWS);  /* the edits changed some */
+      }
+      gtk_drop_down_set_selected (status, 0);
+      g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_ROWS);
+
+      for (guint i = 1; i < g_list_model_get_n_items (categories); i++)
+        if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (categories), i), "Kitchen"))
+          kitchen = i;
+      g_assert_cmpuint (kitchen, >, 0);
+      gtk_drop_down_set_selected (category, kitchen);
+      g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 4);
+      for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+        {
+          g_autoptr(CopyistProductItem) item = g_list_model_get_item (rows, i);
+          g_assert_cmpstr (copyist_product_item_get_category (item), ==, "Kitchen");
+        }
+      gtk_drop_down_set_selected (category, 0);
+      g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_ROWS);
+    }
   }
 
   /* Export the project as CSV through the export dialog. */

@@ -91,7 +91,7 @@ ours = min(runs, key=lambda r: r["sec_per_step_median"]) if runs else None
 print("\n== summary")
 if ours:
     print(f"copyist training: {ours['tgt_tokens_per_s_median']:.0f} target tokens/s "
-          f"({ours['sec_per_step_median']*1e3:.0f} ms/step, GEMM {ours['gemm_share']*100:.0f} % of step time)")
+          f"({ours['sec_per_step_median']*1e3:.0f} ms/step, GEMM {ours['gemm_share']*100:.0f} % of two threads' step time)")
 for variant, target in (("stepwise", 2.5), ("fused", 1.3)):
     ref = pick("torch", "train_step", variant=variant)
     if ours and ref:

@@ -534,15 +534,14 @@ decoder_part_thread (void *data)
   return NULL;
 }
 
-/* Runs the parts: at once in threads when the caller allows two or more
- * BLAS threads (each part then calls BLAS with one thread: OpenBLAS's own
- * pool would serialise two callers), one after the other otherwise. The
- * results are the same either way. */
+/* Runs the parts: at once in threads when PARALLEL (the caller allows two
+ * or more BLAS threads; BLAS is on one thread for the whole pass then, see
+ * below), one after the other otherwise. The results are the same either
+ * way. */
 static void
-run_parts (PartJob *jobs, int n)
+run_parts (PartJob *jobs, int n, int parallel)
 {
-  const int budget = ce_blas_get_threads ();
-  if (n < 2 || budget < 2)
+  if (n < 2 || !parallel)
     {
       for (int k = 0; k < n; k++)
         decoder_part (&jobs[k]);
@@ -550,7 +549,6 @@ run_parts (PartJob *jobs, int n)
     }
   pthread_t th[CE_DEC_PARTS];
   int started[CE_DEC_PARTS] = { 0 };
-  ce_blas_set_threads (1);
   for (int k = 1; k < n; k++)
     started[k] = pthread_create (&th[k], NULL, decoder_part_thread, &jobs[k]) == 0;
   decoder_part (&jobs[0]);
@@ -561,11 +559,17 @@ run_parts (PartJob *jobs, int n)
       else
         decoder_part (&jobs[k]);   /* no thread: the same work here */
     }
-  ce_blas_set_threads (budget);
 }
 
-/* ---- the whole objective ------------------------------------------------------ */
+static CeStatus forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
+                                  CePass pass, CeLosses *losses, int parallel);
 
+/* With the caller's budget of two or more BLAS threads and a batch big
+ * enough to split, the decoder's parts run in two threads of their own and
+ * OpenBLAS runs on one thread for the whole pass: OpenBLAS's idle worker
+ * spins for a while after a two-thread call, and next to our two threads it
+ * took a core's worth of CPU (one threading layer at a time). The caller's
+ * count is restored at the end. */
 CeStatus
 ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
                            CePass pass, CeLosses *losses, char *msg)
@@ -576,7 +580,22 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
   st = ce_model_ensure_work (model, batch->B, batch->S, batch->T, msg);
   if (st != CE_OK)
     return st;
+  const int budget = ce_blas_get_threads ();
+  const int parallel = budget >= 2 && batch->B >= CE_DEC_SPLIT_MIN_ROWS;
+  if (parallel)
+    ce_blas_set_threads (1);
+  st = forward_backward (model, batch, tp, pass, losses, parallel);
+  if (parallel)
+    ce_blas_set_threads (budget);
+  return st;
+}
 
+/* ---- the whole objective ------------------------------------------------------ */
+
+static CeStatus
+forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
+                  CePass pass, CeLosses *losses, int parallel)
+{
   const int backward = pass != CE_PASS_EVAL;
   const CeDims *d = &model->d;
   const CeParams *p = &model->p;
@@ -645,7 +664,7 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
       ce_rng_seed (&model->part[k].rng, ce_rng_next (rng));
       b0 += nb;
     }
-  run_parts (jobs, n_parts);
+  run_parts (jobs, n_parts, parallel);
   double xent = 0.0;
   for (int k = 0; k < n_parts; k++)
     xent += model->part[k].xent;

@@ -827,7 +827,8 @@ json_parse_rows (TableBuilder *b, const char *text, gsize len, GError **error)
                   return FALSE;
                 }
               JsonNode *root = json_parser_get_root (parser);
-              if (!JSON_NODE_HOLDS_OBJECT (root))
+              /* A line of only a byte order mark parses to no root at all. */
+              if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
                 {
                   g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_SYNTAX,
                                _("%s, line %u: expected an object ({…}) on each line"), b->name, line);

@@ -594,6 +594,13 @@ test_json (void)
     g_autoptr(CopyistTable) t = expect_table (pair, NULL, 1, 1);
     g_assert_cmpstr (copyist_table_get (t, 0, 0), ==, "\xf0\x9f\x98\x80");
   }
+  {
+    /* Found by tests/fuzz/fuzz-table-json (corpus/table-json/crash-double-bom):
+     * after the file's byte order mark, a line holding a second one parses
+     * to no JSON value at all (json-glib criticals, then a crash). */
+    g_autoptr(GFile) boms = write_text ("double-bom.jsonl", "\xef\xbb\xbf\xef\xbb\xbf");
+    expect_error (boms, NULL, COPYIST_TABLE_ERROR_SYNTAX, "double-bom.jsonl", "line 1", NULL);
+  }
   g_autoptr(GFile) bad = write_text ("bad.jsonl", "{\"a\": 1}\n{\"a\": 2,}\n");
   expect_error (bad, NULL, COPYIST_TABLE_ERROR_SYNTAX, "bad.jsonl", "line 2", "not valid JSON", NULL);
   g_autoptr(GFile) scalars = write_text ("scalars.json", "[1, 2, 3]");

@@ -27,7 +27,7 @@
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_abort_on_glib_warnings ();
   return 0;
 }
 

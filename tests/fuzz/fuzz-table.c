@@ -48,7 +48,7 @@ int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
   /* A critical (a g_return_if_fail) or warning is a bug: crash on it. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_abort_on_glib_warnings ();
   return 0;
 }
 

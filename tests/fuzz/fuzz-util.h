@@ -17,6 +17,34 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 
+#ifdef __G_LIB_H__
+/* A critical (a g_return_if_fail) or warning is a bug: abort on it. Not
+ * g_log_set_always_fatal(): GLib stops a fatal message with a breakpoint
+ * (SIGTRAP), which libFuzzer does not catch, so the input was lost; an
+ * abort() is a crash libFuzzer saves as an artifact. */
+static void
+fuzz_log_abort_cb (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
+{
+  fprintf (stderr, "%s-%s: %s\n", domain != NULL ? domain : "(none)",
+           (level & G_LOG_LEVEL_CRITICAL) ? "CRITICAL" : "WARNING", message);
+  abort ();
+}
+
+static inline void
+fuzz_abort_on_glib_warnings (void)
+{
+  g_log_set_default_handler (fuzz_log_abort_cb, NULL);
+  g_log_set_always_fatal (0);
+  g_log_set_fatal_mask (NULL, 0);
+  g_log_set_handler (NULL, G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING, fuzz_log_abort_cb, NULL);
+  g_log_set_handler ("Json", G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING, fuzz_log_abort_cb, NULL);
+  g_log_set_handler ("GLib", G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING, fuzz_log_abort_cb, NULL);
+  g_log_set_handler ("GLib-GIO", G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING, fuzz_log_abort_cb, NULL);
+  g_log_set_handler ("GLib-GObject", G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING, fuzz_log_abort_cb, NULL);
+  g_log_set_handler ("copyist", G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING, fuzz_log_abort_cb, NULL);
+}
+#endif
+
 /* Splits DATA at NUL bytes into at most MAX pieces (the last piece takes
  * the rest, NULs included). PIECES[i] are malloc'd NUL-terminated copies,
  * LENS[i] their lengths; returns how many there are (at least 1). Free

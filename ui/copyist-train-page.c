@@ -11,6 +11,7 @@
 #include "copyist-application.h"
 #include "copyist-generator.h"
 #include "copyist-model-file.h"
+#include "copyist-table.h"
 #include "copyist-train-page.h"
 #include "copyist-window.h"
 
@@ -538,7 +539,8 @@ train_progress_main_cb (double fraction, double eta_seconds, const char *payload
   double x, eta;
   g_autofree char *text = NULL;
 
-  if (payload == NULL || !json_parser_load_from_data (parser, payload, -1, NULL))
+  if (payload == NULL || !copyist_json_load (parser, payload, -1, NULL)
+      || json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       gtk_progress_bar_set_fraction (self->progress_bar, fraction);
       return;
@@ -617,8 +619,10 @@ show_summary (CopyistTrainPage *self, const char *summary_json, gboolean cancell
   GString *text = g_string_new (cancelled ? _("Stopped: the best model so far was kept.") : _("Training finished."));
 
   clear_examples (self);
-  if (summary_json != NULL && json_parser_load_from_data (parser, summary_json, -1, NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* The summary comes from the project file, which may come from anywhere:
+   * bounded nesting, and no root at all for an empty text. */
+  if (summary_json != NULL && copyist_json_load (parser, summary_json, -1, NULL)
+      && json_parser_get_root (parser) != NULL && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       o = json_node_get_object (json_parser_get_root (parser));
       if (json_object_has_member (o, "bleu"))

@@ -22,29 +22,19 @@ copyist_model_file_free (CopyistModelFile *model)
   g_free (model);
 }
 
-/* The engine loads from a path: the bytes just read go through a private
- * temporary file, so what is checked is exactly what will be stored. */
+/* Checks BYTES with the engine, in memory: what is checked is exactly what
+ * will be stored. NAME labels the engine's messages; the caller names the
+ * user's file itself, so a leading "NAME: " is dropped from MSG. */
 static CeCopywriter *
-load_bytes (GBytes *bytes, char *msg, CeStatus *status, GError **error)
+load_bytes (GBytes *bytes, const char *name, char *msg, CeStatus *status)
 {
-  g_autofree char *path = NULL;
-  CeCopywriter *cw;
-  int fd = g_file_open_tmp ("copyist-model-XXXXXX", &path, error);
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  CeCopywriter *cw = ce_copywriter_load_buffer (data, size, name, status, msg);
+  gsize n = strlen (name);
 
-  if (fd < 0)
-    return NULL;
-  close (fd);
-  if (!g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), error))
-    {
-      g_unlink (path);
-      return NULL;
-    }
-  cw = ce_copywriter_load (path, status, msg);
-  g_unlink (path);
-  /* The engine's message starts with the temporary file's name: the
-   * caller names the user's file instead. */
-  if (cw == NULL && g_str_has_prefix (msg, path) && g_str_has_prefix (msg + strlen (path), ": "))
-    memmove (msg, msg + strlen (path) + 2, strlen (msg + strlen (path) + 2) + 1);
+  if (cw == NULL && strncmp (msg, name, n) == 0 && strncmp (msg + n, ": ", 2) == 0)
+    memmove (msg, msg + n + 2, strlen (msg + n + 2) + 1);
   return cw;
 }
 
@@ -73,15 +63,7 @@ copyist_model_file_read (GFile *file, GCancellable *cancellable, GError **error)
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  {
-    g_autoptr(GError) local = NULL;
-    cw = load_bytes (model->bytes, msg, &status, &local);
-    if (local != NULL)
-      {
-        g_propagate_error (error, g_steal_pointer (&local));
-        return NULL;
-      }
-  }
+  cw = load_bytes (model->bytes, display, msg, &status);
   if (cw == NULL)
     {
       g_set_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_BAD_MODEL,

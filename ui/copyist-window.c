@@ -83,6 +83,20 @@ add_toast (CopyistWindow *self, AdwToast *toast /* transfer full */)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* A toast that stays while a job runs, its button activating CANCEL_ACTION.
+ * Returns a reference for the caller, who dismisses it when the job ends. */
+static AdwToast *
+add_job_toast (CopyistWindow *self, const char *text, const char *cancel_action)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_button_label (toast, _("_Cancel"));
+  adw_toast_set_action_name (toast, cancel_action);
+  add_toast (self, g_object_ref (toast));
+  return toast;
+}
+
 static void
 update_actions (CopyistWindow *self)
 {
@@ -446,11 +460,7 @@ start_background_write (CopyistWindow *self, GPtrArray *records, gboolean redo)
       copyist_project_undo_async (self->project, copyist_application_get_job_pool (COPYIST_APPLICATION (app)),
                                   redo, NULL, NULL, self->write_cancellable, write_done_cb, call);
     }
-  self->write_toast = adw_toast_new (msg);
-  adw_toast_set_timeout (self->write_toast, 0);
-  adw_toast_set_button_label (self->write_toast, _("_Cancel"));
-  adw_toast_set_action_name (self->write_toast, "win.cancel-write");
-  add_toast (self, g_object_ref (self->write_toast));
+  self->write_toast = add_job_toast (self, msg, "win.cancel-write");
   update_actions (self);
 }
 
@@ -833,11 +843,7 @@ regenerate_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   msg = g_strdup_printf (ngettext ("Writing variants for %u product…", "Writing variants for %u products…", ids->len),
                          ids->len);
   clear_generate_toast (self);
-  self->generate_toast = adw_toast_new (msg);
-  adw_toast_set_timeout (self->generate_toast, 0);
-  adw_toast_set_button_label (self->generate_toast, _("_Cancel"));
-  adw_toast_set_action_name (self->generate_toast, "win.cancel-generate");
-  add_toast (self, g_object_ref (self->generate_toast));
+  self->generate_toast = add_job_toast (self, msg, "win.cancel-generate");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-generate", TRUE);
 }
 

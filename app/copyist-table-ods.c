@@ -33,7 +33,9 @@ typedef struct {
   guint       n_p;
   gboolean    in_p;
   int         annotation;
-  /* merged cells: the spanning value per column and the rows it still covers */
+  /* merged cells: the spanning value per column and the row (0-based, with
+   * repeats) where its span ends; nothing is counted down per row, so a long
+   * sheet under a wide merge costs no more than any other */
   GPtrArray  *span_value;
   GArray     *span_rows;
   GPtrArray  *ptrs;
@@ -141,8 +143,18 @@ ods_start_cb (void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlC
         }
       else if (strcmp (name, "s") == 0)
         {
-          guint n = ods_attr_uint (attrs, n_attrs, "c", 1);
-          for (guint i = 0; i < MIN (n, 1000u); i++)
+          /* Spaces count against the cell limit like text: a 20-byte
+           * element must not add a kilobyte unchecked. */
+          guint n = MIN (ods_attr_uint (attrs, n_attrs, "c", 1), 1000u);
+          if (st->text->len + n > lim->max_cell_bytes)
+            {
+              char letters[8];
+              table_column_letters (st->col, letters);
+              sax_fail (&st->base, COPYIST_TABLE_ERROR_LIMIT, _("%s, row %u, column %s: a cell longer than %u bytes"),
+                        st->base.file, st->row + 1, letters, lim->max_cell_bytes);
+              return;
+            }
+          for (guint i = 0; i < n; i++)
             g_string_append_c (st->text, ' ');
         }
       else if (strcmp (name, "tab") == 0)
@@ -198,7 +210,7 @@ ods_end_cell (OdsState *st)
 
   ods_cell_value (st, value);
   if (st->covered && value->len == 0 && st->col < st->span_rows->len
-      && g_array_index (st->span_rows, guint, st->col) > 0)
+      && g_array_index (st->span_rows, guint, st->col) > st->row)
     g_string_assign (value, g_ptr_array_index (st->span_value, st->col));
 
   if (value->len > 0)
@@ -233,7 +245,8 @@ ods_end_cell (OdsState *st)
             {
               g_free (st->span_value->pdata[k]);
               st->span_value->pdata[k] = g_strdup (value->str);
-              g_array_index (st->span_rows, guint, k) = st->row_span;
+              g_array_index (st->span_rows, guint, k)
+                = (guint) MIN ((guint64) st->row + st->row_span, (guint64) G_MAXUINT32);
             }
         }
     }
@@ -256,7 +269,7 @@ ods_end_row (OdsState *st)
       g_array_append_val (st->lens, s->len);
     }
   if (st->n_cells == 0)
-    st->row += st->row_repeat;   /* empty rows, however many, cost nothing */
+    st->row = (guint) MIN ((guint64) st->row + st->row_repeat, (guint64) G_MAXUINT32 - 1); /* empty rows cost nothing */
   else if (st->row_repeat > b->opts->limits.max_rows)
     {
       /* Refused before one copy is made: a few hundred bytes repeating a
@@ -268,23 +281,20 @@ ods_end_row (OdsState *st)
       return;
     }
   else
-    for (guint k = 0; k < st->row_repeat; k++)
-      {
-        st->row++;
-        if (!table_builder_add_row (b, st->row, st->row, (const char * const *) st->ptrs->pdata,
-                                    (const gsize *) (gpointer) st->lens->data, st->ptrs->len, &error))
-          {
-            if (error != NULL && st->base.error == NULL)
-              st->base.error = error;
-            else
-              g_clear_error (&error);
-            xmlStopParser (st->base.ctxt);
-            return;
-          }
-      }
-  for (guint k = 0; k < st->span_rows->len; k++)
-    if (g_array_index (st->span_rows, guint, k) > 0)
-      g_array_index (st->span_rows, guint, k)--;
+    {
+      guint first = st->row + 1;
+      st->row = (guint) MIN ((guint64) st->row + st->row_repeat, (guint64) G_MAXUINT32 - 1);
+      if (!table_builder_add_repeated_row (b, first, st->row_repeat, (const char * const *) st->ptrs->pdata,
+                                           (const gsize *) (gpointer) st->lens->data, st->ptrs->len, &error))
+        {
+          if (error != NULL && st->base.error == NULL)
+            st->base.error = error;
+          else
+            g_clear_error (&error);
+          xmlStopParser (st->base.ctxt);
+          return;
+        }
+    }
 }
 
 static void

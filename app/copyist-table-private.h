@@ -51,6 +51,9 @@ void     table_builder_clear (TableBuilder *b);
 gboolean table_builder_add_row (TableBuilder *b, guint number, guint line,
                                 const char * const *cells, const gsize *lens, guint n,
                                 GError **error);
+gboolean table_builder_add_repeated_row (TableBuilder *b, guint first, guint repeat,
+                                         const char * const *cells, const gsize *lens, guint n,
+                                         GError **error);
 /* Polls cancellation and reports progress (throttled). */
 gboolean table_builder_tick (TableBuilder *b, double fraction, GError **error);
 /* Chooses the header, checks the shape and builds the table. RAGGED_STRICT:

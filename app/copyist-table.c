@@ -172,6 +172,40 @@ cell_is_blank (const char *s, gsize len)
   return TRUE;
 }
 
+/* One row that the file repeats REPEAT times (ODS number-rows-repeated),
+ * rows FIRST .. FIRST + REPEAT - 1.  The cells are scanned once: a blank row
+ * costs nothing however often it repeats, and a sniff only adds to its count
+ * (saturating), so a few hundred bytes cannot make either loop billions of
+ * times.  Stored copies stop at the row limit as add_row does. */
+gboolean
+table_builder_add_repeated_row (TableBuilder *b, guint first, guint repeat,
+                                const char * const *cells, const gsize *lens, guint n, GError **error)
+{
+  gboolean blank = TRUE;
+
+  for (guint i = 0; i < n && blank; i++)
+    {
+      const char *s = cells[i];
+      gsize len = s == NULL ? 0 : (lens != NULL ? lens[i] : strlen (s));
+      if (len > 0 && !cell_is_blank (s, len))
+        blank = FALSE;
+    }
+  if (blank || repeat == 0)
+    return TRUE;
+  if (b->count_only)
+    {
+      b->counted = (guint) MIN ((guint64) b->counted + repeat, (guint64) G_MAXUINT);
+      return TRUE;
+    }
+  for (guint k = 0; k < repeat; k++)
+    {
+      guint number = (guint) MIN ((guint64) first + k, (guint64) G_MAXUINT);
+      if (!table_builder_add_row (b, number, number, cells, lens, n, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 table_builder_add_row (TableBuilder *b, guint number, guint line,
                        const char * const *cells, const gsize *lens, guint n, GError **error)

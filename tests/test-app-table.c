@@ -980,6 +980,58 @@ test_ods (void)
   g_clear_error (&error);
   g_test_message ("4e9 repeated rows refused in %.1f ms", (g_get_monotonic_time () - t0) / 1000.0);
 
+  /* Found by tests/fuzz/fuzz-table-ods in CI (a 2 s timeout): rows
+   * repeated just under the row limit, many of them, looped once per
+   * repeat in the sniff (which counts and stores nothing) and once per
+   * repeat for blank rows in the read. Each row element is scanned once
+   * now: the sniff adds the repeat to its count, a blank row costs nothing,
+   * and a stored copy stops at the row limit. */
+  {
+    g_autoptr(GString) many = g_string_new (
+      "<?xml version=\"1.0\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+      "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"
+      "<office:body><office:spreadsheet><table:table table:name=\"S\">");
+    for (guint i = 0; i < 400; i++)
+      g_string_append (many, "<table:table-row table:number-rows-repeated=\"1999999\"><table:table-cell><text:p>x</text:p>"
+                             "</table:table-cell></table:table-row>"
+                             "<table:table-row table:number-rows-repeated=\"1999999\"><table:table-cell><text:p> </text:p>"
+                             "</table:table-cell></table:table-row>");
+    g_string_append (many, "</table:table></office:spreadsheet></office:body></office:document-content>");
+    g_autoptr(GFile) m = write_ods ("many.ods", many->str);
+    gint64 t1 = g_get_monotonic_time ();
+    g_assert_true (copyist_sniff (m, NULL, &sniff, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (((CopyistSheetInfo *) g_ptr_array_index (sniff.sheets, 0))->n_rows, ==, 400u * 1999999u);
+    copyist_sniff_result_clear (&sniff);
+    copyist_read_options_init (&opts);
+    opts.limits.max_rows = 1000;
+    expect_error (m, &opts, COPYIST_TABLE_ERROR_LIMIT, "many.ods", "1000-row limit", NULL);
+    g_test_message ("800 repeated rows of 2e6 sniffed and refused in %.1f ms", (g_get_monotonic_time () - t1) / 1000.0);
+  }
+
+  /* A merge spanning three rows whose covered rows are written as one
+   * repeated row element: both repeats carry the merged value, the row
+   * after the merge does not. */
+  {
+    const char *merged =
+      "<?xml version=\"1.0\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+      "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"
+      "<office:body><office:spreadsheet><table:table table:name=\"S\">"
+      "<table:table-row><table:table-cell><text:p>Group</text:p></table:table-cell><table:table-cell><text:p>SKU</text:p></table:table-cell></table:table-row>"
+      "<table:table-row><table:table-cell table:number-rows-spanned=\"3\"><text:p>Tees</text:p></table:table-cell><table:table-cell><text:p>A1</text:p></table:table-cell></table:table-row>"
+      "<table:table-row table:number-rows-repeated=\"2\"><table:covered-table-cell/><table:table-cell><text:p>A2</text:p></table:table-cell></table:table-row>"
+      "<table:table-row><table:covered-table-cell/><table:table-cell><text:p>B1</text:p></table:table-cell></table:table-row>"
+      "</table:table></office:spreadsheet></office:body></office:document-content>";
+    g_autoptr(GFile) mf = write_ods ("merged.ods", merged);
+    g_autoptr(CopyistTable) mt = expect_table (mf, NULL, 2, 4);
+    g_assert_cmpstr (copyist_table_get (mt, 0, 0), ==, "Tees");
+    g_assert_cmpstr (copyist_table_get (mt, 1, 0), ==, "Tees");
+    g_assert_cmpstr (copyist_table_get (mt, 2, 0), ==, "Tees");
+    g_assert_cmpstr (copyist_table_get (mt, 2, 1), ==, "A2");
+    g_assert_cmpstr (copyist_table_get (mt, 3, 0), ==, "");
+    g_assert_cmpstr (copyist_table_get (mt, 3, 1), ==, "B1");
+  }
+
   const char *laughs =
     "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
     "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\"/>";

@@ -776,6 +776,44 @@ write_atomically (GFile *out, const GString *data, GError **error)
   return TRUE;
 }
 
+/* fsync of a finished temporary file; SHOWN is the name in the message. */
+static gboolean
+sync_file (const char *file, GError **error, const char *shown)
+{
+  int fd = g_open (file, O_RDONLY | O_CLOEXEC, 0);
+  int e = 0;
+
+  if (fd < 0)
+    e = errno;
+  else
+    {
+      if (fsync (fd) != 0 && errno != EINVAL)   /* EINVAL: a file system without fsync */
+        e = errno;
+      close (fd);
+    }
+  if (e != 0)
+    {
+      g_set_error (error, COPYIST_EXPORT_ERROR, COPYIST_EXPORT_ERROR_WRITE, _("Cannot write %s: %s"), shown,
+                   g_strerror (e));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The rename itself reaches the disk with the folder's fsync (best effort:
+ * some file systems refuse a folder fsync, and the file is complete). */
+static void
+sync_folder (const char *dir)
+{
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      (void) fsync (fd);
+      close (fd);
+    }
+}
+
 static gboolean
 write_xlsx (Grid *g, const CopyistExportOptions *opts, GFile *out, GCancellable *cancellable, GError **error)
 {
@@ -862,6 +900,14 @@ write_xlsx (Grid *g, const CopyistExportOptions *opts, GFile *out, GCancellable 
                    lxw_strerror (err));
       return FALSE;
     }
+  /* libxlsxwriter closes its zip without syncing it: the bytes go to disk
+   * before the rename, or a crash right after could leave an empty file
+   * where the merchant's old export was. */
+  if (!sync_file (tmp, error, path))
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
   if (g_rename (tmp, path) != 0)
     {
       int e = errno;
@@ -870,6 +916,7 @@ write_xlsx (Grid *g, const CopyistExportOptions *opts, GFile *out, GCancellable 
                    g_strerror (e));
       return FALSE;
     }
+  sync_folder (dir);
   return TRUE;
 }
 

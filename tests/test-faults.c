@@ -22,6 +22,7 @@
  * printed as TAP diagnostics. */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -93,6 +94,26 @@ void *
 __wrap_realloc (void *p, size_t size)
 {
   return alloc_should_fail (SOURCE_ENGINE) ? NULL : __real_realloc (p, size);
+}
+
+/* fsync as the core library calls it (SQLite's own syncs go through its
+ * VFS, replaced by the test VFS below): counted, and failing with
+ * fsync_fail_errno when that is set. */
+int __real_fsync (int fd);
+int __wrap_fsync (int fd);
+static int fsync_fail_errno;
+static guint fsync_calls;
+
+int
+__wrap_fsync (int fd)
+{
+  fsync_calls++;
+  if (fsync_fail_errno != 0)
+    {
+      errno = fsync_fail_errno;
+      return -1;
+    }
+  return __real_fsync (fd);
 }
 
 /* SQLite's allocator, wrapped. */
@@ -496,6 +517,59 @@ test_write_train (Fixture *f, gconstpointer data)
   step_through (f, op_train, FAULT_WRITE, "training", TRUE);
 }
 
+/* The XLSX export (libxlsxwriter writes the zip itself) syncs its
+ * temporary file before the rename, and a failing sync is a clean error
+ * that leaves the earlier export as it was and no temporary file. */
+static void
+test_sync_export_xlsx (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (f->pristine);
+  g_autofree char *xlsx = g_build_filename (f->dir, "export.xlsx", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (xlsx);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_after = NULL;
+  CopyistExportOptions opts;
+  CopyistProject *project;
+  gsize len = 0;
+
+  (void) data;
+  project = copyist_project_open (file, FALSE, &error);
+  g_assert_no_error (error);
+  records = copyist_project_dup_records (project, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  copyist_export_options_init (&opts);
+  opts.format = COPYIST_EXPORT_XLSX;
+  g_assert_true (g_file_set_contents (xlsx, "an earlier export\n", -1, &error));
+
+  fsync_calls = 0;
+  fsync_fail_errno = EIO;
+  g_assert_false (copyist_export_write (records, &opts, out, NULL, &error));
+  fsync_fail_errno = 0;
+  g_assert_error (error, COPYIST_EXPORT_ERROR, COPYIST_EXPORT_ERROR_WRITE);
+  g_assert_nonnull (strstr (error->message, "export.xlsx"));
+  g_assert_nonnull (strstr (error->message, g_strerror (EIO)));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpuint (fsync_calls, ==, 1);
+  g_assert_true (g_file_get_contents (xlsx, &data_after, NULL, NULL));
+  g_assert_cmpstr (data_after, ==, "an earlier export\n");
+  g_clear_pointer (&data_after, g_free);
+  g_assert_true (export_untouched (f));
+
+  /* Unhindered: the file and its folder are synced, the export replaced. */
+  fsync_calls = 0;
+  g_assert_true (copyist_export_write (records, &opts, out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fsync_calls, ==, 2);
+  g_assert_true (g_file_get_contents (xlsx, &data_after, &len, NULL));
+  g_assert_cmpuint (len, >, 4);
+  g_assert_true (data_after[0] == 'P' && data_after[1] == 'K');
+  g_assert_true (export_untouched (f));
+  g_assert_true (close_project (project, TRUE, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -509,5 +583,6 @@ main (int argc, char **argv)
   g_test_add ("/app/faults/alloc/export", Fixture, NULL, fixture_set_up, test_alloc_export, fixture_tear_down);
   g_test_add ("/app/faults/write/import", Fixture, NULL, fixture_set_up, test_write_import, fixture_tear_down);
   g_test_add ("/app/faults/write/train", Fixture, NULL, fixture_set_up, test_write_train, fixture_tear_down);
+  g_test_add ("/app/faults/sync/export-xlsx", Fixture, NULL, fixture_set_up, test_sync_export_xlsx, fixture_tear_down);
   return g_test_run ();
 }

@@ -266,6 +266,12 @@ epoch_clear (Epoch *ep)
  * weights. */
 #define SNAPSHOT_EVERY 50
 #define MAX_CONSECUTIVE_BAD 10
+/* Rollbacks halve the learning rate; below this share of it training is
+ * called diverged even when good and bad steps alternate (a good step can
+ * leave huge but finite weights that poison the next one, so the bad steps
+ * are never consecutive: a learning rate of 1e30 otherwise "trained" for
+ * its whole budget on rolled-back weights and saved an untrained model). */
+#define MIN_LR_SCALE (1.0f / 4096.0f)
 
 typedef struct {
   float *mem;            /* params | adam m | adam v */
@@ -451,6 +457,15 @@ ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
                   snprintf (msg, CE_MSG_SIZE, "training diverged: %d steps in a row gave NaN or Inf even at %.2g of "
                             "the learning rate; stopped with the weights of step %d",
                             MAX_CONSECUTIVE_BAD, (double) lr_scale, good.step);
+                  status = CE_ERR_NUMERIC;
+                  stop = 1;
+                  break;
+                }
+              if (lr_scale < MIN_LR_SCALE)
+                {
+                  snprintf (msg, CE_MSG_SIZE, "training diverged: %d steps gave NaN or Inf, and still did at 1/%.0f "
+                            "of the learning rate; stopped with the weights of step %d",
+                            res.numeric_recoveries, 1.0 / (double) lr_scale, good.step);
                   status = CE_ERR_NUMERIC;
                   stop = 1;
                   break;

@@ -83,6 +83,7 @@ typedef struct {
   double kept_score;
   char *keep_path;
   int cancel_at;          /* poll at which to cancel (0 = never) */
+  int poison_every_other; /* poison only odd polls in the range */
 } Probe;
 
 static int
@@ -101,7 +102,8 @@ probe_cancel_cb (void *user)
       g_assert_cmpmem (p->model->adam_v, n * sizeof (float), p->saved + 2 * n, n * sizeof (float));
       p->checked = 1;
     }
-  if (p->calls >= p->poison_from && p->calls <= p->poison_until)
+  if (p->calls >= p->poison_from && p->calls <= p->poison_until
+      && (!p->poison_every_other || (p->calls - p->poison_from) % 2 == 0))
     {
       if (p->calls == p->poison_from && p->saved == NULL)
         {
@@ -174,6 +176,43 @@ test_nan_rolled_back (void)
   g_assert_cmpint (res.best_epoch, >, 9);
   g_test_message ("NaN at step 51 rolled back to the snapshot of step 50; lr %.3g -> %.3g; best epoch %d",
                   (double) p.lr_before, (double) p.lr_after, res.best_epoch);
+  g_free (p.saved);
+  ce_dataset_free (train);
+  ce_dataset_free (held);
+  ce_model_free (model);
+}
+
+/* Bad steps that alternate with good ones never come "in a row"; the
+ * halved learning rate is what ends it: the 13th rollback takes it below
+ * 1/4096 of the rate and training stops as diverged. */
+static void
+test_nan_alternating_stops (void)
+{
+  CeModel *model = tiny_model (5);
+  CeDataset *train = tiny_data (0, N_EXAMPLES), *held = tiny_data (100, 8);
+  CeTrainOptions o;
+  CeTrainResult res;
+  Probe p = { 0 };
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+
+  options (&o, 50);
+  p.model = model;
+  p.poison_from = 25;
+  p.poison_until = G_MAXINT;
+  p.poison_every_other = 1;
+  o.cancel = probe_cancel_cb;
+  o.progress = probe_progress_cb;
+  o.keep = probe_keep_cb;
+  o.user = &p;
+  st = ce_train (model, train, held, &o, &res, msg);
+  g_test_message ("%s", msg);
+  g_assert_cmpint (st, ==, CE_ERR_NUMERIC);
+  g_assert_nonnull (strstr (msg, "diverged"));
+  g_assert_nonnull (strstr (msg, "1/8192 of the learning rate"));
+  g_assert_cmpint (res.numeric_recoveries, ==, 13);
+  g_assert_cmpint (res.steps, ==, 24 + 12);   /* the good steps between the 13 bad ones */
+  g_assert_true (ce_all_finite (model->params, 0, model->table.total));
   g_free (p.saved);
   ce_dataset_free (train);
   ce_dataset_free (held);
@@ -408,6 +447,7 @@ main (int argc, char **argv)
   ce_blas_set_threads (1);
   g_test_add_func ("/engine/train/nan-rolled-back", test_nan_rolled_back);
   g_test_add_func ("/engine/train/nan-repeated-stops", test_nan_repeated_stops);
+  g_test_add_func ("/engine/train/nan-alternating-stops", test_nan_alternating_stops);
   g_test_add_func ("/engine/train/cancel-keeps-best", test_cancel_keeps_best);
   g_test_add_func ("/engine/train/kill-keeps-last-checkpoint", test_kill_keeps_last_checkpoint);
   return g_test_run ();

@@ -476,6 +476,8 @@ copyist_train_job_run (CopyistTrainJob *job, CopyistTrainProgressFunc progress, 
   ce_copy_train_options_default (&topts, (int) nt);   /* small data: batch 16, short warm-up */
   topts.epochs = job->settings.epochs;
   topts.max_seconds = job->settings.minutes * 60.0;
+  if (job->settings.lr > 0)
+    topts.params.lr = (float) job->settings.lr;
   if (topts.epochs <= 0 && topts.max_seconds <= 0)
     topts.epochs = 10;
   topts.seed = job->settings.seed;

@@ -59,6 +59,7 @@ typedef struct {
   int epochs;             /* 0 = by time */
   guint64 seed;
   int hidden;             /* 0 = default */
+  double lr;              /* peak learning rate; 0 = the engine's default for the data size */
 } CopyistTrainSettings;
 
 void copyist_train_settings_init (CopyistTrainSettings *settings, CeModelKind kind, const char *field);

@@ -570,6 +570,59 @@ test_sync_export_xlsx (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* A run that diverges (a learning rate of 1e30: every update overflows)
+ * ends in a clean outcome at the app level: an error naming the
+ * divergence and nothing stored, or the best epoch kept with a notice
+ * saying why training stopped; the project's earlier content is intact. */
+static void
+test_numeric_train (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  CopyistTrainSettings settings;
+  CopyistTrainJob *job;
+  CopyistProject *project;
+  gboolean ok;
+
+  (void) data;
+  remove_project_files (f->work);
+  copy_file (f->pristine, f->work);
+  file = g_file_new_for_path (f->work);
+  project = copyist_project_open (file, FALSE, &error);
+  g_assert_no_error (error);
+  copyist_train_settings_init (&settings, CE_MODEL_CVAE, COPYIST_FIELD_DESCRIPTION);
+  settings.minutes = 0;
+  settings.epochs = 200;
+  settings.hidden = 8;
+  settings.lr = 1e30;
+  job = copyist_train_job_new (project, &settings, &error);
+  g_assert_no_error (error);
+  ok = copyist_train_job_run (job, NULL, NULL, NULL, &error);
+  g_assert_cmpint (copyist_train_job_get_numeric_recoveries (job), >=, 10);
+  if (ok)
+    {
+      /* Kept the best epoch: the notice says why it stopped early. */
+      g_assert_no_error (error);
+      g_assert_nonnull (copyist_train_job_get_notice (job));
+      g_assert_nonnull (strstr (copyist_train_job_get_notice (job), "NaN"));
+      g_test_message ("kept: %s", copyist_train_job_get_notice (job));
+    }
+  else
+    {
+      g_assert_error (error, COPYIST_GENERATOR_ERROR, COPYIST_GENERATOR_ERROR_ENGINE);
+      g_assert_nonnull (strstr (error->message, "diverged"));
+      g_test_message ("refused: %s", error->message);
+      g_clear_error (&error);
+    }
+  copyist_train_job_free (job);
+  g_assert_true (copyist_project_close (project, &error));
+  g_assert_no_error (error);
+  g_object_unref (project);
+  after = fingerprint (f->work);
+  g_assert_cmpstr (after, ==, f->before);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -583,6 +636,7 @@ main (int argc, char **argv)
   g_test_add ("/app/faults/alloc/export", Fixture, NULL, fixture_set_up, test_alloc_export, fixture_tear_down);
   g_test_add ("/app/faults/write/import", Fixture, NULL, fixture_set_up, test_write_import, fixture_tear_down);
   g_test_add ("/app/faults/write/train", Fixture, NULL, fixture_set_up, test_write_train, fixture_tear_down);
+  g_test_add ("/app/faults/numeric/train", Fixture, NULL, fixture_set_up, test_numeric_train, fixture_tear_down);
   g_test_add ("/app/faults/sync/export-xlsx", Fixture, NULL, fixture_set_up, test_sync_export_xlsx, fixture_tear_down);
   return g_test_run ();
 }

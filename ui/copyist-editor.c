@@ -123,28 +123,6 @@ add_row (CopyistEditor *self, const char *key, const char *title, const char *va
   g_ptr_array_add (self->rows, row);
 }
 
-/* Human names for the canonical keys; other keys are column headers and
- * are shown as the merchant wrote them. */
-static const char *
-attribute_title (const char *key)
-{
-  static const struct { const char *key; const char *label; } names[] = {
-    { COPYIST_KEY_BRAND, N_("Brand") },
-    { COPYIST_KEY_COLOR, N_("Colour") },
-    { COPYIST_KEY_MATERIAL, N_("Material") },
-    { COPYIST_KEY_SIZE, N_("Size") },
-    { COPYIST_KEY_PRICE, N_("Price") },
-    { COPYIST_KEY_CATEGORY, N_("Category") },
-    { COPYIST_KEY_TITLE, N_("Title") },
-    { COPYIST_KEY_SKU, N_("SKU") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_ascii_strcasecmp (key, names[i].key) == 0)
-      return _(names[i].label);
-  return key;
-}
-
 static void
 reload_attributes (CopyistEditor *self)
 {
@@ -165,13 +143,13 @@ reload_attributes (CopyistEditor *self)
   gtk_label_set_text (self->title_label, record->title != NULL ? record->title : "");
   gtk_label_set_text (self->sku_label, record->sku != NULL ? record->sku : "");
   if (record->category != NULL)
-    add_row (self, COPYIST_KEY_CATEGORY, attribute_title (COPYIST_KEY_CATEGORY), record->category);
+    add_row (self, COPYIST_KEY_CATEGORY, copyist_attribute_title (COPYIST_KEY_CATEGORY), record->category);
   for (guint i = 0; record->attributes != NULL && i < record->attributes->len; i++)
     {
       CopyistAttribute *attr = g_ptr_array_index (record->attributes, i);
       if (g_ascii_strcasecmp (attr->key, COPYIST_KEY_CATEGORY) == 0)
         continue;
-      add_row (self, attr->key, attribute_title (attr->key), attr->value);
+      add_row (self, attr->key, copyist_attribute_title (attr->key), attr->value);
     }
 }
 

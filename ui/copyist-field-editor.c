@@ -87,6 +87,28 @@ copyist_field_editor_get_n_invented (CopyistFieldEditor *self)
   return self->invented_keys->len;
 }
 
+const char *
+copyist_attribute_title (const char *key)
+{
+  static const struct { const char *key; const char *label; } names[] = {
+    { COPYIST_KEY_BRAND, N_("Brand") },
+    { COPYIST_KEY_COLOR, N_("Colour") },
+    { COPYIST_KEY_MATERIAL, N_("Material") },
+    { COPYIST_KEY_SIZE, N_("Size") },
+    { COPYIST_KEY_PRICE, N_("Price") },
+    { COPYIST_KEY_CATEGORY, N_("Category") },
+    { COPYIST_KEY_TITLE, N_("Title") },
+    { COPYIST_KEY_SKU, N_("SKU") },
+  };
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (key, names[i].key) == 0)
+      return _(names[i].label);
+  return key;
+}
+
 guint
 copyist_count_chars (const char *text)
 {
@@ -389,32 +411,67 @@ headline_changed_cb (GtkEditable *editable, gpointer user_data)
 
 /* ---- tooltips on fact-check marks ------------------------------------- */
 
-static gboolean
-query_tooltip_cb (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip, gpointer user_data)
+/* The tooltip for the point X, Y of the text view (widget coordinates):
+ * on an invented value, which attribute it claims; NULL elsewhere. */
+char *
+copyist_field_editor_dup_tooltip_at (CopyistFieldEditor *self, int x, int y)
 {
-  CopyistFieldEditor *self = user_data;
   GtkTextIter iter;
   int bx, by, offset;
 
+  g_return_val_if_fail (COPYIST_IS_FIELD_EDITOR (self), NULL);
+
   if (self->invented_keys->len == 0)
-    return FALSE;
+    return NULL;
   gtk_text_view_window_to_buffer_coords (self->text_view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
   if (!gtk_text_view_get_iter_at_location (self->text_view, &iter, bx, by))
-    return FALSE;
+    return NULL;
   offset = gtk_text_iter_get_offset (&iter);
   for (guint i = 0; i < self->invented_keys->len; i++)
     {
       int start = g_array_index (self->invented_ranges, int, 2 * i);
       int end = g_array_index (self->invented_ranges, int, 2 * i + 1);
       if (offset >= start && offset < end)
-        {
-          g_autofree char *text = g_strdup_printf (_("Not in the product's data: this product has no such %s"),
-                                                   (const char *) g_ptr_array_index (self->invented_keys, i));
-          gtk_tooltip_set_text (tooltip, text);
-          return TRUE;
-        }
+        return g_strdup_printf (_("Not in the product's data: this product has no such %s"),
+                                copyist_attribute_title (g_ptr_array_index (self->invented_keys, i)));
     }
-  return FALSE;
+  return NULL;
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip, gpointer user_data)
+{
+  g_autofree char *text = copyist_field_editor_dup_tooltip_at (COPYIST_FIELD_EDITOR (user_data), x, y);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* The marks take their colours from the theme (light, dark, high
+ * contrast): the underline is the theme's error colour, the highlight its
+ * warning colour, translucent, so the text keeps its own colour on it. */
+static void
+update_tag_colors (CopyistFieldEditor *self)
+{
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self->text_view));
+  GdkRGBA error = { 0.75f, 0.11f, 0.16f, 1.0f }, warning = { 0.96f, 0.76f, 0.07f, 1.0f };
+
+  if (self->invented_tag == NULL)
+    return;
+  gtk_style_context_lookup_color (context, "error_color", &error);
+  gtk_style_context_lookup_color (context, "warning_color", &warning);
+  warning.alpha = 0.4f;
+  g_object_set (self->invented_tag, "underline-rgba", &error, NULL);
+  g_object_set (self->highlight_tag, "background-rgba", &warning, NULL);
+}
+
+static void
+copyist_field_editor_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (copyist_field_editor_parent_class)->css_changed (widget, change);
+  update_tag_colors (COPYIST_FIELD_EDITOR (widget));
 }
 
 /* ---- actions ------------------------------------------------------------ */
@@ -599,6 +656,7 @@ copyist_field_editor_class_init (CopyistFieldEditorClass *klass)
   object_class->set_property = copyist_field_editor_set_property;
   object_class->dispose = copyist_field_editor_dispose;
   object_class->finalize = copyist_field_editor_finalize;
+  widget_class->css_changed = copyist_field_editor_css_changed;
 
   properties[PROP_FIELD] = g_param_spec_string ("field", NULL, NULL, COPYIST_FIELD_DESCRIPTION,
                                                 G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -643,13 +701,9 @@ copyist_field_editor_init (CopyistFieldEditor *self)
   self->invented_ranges = g_array_new (FALSE, FALSE, sizeof (int));
 
   buffer = gtk_text_view_get_buffer (self->text_view);
-  self->invented_tag = gtk_text_buffer_create_tag (buffer, "invented",
-                                                   "underline", PANGO_UNDERLINE_ERROR,
-                                                   "underline-rgba", &(GdkRGBA) { 0.88f, 0.11f, 0.14f, 1.0f },
-                                                   NULL);
-  self->highlight_tag = gtk_text_buffer_create_tag (buffer, "highlight",
-                                                    "background-rgba", &(GdkRGBA) { 0.96f, 0.83f, 0.18f, 0.45f },
-                                                    NULL);
+  self->invented_tag = gtk_text_buffer_create_tag (buffer, "invented", "underline", PANGO_UNDERLINE_ERROR, NULL);
+  self->highlight_tag = gtk_text_buffer_create_tag (buffer, "highlight", NULL);
+  update_tag_colors (self);
   g_signal_connect_object (buffer, "changed", G_CALLBACK (buffer_changed_cb), self, 0);
   g_signal_connect_object (self->headline_entry, "changed", G_CALLBACK (headline_changed_cb), self, 0);
   g_signal_connect_object (self->text_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), self, 0);
@@ -815,9 +869,38 @@ copyist_field_editor_set_fact_check (CopyistFieldEditor *self,
     }
   if (missing_keys != NULL && missing_keys[0] != NULL)
     {
-      g_autofree char *list = g_strjoinv (", ", (char **) missing_keys);
+      g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+      g_autofree char *list = NULL;
+      /* An entry is a key, or "key: value" (the checker's form): the key
+       * is shown by its name. */
+      g_ptr_array_set_free_func (titles, g_free);
+      for (guint i = 0; missing_keys[i] != NULL; i++)
+        {
+          const char *colon = strstr (missing_keys[i], ": ");
+          g_autofree char *key = colon != NULL ? g_strndup (missing_keys[i], colon - missing_keys[i])
+                                               : g_strdup (missing_keys[i]);
+          g_ptr_array_add (titles, colon != NULL ? g_strdup_printf (_("%s: %s"), copyist_attribute_title (key), colon + 2)
+                                                 : g_strdup (copyist_attribute_title (key)));
+        }
+      g_ptr_array_add (titles, NULL);
+      /* TRANSLATORS: the separator between attribute names in a list */
+      list = g_strjoinv (_(", "), (char **) titles->pdata);
       g_autofree char *text = g_strdup_printf (_("Not mentioned: %s"), list);
       gtk_label_set_text (self->missing_label, text);
       gtk_widget_set_visible (GTK_WIDGET (self->missing_label), TRUE);
     }
+}
+
+GtkTextView *
+copyist_field_editor_get_text_view (CopyistFieldEditor *self)
+{
+  g_return_val_if_fail (COPYIST_IS_FIELD_EDITOR (self), NULL);
+  return self->text_view;
+}
+
+GtkLabel *
+copyist_field_editor_get_missing_label (CopyistFieldEditor *self)
+{
+  g_return_val_if_fail (COPYIST_IS_FIELD_EDITOR (self), NULL);
+  return self->missing_label;
 }

@@ -43,8 +43,9 @@ void           copyist_field_editor_get_variant_position (CopyistFieldEditor *se
 /* Sets the fact check's findings for the text shown: INVENTED are
  * attribute-key / character-range triples ("color", start, end in
  * characters of the shown text) underlined in red with a tooltip naming the
- * attribute; MISSING (NULL-terminated attribute keys) are listed under the
- * text. Both NULL clear. */
+ * attribute; MISSING (NULL-terminated attribute keys, or "key: value"
+ * as the checker gives them) are listed under the text by the attributes'
+ * names. Both NULL clear. */
 void           copyist_field_editor_set_fact_check (CopyistFieldEditor *self,
                                                     const char *const *invented_keys,
                                                     const int          *invented_ranges /* 2 per key */,
@@ -55,6 +56,16 @@ typedef struct _CopyistChecker CopyistChecker;
 void           copyist_field_editor_set_checker (CopyistFieldEditor *self, CopyistChecker *checker);
 /* The number of invented-value marks currently shown, and the missing list text. */
 guint          copyist_field_editor_get_n_invented (CopyistFieldEditor *self);
+/* The tooltip shown at X, Y (text view widget coordinates): on an invented
+ * value, one naming the attribute it claims; NULL elsewhere. */
+char          *copyist_field_editor_dup_tooltip_at (CopyistFieldEditor *self, int x, int y);
+/* The text view (for tests: its buffer tags "invented" and "highlight"). */
+GtkTextView   *copyist_field_editor_get_text_view (CopyistFieldEditor *self);
+/* The "Not mentioned: …" label under the text (hidden when nothing is missing). */
+GtkLabel      *copyist_field_editor_get_missing_label (CopyistFieldEditor *self);
+/* An attribute key as the merchant reads it ("color" -> "Colour", translated);
+ * keys without a name (column headers) are returned as they are. */
+const char    *copyist_attribute_title (const char *key);
 /* Counts characters the way the limits do (one per Unicode character). */
 guint          copyist_count_chars (const char *text);
 

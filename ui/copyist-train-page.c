@@ -865,14 +865,24 @@ copyist_train_page_class_init (CopyistTrainPageClass *klass)
 }
 
 static void
+default_kind_changed_cb (GSettings *settings, const char *key, gpointer user_data)
+{
+  CopyistTrainPage *self = user_data;
+  g_autofree char *kind = g_settings_get_string (settings, "default-model-kind");
+
+  adw_combo_row_set_selected (self->kind_row, g_strcmp0 (kind, "gan") == 0);
+}
+
+static void
 copyist_train_page_init (CopyistTrainPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->model_rows = g_ptr_array_new ();
   self->example_rows = g_ptr_array_new ();
   self->settings = g_settings_new (APP_ID);
-  adw_combo_row_set_selected (self->kind_row,
-                              g_strcmp0 (g_settings_get_string (self->settings, "default-model-kind"), "gan") == 0);
+  /* The preference "default model" picks the kind, now and when it changes. */
+  g_signal_connect_object (self->settings, "changed::default-model-kind", G_CALLBACK (default_kind_changed_cb), self, 0);
+  default_kind_changed_cb (self->settings, NULL, self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->epochs_spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Epochs"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->minutes_spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Time budget in minutes"), -1);

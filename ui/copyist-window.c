@@ -56,6 +56,9 @@ struct _CopyistWindow
   AdwToast             *generate_toast;        /* its progress, with Cancel */
   GCancellable         *write_cancellable;     /* non-NULL while an import or undo is written in the pool */
   AdwToast             *write_toast;           /* its "…" toast with Cancel */
+  char                 *last_toast;            /* the title of the newest toast */
+  char                 *last_notification;     /* the title of the last desktop notification sent */
+  guint                 n_notifications;
 };
 
 /* Imports and undo steps touching more products than this are written in
@@ -78,6 +81,8 @@ toast_dismissed_cb (AdwToast *toast, gpointer user_data)
 static void
 add_toast (CopyistWindow *self, AdwToast *toast /* transfer full */)
 {
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (adw_toast_get_title (toast));
   g_ptr_array_add (self->toasts, g_object_ref (toast));
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -423,6 +428,7 @@ write_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         {
           g_autofree char *msg = g_strdup_printf (_("Imported: %u new, %u updated, %u skipped"),
                                                   report.created, report.updated, report.skipped);
+          copyist_window_job_done (self, _("Import finished"), msg);
           copyist_window_toast (self, msg, TRUE);
         }
       copyist_editor_set_product (self->editor, copyist_editor_get_product (self->editor));
@@ -765,6 +771,37 @@ dup_unapproved_ids (CopyistWindow *self)
   return ids;
 }
 
+/* When the preference asks for a language (LANGUAGE "en" or "zh") and the
+ * model that will write (MODEL_ID; 0: the built-in model, trained on the
+ * demo catalogue's English and Chinese texts) was trained on texts in
+ * another language only, the merchant is told: a model cannot write a
+ * language it has not seen. NULL when the model knows the language. */
+static char *
+dup_language_warning (CopyistWindow *self, gint64 model_id, const char *language)
+{
+  g_autoptr(GPtrArray) models = NULL;
+  const char *name = NULL, *model_language = NULL;
+
+  if (model_id == 0 || language == NULL || !(g_str_equal (language, "en") || g_str_equal (language, "zh")))
+    return NULL;
+  models = copyist_project_list_models (self->project, NULL);
+  for (guint i = 0; models != NULL && i < models->len; i++)
+    {
+      CopyistModelInfo *m = g_ptr_array_index (models, i);
+      if (m->id == model_id)
+        {
+          name = m->name;
+          model_language = m->language;
+        }
+    }
+  if (model_language == NULL || g_str_equal (model_language, language) || g_str_equal (model_language, "mixed"))
+    return NULL;
+  return g_strdup_printf (g_str_equal (language, "zh")
+                          ? _("No model in this project was trained on Chinese text: “%s” writes instead, in the language it knows.")
+                          : _("No model in this project was trained on English text: “%s” writes instead, in the language it knows."),
+                          name);
+}
+
 static void
 regenerate_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -778,6 +815,7 @@ regenerate_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   GenerateWork *work;
   CopyistJobSpec spec = { 0 };
   g_autofree char *msg = NULL;
+  g_autofree char *language_warning = NULL;
 
   if (self->project == NULL || self->generate_cancellable != NULL || app == NULL)
     return;
@@ -819,6 +857,7 @@ regenerate_action (GtkWidget *widget, const char *action_name, GVariant *paramet
       }
     copyist_generate_job_set_adcopy_limits (job, g_settings_get_int (settings, "ad-headline-limit"),
                                             g_settings_get_int (settings, "ad-body-limit"));
+    language_warning = dup_language_warning (self, copyist_generate_job_get_model_id (job), language);
   }
   work = g_new0 (GenerateWork, 1);
   work->job = job;
@@ -842,6 +881,13 @@ regenerate_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   }
   msg = g_strdup_printf (ngettext ("Writing variants for %u product…", "Writing variants for %u products…", ids->len),
                          ids->len);
+  if (language_warning != NULL)
+    {
+      /* Said before the progress, where it stays readable while the job runs. */
+      g_autofree char *both = g_strdup_printf ("%s %s", language_warning, msg);
+      g_free (msg);
+      msg = g_steal_pointer (&both);
+    }
   clear_generate_toast (self);
   self->generate_toast = add_job_toast (self, msg, "win.cancel-generate");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-generate", TRUE);
@@ -921,6 +967,19 @@ import_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   open_import_assistant (self, NULL);
 }
 
+/* An export can take a while (thousands of products to XLSX): the merchant
+ * may be elsewhere when it ends. */
+static void
+exported_cb (CopyistExportDialog *dialog, GFile *file, const char *error_message, gpointer user_data)
+{
+  CopyistWindow *self = user_data;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *title = error_message == NULL ? g_strdup_printf (_("Exported to %s"), name)
+                                                 : g_strdup_printf (_("Export to %s failed"), name);
+
+  copyist_window_job_done (self, title, error_message);
+}
+
 static void
 export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -933,6 +992,7 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   copyist_editor_flush (self->editor);
   selected = copyist_products_view_dup_selected_ids (self->products_view);
   dialog = copyist_export_dialog_new (GTK_WINDOW (self), self->project, selected);
+  g_signal_connect_object (dialog, "exported", G_CALLBACK (exported_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1013,6 +1073,8 @@ copyist_window_dispose (GObject *object)
   g_clear_object (&self->write_toast);
   g_clear_object (&self->generate_toast);
   g_clear_pointer (&self->toasts, g_ptr_array_unref);
+  g_clear_pointer (&self->last_toast, g_free);
+  g_clear_pointer (&self->last_notification, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), COPYIST_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (copyist_window_parent_class)->dispose (object);
@@ -1214,14 +1276,51 @@ copyist_window_job_done (CopyistWindow *self, const char *title, const char *bod
   g_return_if_fail (COPYIST_IS_WINDOW (self));
 
   /* The window shows the result itself; the desktop is told only when
-   * the merchant is elsewhere. */
-  if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
+   * the merchant is elsewhere (no window of ours, dialogs included, has
+   * the focus). */
+  if (app != NULL && !copyist_window_app_is_focused (self))
     {
       g_autoptr(GNotification) notification = g_notification_new (title);
       if (body != NULL)
         g_notification_set_body (notification, body);
       g_application_send_notification (app, "job-done", notification);
+      g_free (self->last_notification);
+      self->last_notification = g_strdup (title);
+      self->n_notifications++;
     }
+}
+
+gboolean
+copyist_window_app_is_focused (CopyistWindow *self)
+{
+  GtkApplication *app;
+
+  g_return_val_if_fail (COPYIST_IS_WINDOW (self), FALSE);
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (app == NULL)
+    return gtk_window_is_active (GTK_WINDOW (self));
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (gtk_window_is_active (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+guint
+copyist_window_get_notifications (CopyistWindow *self, const char **last_title)
+{
+  g_return_val_if_fail (COPYIST_IS_WINDOW (self), 0);
+
+  if (last_title != NULL)
+    *last_title = self->last_notification;
+  return self->n_notifications;
+}
+
+const char *
+copyist_window_get_last_toast (CopyistWindow *self)
+{
+  g_return_val_if_fail (COPYIST_IS_WINDOW (self), NULL);
+  return self->last_toast;
 }
 
 gboolean

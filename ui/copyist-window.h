@@ -36,6 +36,15 @@ void            copyist_window_dismiss_toast (CopyistWindow *self);
  * when the window is not focused. */
 void            copyist_window_job_done (CopyistWindow *self, const char *title, const char *body);
 
+/* TRUE when a window of the application (the main window or one of its
+ * dialogs) has the keyboard focus: job_done then sends no notification. */
+gboolean        copyist_window_app_is_focused (CopyistWindow *self);
+/* How many desktop notifications job_done has sent, and the last one's
+ * title (LAST_TITLE may be NULL; borrowed). */
+guint           copyist_window_get_notifications (CopyistWindow *self, const char **last_title);
+/* The title of the newest toast (shown, queued or dismissed); NULL before any. */
+const char     *copyist_window_get_last_toast (CopyistWindow *self);
+
 /* The pages, for tests and screenshots. */
 GtkWidget      *copyist_window_get_page (CopyistWindow *self, const char *name /* start, products, editor, train */);
 /* TRUE while texts are being written in the job pool (win.regenerate); the

@@ -345,6 +345,14 @@ sax_check (SaxBase *base, int rc, GError **error)
   if (rc != 0 || !base->ctxt->wellFormed)
     {
       const xmlError *e = xmlCtxtGetLastError (base->ctxt);
+      if (e != NULL && e->code == XML_ERR_NO_MEMORY)
+        {
+          /* The machine, not the file: say so (test-faults, read-xlsx). */
+          g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
+                       _("%s: not enough memory to read %s; close other programs and try again"), base->file,
+                       base->part);
+          return FALSE;
+        }
       g_autofree char *msg = g_strstrip (g_strdup (e != NULL && e->message != NULL ? e->message : "malformed XML"));
       g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_SYNTAX,
                    _("%s: %s is not well-formed XML (line %d: %s); the file is damaged"),
@@ -401,7 +409,9 @@ zip_reader_sax (ZipReader *z, const char *path, xmlSAXHandler *sax, SaxBase *bas
   ctxt = xmlCreateIOParserCtxt (sax, base, sax_input_read_cb, sax_input_close_cb, &in, XML_CHAR_ENCODING_NONE);
   if (ctxt == NULL)
     {
-      g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_CORRUPT, _("%s: cannot parse %s"), z->b->name, path);
+      /* Only an allocation fails here. */
+      g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
+                   _("%s: not enough memory to read %s; close other programs and try again"), z->b->name, path);
       return FALSE;
     }
   xmlCtxtUseOptions (ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
@@ -433,7 +443,8 @@ xml_sax_parse_bytes (GBytes *bytes, const char *path, xmlSAXHandler *sax, SaxBas
   ctxt = sax_context_new (sax, base, path);
   if (ctxt == NULL)
     {
-      g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_CORRUPT, _("%s: cannot parse %s"), base->file, path);
+      g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_LIMIT,
+                   _("%s: not enough memory to read %s; close other programs and try again"), base->file, path);
       return FALSE;
     }
   int rc = xmlParseChunk (ctxt, data != NULL ? data : "", (int) MIN (len, (gsize) G_MAXINT), 1);

@@ -508,6 +508,535 @@ test_variants (void)
   fixture_close (&f);
 }
 
+/* ---- 3. the keyboard shortcuts window: every listed shortcut works ------- */
+
+/* The action a key press of KEYVAL + MODS runs on WIDGET through its class
+ * shortcuts (gtk_widget_class_add_binding_action), or NULL. */
+static const char *
+class_shortcut_action (GtkWidget *widget, guint keyval, GdkModifierType mods, GVariant **args)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+        {
+          g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (sc);
+          GtkShortcutAction *action = gtk_shortcut_get_action (sc);
+          if (!GTK_IS_KEYVAL_TRIGGER (trigger) || !GTK_IS_NAMED_ACTION (action))
+            continue;
+          if (gdk_keyval_to_lower (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger))) == gdk_keyval_to_lower (keyval) &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
+            {
+              *args = gtk_shortcut_get_arguments (sc);
+              return gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
+            }
+        }
+    }
+  return NULL;
+}
+
+static void
+collect_shortcuts (GtkWidget *root, GPtrArray *out)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (root))
+    g_ptr_array_add (out, root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_shortcuts (c, out);
+}
+
+static const char *
+visible_view (CopyistWindow *window)
+{
+  AdwViewStack *stack = ADW_VIEW_STACK (ui_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
+  return adw_view_stack_get_visible_child_name (stack);
+}
+
+static gboolean
+close_toplevels_except (CopyistWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gboolean closed = FALSE;
+
+  for (guint i = g_list_model_get_n_items (toplevels); i-- > 0;)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (w == GTK_WINDOW (window) || !gtk_widget_get_visible (GTK_WIDGET (w)))
+        continue;
+      if (GTK_IS_DIALOG (w))
+        gtk_dialog_response (GTK_DIALOG (w), GTK_RESPONSE_CANCEL);
+      else if (GTK_IS_SHORTCUTS_WINDOW (w))
+        gtk_widget_set_visible (GTK_WIDGET (w), FALSE); /* the window keeps it, to show again */
+      else
+        gtk_window_destroy (w);
+      closed = TRUE;
+    }
+  ui_test_spin (50);
+  return closed;
+}
+
+/* Runs ACTION (what the shortcut triggers) and checks that it did its job. */
+static void
+run_and_check (Fixture *f, CopyistFieldEditor *fe, GtkWidget *widget, const char *action, GVariant *args)
+{
+  CopyistFieldState *state;
+  gint64 id = product (f, 2);
+  guint pos = 0, n;
+  gboolean approved;
+
+  g_test_message ("running %s", action);
+  if (g_str_equal (action, "app.quit"))
+    {
+      /* Not run: it would end the test. It is the application's own quit. */
+      g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->app), "quit"));
+      return;
+    }
+  /* Undo takes back an approval, redo makes it again. */
+  state = field_state (f, id, COPYIST_FIELD_DESCRIPTION);
+  approved = state->approved;
+  copyist_field_state_free (state);
+  if (g_str_equal (action, "win.undo") || g_str_equal (action, "win.redo"))
+    g_assert_true (approved == g_str_equal (action, "win.undo"));
+  /* Somewhere to go back from. */
+  if (g_str_equal (action, "field.previous-variant"))
+    gtk_widget_activate_action (GTK_WIDGET (fe), "field.next-variant", NULL);
+  if (g_str_equal (action, "field.next-variant") || g_str_equal (action, "field.previous-variant"))
+    copyist_field_editor_get_variant_position (fe, &pos, &n);
+  if (g_str_equal (action, "win.show-products"))
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-training", NULL);
+
+  if (g_str_has_prefix (action, "app.") || g_str_equal (action, "win.show-help-overlay"))
+    g_action_group_activate_action (g_str_has_prefix (action, "app.") ? G_ACTION_GROUP (f->app)
+                                                                       : G_ACTION_GROUP (f->window),
+                                    strchr (action, '.') + 1, args);
+  else
+    g_assert_true (gtk_widget_activate_action_variant (widget, action, args));
+  ui_test_spin (50);
+
+  if (g_str_equal (action, "win.new-project") || g_str_equal (action, "win.open-project"))
+    g_assert_nonnull (ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  else if (g_str_equal (action, "win.import"))
+    g_assert_nonnull (ui_test_find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT));
+  else if (g_str_equal (action, "win.export"))
+    g_assert_nonnull (ui_test_find_toplevel (COPYIST_TYPE_EXPORT_DIALOG));
+  else if (g_str_equal (action, "win.preferences"))
+    g_assert_nonnull (ui_test_find_toplevel (COPYIST_TYPE_PREFERENCES_WINDOW));
+  else if (g_str_equal (action, "win.show-help-overlay"))
+    g_assert_true (gtk_widget_get_visible (ui_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)));
+  else if (g_str_equal (action, "win.close-project"))
+    {
+      g_autofree char *path = g_build_filename (f->tmpdir, "shop.copyist", NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_assert_null (copyist_window_get_project (f->window));
+      g_assert_true (copyist_window_open_project (f->window, file, FALSE, NULL));
+      f->project = copyist_window_get_project (f->window);
+    }
+  else if (g_str_equal (action, "win.undo") || g_str_equal (action, "win.redo") ||
+           g_str_equal (action, "field.toggle-approve"))
+    {
+      state = field_state (f, id, COPYIST_FIELD_DESCRIPTION);
+      g_assert_true (state->approved == !approved);
+      copyist_field_state_free (state);
+    }
+  else if (g_str_equal (action, "field.regenerate"))
+    {
+      g_assert_true (copyist_window_get_generating (f->window));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.cancel-generate", NULL));
+      ui_test_spin_while (generating, f->window, 120);
+    }
+  else if (g_str_equal (action, "field.next-variant") || g_str_equal (action, "field.previous-variant"))
+    {
+      guint before = pos;
+      copyist_field_editor_get_variant_position (fe, &pos, &n);
+      g_assert_cmpuint (pos, ==, g_str_equal (action, "field.next-variant") ? before + 1 : before - 1);
+    }
+  else if (g_str_equal (action, "win.search"))
+    {
+      GtkWidget *search = ui_test_find_descendant (copyist_window_get_page (f->window, "products"),
+                                                   GTK_TYPE_SEARCH_ENTRY);
+      GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (f->window));
+      g_assert_cmpstr (visible_view (f->window), ==, "products");
+      g_assert_nonnull (focus);
+      g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
+    }
+  else if (g_str_equal (action, "win.show-products"))
+    g_assert_cmpstr (visible_view (f->window), ==, "products");
+  else if (g_str_equal (action, "win.show-training"))
+    g_assert_cmpstr (visible_view (f->window), ==, "train");
+  else
+    g_error ("no check for the shortcut's action %s", action);
+  close_toplevels_except (f->window);
+  if (!g_str_has_prefix (action, "field."))
+    show_product (f, id);
+}
+
+static void
+test_shortcuts (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) listed = g_ptr_array_new ();
+  const char *texts[] = { "Tote text one.", "Tote text two.", NULL };
+  CopyistEditor *editor;
+  CopyistFieldEditor *fe;
+  GtkWindow *overlay;
+  guint n_accels = 0;
+  /* The window also keeps copies of its lines for its search page. */
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  fixture_open (&f, 1100, 720);
+  g_assert_true (copyist_project_add_variants (f.project, product (&f, 2), COPYIST_FIELD_DESCRIPTION, texts, 0, NULL));
+  editor = show_product (&f, product (&f, 2));
+  fe = copyist_editor_get_field_editor (editor, COPYIST_FIELD_DESCRIPTION);
+
+  /* Ctrl+? opens the shortcuts window, built from gtk/help-overlay.ui in the GResource. */
+  {
+    g_auto(GStrv) actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (f.app), "<Control>question");
+    g_assert_nonnull (actions[0]);
+    g_assert_cmpstr (actions[0], ==, "win.show-help-overlay");
+  }
+  g_action_group_activate_action (G_ACTION_GROUP (f.window), "show-help-overlay", NULL);
+  overlay = ui_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f.window)) == GTK_SHORTCUTS_WINDOW (overlay));
+  ui_test_save_screenshot (GTK_WIDGET (overlay), "shortcuts");
+  collect_shortcuts (GTK_WIDGET (overlay), listed);
+  gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
+  g_assert_cmpuint (listed->len, >=, 15);
+
+  /* Every accelerator listed is bound to an action, and running that
+   * action does what the line says. */
+  for (guint i = 0; i < listed->len; i++)
+    {
+      g_autofree char *accelerators = NULL;
+      g_autofree char *title = NULL;
+      g_auto(GStrv) accels = NULL;
+
+      g_object_get (g_ptr_array_index (listed, i), "accelerator", &accelerators, "title", &title, NULL);
+      accels = g_strsplit (accelerators, " ", -1);
+      for (guint j = 0; accels[j] != NULL; j++)
+        {
+          guint keyval = 0;
+          GdkModifierType mods = 0;
+          GVariant *args = NULL;
+          const char *action;
+          GtkWidget *target = GTK_WIDGET (f.window);
+          g_auto(GStrv) app_actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (f.app), accels[j]);
+
+          if (!g_hash_table_add (seen, g_strdup (accels[j])))
+            continue;
+          g_assert_true (gtk_accelerator_parse (accels[j], &keyval, &mods));
+          action = class_shortcut_action (GTK_WIDGET (f.window), keyval, mods, &args);
+          if (action == NULL)
+            {
+              target = GTK_WIDGET (fe);
+              action = class_shortcut_action (target, keyval, mods, &args);
+            }
+          if (action == NULL && app_actions[0] != NULL)
+            action = app_actions[0];
+          g_test_message ("%s: %s -> %s", title, accels[j], action);
+          if (action == NULL)
+            g_error ("the shortcuts window lists %s (%s), which no action answers", accels[j], title);
+          /* Approving first so that undo and redo have a step to take. */
+          if (g_str_equal (action, "win.undo"))
+            run_and_check (&f, fe, GTK_WIDGET (fe), "field.toggle-approve", NULL);
+          run_and_check (&f, fe, target, action, args);
+          n_accels++;
+        }
+    }
+  g_assert_cmpuint (n_accels, ==, 18);
+  fixture_close (&f);
+}
+
+/* ---- 4. Preferences: each one changes what it says --------------------- */
+
+static gboolean
+has_cjk (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c >= 0x4E00 && c <= 0x9FFF)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+collect_type (GtkWidget *root, GType type, GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (out, root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_type (c, type, out);
+}
+
+static void
+test_preferences (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) combos = g_ptr_array_new ();
+  g_autoptr(GPtrArray) spins = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWindow *prefs;
+  CopyistEditor *editor;
+  CopyistFieldEditor *fe;
+  CopyistFieldState *state;
+  gint64 tote;
+
+  fixture_open (&f, 1100, 720);
+  tote = product (&f, 2); /* English, no description */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.preferences", NULL));
+  prefs = ui_test_find_toplevel (COPYIST_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  g_assert_true (gtk_window_get_transient_for (prefs) == GTK_WINDOW (f.window));
+  collect_type (GTK_WIDGET (prefs), ADW_TYPE_COMBO_ROW, combos);
+  collect_type (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON, spins);
+  g_assert_cmpuint (combos->len, ==, 2);  /* default model, language of generated text */
+  g_assert_cmpuint (spins->len, ==, 3);   /* variants, headline limit, body limit */
+  ui_test_save_screenshot (GTK_WIDGET (prefs), "preferences");
+
+  /* Default model: the training page follows it. */
+  {
+    AdwComboRow *kind = ADW_COMBO_ROW (ui_test_find_descendant (copyist_window_get_page (f.window, "train"),
+                                                                ADW_TYPE_COMBO_ROW));
+    g_assert_cmpuint (adw_combo_row_get_selected (kind), ==, 0);
+    adw_combo_row_set_selected (g_ptr_array_index (combos, 0), 1);
+    g_autofree char *value = g_settings_get_string (settings, "default-model-kind");
+    g_assert_cmpstr (value, ==, "gan");
+    g_assert_cmpuint (adw_combo_row_get_selected (kind), ==, 1);
+    adw_combo_row_set_selected (g_ptr_array_index (combos, 0), 0);
+    g_assert_cmpuint (adw_combo_row_get_selected (kind), ==, 0);
+  }
+
+  /* Ad copy limits: the counters count against them. */
+  editor = show_product (&f, product (&f, 1));
+  {
+    CopyistFieldEditor *adcopy = copyist_editor_get_field_editor (editor, COPYIST_FIELD_ADCOPY);
+    g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+    gboolean found = FALSE;
+
+    gtk_spin_button_set_value (g_ptr_array_index (spins, 1), 20);
+    g_assert_cmpint (g_settings_get_int (settings, "ad-headline-limit"), ==, 20);
+    collect_type (GTK_WIDGET (adcopy), GTK_TYPE_LABEL, labels);
+    for (guint i = 0; i < labels->len; i++)
+      if (g_str_equal (gtk_label_get_text (g_ptr_array_index (labels, i)), "23 / 20"))
+        {
+          found = TRUE;
+          g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "error"));
+        }
+    g_assert_true (found);
+    g_settings_reset (settings, "ad-headline-limit");
+  }
+
+  /* Variants per product: Regenerate writes that many. */
+  editor = show_product (&f, tote);
+  fe = copyist_editor_get_field_editor (editor, COPYIST_FIELD_DESCRIPTION);
+  gtk_spin_button_set_value (g_ptr_array_index (spins, 0), 2);
+  g_assert_cmpint (g_settings_get_int (settings, "variants-count"), ==, 2);
+  regenerate_product (&f, fe);
+  g_assert_cmpuint (n_variants (&f, tote), ==, 2);
+  state = field_state (&f, tote, COPYIST_FIELD_DESCRIPTION);
+  g_assert_false (has_cjk (state->text));  /* the product's own language: English */
+  copyist_field_state_free (state);
+  ui_test_save_screenshot (GTK_WIDGET (f.window), "editor-generated");
+
+  /* Language of generated text: Chinese. The built-in model writes each
+   * product in its own language (it learnt the demo catalogue's English and
+   * Chinese texts, each in its product's language): the English tote stays
+   * English, and the window says so when the writing starts. */
+  adw_combo_row_set_selected (g_ptr_array_index (combos, 1), 2);
+  {
+    g_autofree char *value = g_settings_get_string (settings, "text-language");
+    g_autofree char *expect = g_strdup_printf (_("No model in this project was trained on Chinese text: %s writes, and products not in Chinese keep their own language."),
+                                               _("the built-in model"));
+    g_assert_cmpstr (value, ==, "zh");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fe), "field.regenerate", "s", "product"));
+    g_test_message ("toast: %s", copyist_window_get_last_toast (f.window));
+    g_assert_true (g_str_has_prefix (copyist_window_get_last_toast (f.window), expect));
+    ui_test_spin_while (generating, f.window, 120);
+    ui_test_spin (50);
+    g_assert_cmpuint (n_variants (&f, tote), ==, 4);
+  }
+
+  /* A project model trained on English only: the same, by its name. */
+  {
+    g_autofree char *path = g_build_filename (SOURCE_DATADIR, "models", "default-description.cpmodel", NULL);
+    g_autofree char *contents = NULL;
+    gsize len = 0;
+    g_autoptr(GBytes) bytes = NULL;
+    gint64 zh_model = 0;
+
+    g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+    bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    g_assert_true (copyist_project_add_model (f.project, "English shop", "vae", COPYIST_FIELD_DESCRIPTION, "en", bytes,
+                                              NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fe), "field.regenerate", "s", "product"));
+    {
+      g_autofree char *expect = g_strdup_printf (_("No model in this project was trained on Chinese text: %s writes, and products not in Chinese keep their own language."),
+                                                 "“English shop”");
+      g_assert_true (g_str_has_prefix (copyist_window_get_last_toast (f.window), expect));
+    }
+    ui_test_spin_while (generating, f.window, 120);
+    ui_test_spin (50);
+
+    /* With a model trained on Chinese in the project, it writes, unasked,
+     * and nothing is said. */
+    g_assert_true (copyist_project_add_model (f.project, "Chinese shop", "vae", COPYIST_FIELD_DESCRIPTION, "zh", bytes,
+                                              NULL, &zh_model, &error));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fe), "field.regenerate", "s", "product"));
+    g_assert_null (strstr (copyist_window_get_last_toast (f.window), "“"));
+    ui_test_spin_while (generating, f.window, 120);
+    ui_test_spin (50);
+    state = field_state (&f, tote, COPYIST_FIELD_DESCRIPTION);
+    g_assert_cmpint (((CopyistVariant *) g_ptr_array_index (state->variants, state->variants->len - 1))->model_id, ==,
+                     zh_model);
+    copyist_field_state_free (state);
+  }
+  g_settings_reset (settings, "text-language");
+  g_settings_reset (settings, "variants-count");
+  ui_test_spin (50);
+  gtk_window_destroy (prefs);
+  fixture_close (&f);
+}
+
+/* ---- 5. desktop notifications while the window is not focused ---------- */
+
+static gboolean
+export_busy (gpointer obj)
+{
+  return copyist_export_dialog_get_busy (obj);
+}
+
+static gboolean
+window_writing (gpointer obj)
+{
+  CopyistProject *project = copyist_window_get_project (obj);
+  return project != NULL && copyist_project_is_busy (project);
+}
+
+static void
+assert_notified (Fixture *f, guint *count, const char *title_part)
+{
+  const char *title = NULL, *received = NULL;
+  guint n = copyist_window_get_notifications (f->window, &title);
+
+  g_assert_cmpuint (n, ==, *count + 1);
+  g_assert_nonnull (strstr (title, title_part));
+  /* … and it reached the desktop's notification server over D-Bus. */
+  for (int i = 0; i < 100 && ui_test_get_notifications (&received) < *count + 1; i++)
+    ui_test_spin (20);
+  g_assert_cmpuint (ui_test_get_notifications (&received), >=, *count + 1);
+  g_assert_cmpstr (received, ==, title);
+  *count = n;
+}
+
+static void
+test_notifications (void)
+{
+  Fixture f = { 0 };
+  CopyistEditor *editor;
+  guint count;
+  GtkWindow *other;
+
+  fixture_open (&f, 1100, 720);
+  count = copyist_window_get_notifications (f.window, NULL);
+  g_assert_cmpuint (count, ==, 0);
+
+  /* The merchant is elsewhere: another application's window has the focus
+   * (under Xvfb without a window manager, no window of ours ever has it). */
+  other = GTK_WINDOW (gtk_window_new ());
+  gtk_window_present (other);
+  ui_test_spin (100);
+  g_assert_false (copyist_window_app_is_focused (f.window));
+  g_assert_false (gtk_window_is_active (GTK_WINDOW (f.window)));
+
+  /* Generation (the same job for one product or thousands). */
+  editor = show_product (&f, product (&f, 2));
+  regenerate_product (&f, copyist_editor_get_field_editor (editor, COPYIST_FIELD_DESCRIPTION));
+  assert_notified (&f, &count, "1");
+
+  /* Export. */
+  {
+    CopyistExportDialog *dialog;
+    g_autofree char *out_path = g_build_filename (f.tmpdir, "out.csv", NULL);
+    g_autoptr(GFile) out = g_file_new_for_path (out_path);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.export", NULL));
+    dialog = ui_test_find_toplevel (COPYIST_TYPE_EXPORT_DIALOG);
+    copyist_export_dialog_set_choices (dialog, "csv", 0);
+    copyist_export_dialog_export_to (dialog, out);
+    ui_test_spin_while (export_busy, dialog, 60);
+    assert_notified (&f, &count, "out.csv");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
+  /* A big import, written in the job pool. */
+  {
+    g_autofree char *csv_path = g_build_filename (f.tmpdir, "big.csv", NULL);
+    g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+    g_autoptr(GString) text = g_string_new ("SKU,Title,Category,Colour\n");
+    CopyistImportAssistant *assistant;
+
+    for (guint i = 0; i < 2100; i++)
+      g_string_append_printf (text, "N-%05u,Cotton tote no. %u,Bags,%s\n", i, i, i % 2 ? "red" : "navy");
+    g_assert_true (g_file_set_contents (csv_path, text->str, (gssize) text->len, NULL));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.import", NULL));
+    assistant = ui_test_find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT);
+    copyist_import_assistant_set_file (assistant, csv);
+    ui_test_spin_while (assistant_busy, assistant, 60);
+    gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.import", NULL);
+    ui_test_spin_while (assistant_busy, assistant, 60);
+    gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.import", NULL);
+    g_assert_true (window_writing (f.window));
+    ui_test_spin_while (window_writing, f.window, 120);
+    ui_test_spin (50);
+    g_assert_cmpint (copyist_project_count_products (f.project, NULL), ==, N_ROWS + 2100);
+    assert_notified (&f, &count, _("Import finished"));
+  }
+  gtk_window_destroy (other);
+
+  /* With one of our windows focused, nothing is sent. Checked only where
+   * the display can focus a window (an X server with a window manager). */
+  gtk_window_present (GTK_WINDOW (f.window));
+  ui_test_spin (200);
+  if (copyist_window_app_is_focused (f.window))
+    {
+      copyist_window_job_done (f.window, "focused", NULL);
+      g_assert_cmpuint (copyist_window_get_notifications (f.window, NULL), ==, count);
+    }
+  else
+    g_test_message ("the display gives no window the focus: the focused case is not checked here");
+  fixture_close (&f);
+}
+
+/* GTK 4.8's shortcuts window, under libadwaita 1.2's stylesheet, measures
+ * a keycap label at -3 px and warns (upstream; the same with any
+ * accelerator listed). Only that message is let through without failing. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  const char *domain = NULL, *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+        domain = fields[i].value;
+      else if (g_str_equal (fields[i].key, "MESSAGE"))
+        message = fields[i].value;
+    }
+  if ((level & G_LOG_LEVEL_WARNING) && g_strcmp0 (domain, "Gtk") == 0 && message != NULL &&
+      g_str_has_prefix (message, "GtkLabel ") && strstr (message, "(label) reported min width -3,") != NULL &&
+      ui_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) != NULL)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -515,10 +1044,14 @@ main (int argc, char **argv)
   int ret;
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_log_set_writer_func (log_writer, NULL, NULL);
   ui_test_init (&argc, &argv);
   ui_test_start_notification_server ();
   g_test_add_func ("/ui/behaviour/fact-check", test_fact_check);
   g_test_add_func ("/ui/behaviour/variants", test_variants);
+  g_test_add_func ("/ui/behaviour/shortcuts", test_shortcuts);
+  g_test_add_func ("/ui/behaviour/preferences", test_preferences);
+  g_test_add_func ("/ui/behaviour/notifications", test_notifications);
   ret = g_test_run ();
   ui_test_release_app ();
   g_rmdir (data_home);

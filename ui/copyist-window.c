@@ -772,33 +772,39 @@ dup_unapproved_ids (CopyistWindow *self)
 }
 
 /* When the preference asks for a language (LANGUAGE "en" or "zh") and the
- * model that will write (MODEL_ID; 0: the built-in model, trained on the
- * demo catalogue's English and Chinese texts) was trained on texts in
- * another language only, the merchant is told: a model cannot write a
- * language it has not seen. NULL when the model knows the language. */
+ * model that will write (MODEL_ID; 0: the built-in model) was not trained
+ * on texts in that language alone, the merchant is told what happens: a
+ * model writes the languages it learnt, so products in another language
+ * keep theirs (the built-in models learnt the demo catalogue's English and
+ * Chinese, each product's text in its own language). NULL when the model
+ * was trained on that language. */
 static char *
 dup_language_warning (CopyistWindow *self, gint64 model_id, const char *language)
 {
   g_autoptr(GPtrArray) models = NULL;
-  const char *name = NULL, *model_language = NULL;
+  g_autofree char *name = NULL;
+  const char *model_language = "mixed";
 
-  if (model_id == 0 || language == NULL || !(g_str_equal (language, "en") || g_str_equal (language, "zh")))
+  if (language == NULL || !(g_str_equal (language, "en") || g_str_equal (language, "zh")))
     return NULL;
-  models = copyist_project_list_models (self->project, NULL);
+  if (model_id != 0)
+    models = copyist_project_list_models (self->project, NULL);
   for (guint i = 0; models != NULL && i < models->len; i++)
     {
       CopyistModelInfo *m = g_ptr_array_index (models, i);
       if (m->id == model_id)
         {
-          name = m->name;
+          name = g_strdup_printf ("“%s”", m->name);
           model_language = m->language;
         }
     }
-  if (model_language == NULL || g_str_equal (model_language, language) || g_str_equal (model_language, "mixed"))
+  if (g_strcmp0 (model_language, language) == 0)
     return NULL;
+  if (name == NULL)
+    name = g_strdup (_("the built-in model"));
   return g_strdup_printf (g_str_equal (language, "zh")
-                          ? _("No model in this project was trained on Chinese text: “%s” writes instead, in the language it knows.")
-                          : _("No model in this project was trained on English text: “%s” writes instead, in the language it knows."),
+                          ? _("No model in this project was trained on Chinese text: %s writes, and products not in Chinese keep their own language.")
+                          : _("No model in this project was trained on English text: %s writes, and products not in English keep their own language."),
                           name);
 }
 

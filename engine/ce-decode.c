@@ -55,6 +55,7 @@ ce_decode_options_default (CeDecodeOptions *opts, CeDecodeMethod method)
   opts->max_tokens = 60;
   opts->max_chars = 0;
   opts->latent = method == CE_DECODE_SAMPLE ? CE_LATENT_SAMPLE : CE_LATENT_MEAN;
+  opts->threads = 1;
 }
 
 void
@@ -426,6 +427,12 @@ ce_decode (CeModel *model, const CeBatch *src, const CeDecodeOptions *opts, CeRn
   dec = ce_decoder_new (model, R0, &status, msg);
   if (dec == NULL)
     return status;
+  if (opts->threads > 1)
+    {
+      /* without the second thread the outputs are the same, only slower */
+      char ignored[CE_MSG_SIZE];
+      (void) ce_decoder_set_threads (dec, 2, ignored);
+    }
 
   rows = calloc ((size_t) R0, sizeof *rows);
   next_rows = calloc ((size_t) R0, sizeof *next_rows);

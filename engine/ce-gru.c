@@ -23,6 +23,14 @@ ce_gru_step_forward (float *h_out, float *cache,
     }
   if (h_prev)
     ce_gemm (0, 1, B, G, H, 1.0f, h_prev, H, Wh, H, 1.0f, gh, G);
+  ce_gru_step_gates (h_out, cache, gx, gh, h_prev, B, H);
+}
+
+void
+ce_gru_step_gates (float *h_out, float *cache, const float *gx, const float *gh,
+                   const float *h_prev, int B, int H)
+{
+  const int G = 3 * H;
 
   for (int b = 0; b < B; b++)
     {

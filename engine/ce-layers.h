@@ -98,6 +98,11 @@ void ce_gru_step_forward  (float *h_out, float *cache,
                            const float *gx, const float *h_prev,
                            const float *Wh, const float *bh,
                            int B, int H, float *scratch);
+/* The gates of that step from GH (B, 3H) = h_prev Wh^T + bh computed by the
+ * caller (the int8 decoder computes it its own way); ce_gru_step_forward
+ * is the GEMM and then this. */
+void ce_gru_step_gates    (float *h_out, float *cache, const float *gx, const float *gh,
+                           const float *h_prev, int B, int H);
 /* dgx (B,3H) is WRITTEN (the caller turns it into dx, dWx, dbx, usually with
  * one GEMM over all steps); dh_prev, dWh, dbh accumulate. scratch (B, 3H). */
 void ce_gru_step_backward (float *dgx, float *dh_prev, float *dWh, float *dbh,

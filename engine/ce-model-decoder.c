@@ -7,16 +7,55 @@
  * one source never copies encoder states; ce_decoder_reorder moves only
  * the per-row recurrent state (h, ctx, the latent input term).
  * At R == 1 every product is a matrix-vector product (ce_gemm picks sgemv).
+ *
+ * With the model's int8 copy (ce_model_set_decode_precision), the five
+ * products of a step with fixed weights (GRU input and recurrent
+ * projections, attention query, output projection) go through ce-quant.c
+ * instead: the activations are requantised per row each step, the rest of
+ * the step (gates, attention, softmax, copy mixture) stays fp32.
  */
 #include "ce-model-private.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* The second thread of an int8 decoder (ce_decoder_set_threads): it computes
+ * the upper half of the output projection while the caller's thread does
+ * the lower half, so each core streams (and, on an idle machine, keeps in
+ * its own L2) half of the int8 output matrix. Between steps it spins for
+ * Q8_SPIN_NS, then sleeps on a condition variable until the next step. */
+typedef struct {
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  atomic_uint posted;      /* job number, bumped by the caller */
+  atomic_uint finished;    /* the last job number the worker completed */
+  atomic_int sleeping;     /* the worker waits (or is about to) on COND */
+  int quit;                /* under LOCK */
+  /* the job: rows n0..n1 of ce_q8_gemm_rows */
+  const CeQ8Matrix *m;
+  int n0, n1, R, ldy, accumulate, reverse;
+  const uint8_t *xq;
+  const float *xscale;
+  float *y;
+} Q8Worker;
+
+/* how long the worker spins for the next step before it sleeps: longer
+ * than the rest of a decoding step, short enough that an idle decoder
+ * gives its core back at once */
+#define Q8_SPIN_NS 200000L
 
 struct CeDecoder {
   const CeModel *model;
+  Q8Worker *worker;              /* NULL: one thread */
+  const CeQ8Weights *q8;         /* the model's int8 copy at creation, or NULL */
+  int reverse;                   /* int8: walk the weight rows backwards this step */
   int max_rows;
   int R, B, S;          /* rows, sources and source length of the started batch */
   CeEncWork enc;
@@ -42,7 +81,18 @@ struct CeDecoder {
   float *lat_a, *lat_b;          /* (max_rows, Z + H), (max_rows, H) */
   float *score;                  /* (max_src) */
   float *pre;                    /* (max_src, A) tanh(key + q) of one row */
+  float *gh;                     /* (max_rows, 3H) h Wh^T + bh (int8 path) */
+  uint8_t *xq;                   /* (max_rows, KQ) quantised activations (int8 path) */
+  float *xscale;                 /* (max_rows) their scales */
 };
+
+/* the widest input an int8 product quantises: [h; ctx] or an embedding */
+static int
+q8_width (const CeDims *d)
+{
+  const int k = 2 * d->H > d->E ? 2 * d->H : d->E;
+  return (k + CE_Q8_ALIGN - 1) / CE_Q8_ALIGN * CE_Q8_ALIGN;
+}
 
 static size_t
 decoder_layout (CeDecoder *dec, char *base, const CeDims *d, int R, int S)
@@ -81,6 +131,9 @@ decoder_layout (CeDecoder *dec, char *base, const CeDims *d, int R, int S)
   TAKE (lat_b, float, (size_t) R * d->H);
   TAKE (score, float, S);
   TAKE (pre, float, (size_t) S * d->A);
+  TAKE (gh, float, (size_t) R * 3 * d->H);
+  TAKE (xq, uint8_t, (size_t) R * q8_width (d));
+  TAKE (xscale, float, R);
 #undef TAKE
   return used;
 }
@@ -116,6 +169,7 @@ ce_decoder_new (CeModel *model, int max_rows, CeStatus *status, char *msg)
   if (!dec)
     goto nomem;
   dec->model = model;
+  dec->q8 = model->q8;
   dec->max_rows = max_rows;
   size_t size = decoder_layout (dec, NULL, &model->d, max_rows, model->cfg.max_src);
   dec->mem = calloc (1, size);
@@ -138,11 +192,14 @@ fail:
   return NULL;
 }
 
+static void stop_worker (CeDecoder *dec);
+
 void
 ce_decoder_free (CeDecoder *dec)
 {
   if (!dec)
     return;
+  stop_worker (dec);
   free (dec->mem);
   free (dec->enc_mem);
   free (dec->src_ids);
@@ -239,6 +296,174 @@ ce_decoder_start (CeDecoder *dec, const CeBatch *src, const int32_t *row_src, in
   return CE_OK;
 }
 
+/* ---- the second thread ------------------------------------------------------ */
+
+static long
+elapsed_ns (const struct timespec *t0)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return (t.tv_sec - t0->tv_sec) * 1000000000L + (t.tv_nsec - t0->tv_nsec);
+}
+
+static inline void
+cpu_relax (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#endif
+}
+
+static void *
+worker_main (void *data)
+{
+  Q8Worker *w = data;
+  unsigned seen = 0;
+  for (;;)
+    {
+      unsigned job = atomic_load (&w->posted);
+      if (job == seen)
+        {
+          struct timespec t0;
+          clock_gettime (CLOCK_MONOTONIC, &t0);
+          for (int i = 0; (job = atomic_load (&w->posted)) == seen; i++)
+            {
+              cpu_relax ();
+              if ((i & 255) == 255 && elapsed_ns (&t0) > Q8_SPIN_NS)
+                break;
+            }
+        }
+      if (job == seen)
+        {
+          /* sleep: the caller reads SLEEPING after bumping POSTED, and we
+           * read POSTED after setting SLEEPING (both sequentially
+           * consistent), so either it signals or we see the job */
+          pthread_mutex_lock (&w->lock);
+          atomic_store (&w->sleeping, 1);
+          while ((job = atomic_load (&w->posted)) == seen && !w->quit)
+            pthread_cond_wait (&w->cond, &w->lock);
+          atomic_store (&w->sleeping, 0);
+          const int quit = w->quit;
+          pthread_mutex_unlock (&w->lock);
+          if (quit)
+            return NULL;
+        }
+      seen = job;
+      ce_q8_gemm_rows (w->m, w->n0, w->n1, w->xq, w->xscale, w->R, w->y, w->ldy, w->accumulate,
+                       w->reverse);
+      atomic_store (&w->finished, job);
+    }
+}
+
+static void
+stop_worker (CeDecoder *dec)
+{
+  Q8Worker *w = dec->worker;
+  if (!w)
+    return;
+  pthread_mutex_lock (&w->lock);
+  w->quit = 1;
+  pthread_cond_signal (&w->cond);
+  pthread_mutex_unlock (&w->lock);
+  pthread_join (w->thread, NULL);
+  pthread_cond_destroy (&w->cond);
+  pthread_mutex_destroy (&w->lock);
+  free (w);
+  dec->worker = NULL;
+}
+
+CeStatus
+ce_decoder_set_threads (CeDecoder *dec, int n_threads, char *msg)
+{
+  if (n_threads < 1 || n_threads > 2)
+    {
+      snprintf (msg, CE_MSG_SIZE, "decoder: %d threads, expected 1 or 2", n_threads);
+      return CE_ERR_INVALID_ARG;
+    }
+  if (n_threads == 1 || !dec->q8)   /* the fp32 path's threads are BLAS's */
+    {
+      stop_worker (dec);
+      return CE_OK;
+    }
+  if (dec->worker)
+    return CE_OK;
+  Q8Worker *w = calloc (1, sizeof *w);
+  if (!w)
+    {
+      snprintf (msg, CE_MSG_SIZE, "decoder: out of memory for a second thread");
+      return CE_ERR_NOMEM;
+    }
+  atomic_init (&w->posted, 0);
+  atomic_init (&w->finished, 0);
+  atomic_init (&w->sleeping, 0);
+  int err = pthread_mutex_init (&w->lock, NULL);
+  if (err == 0 && (err = pthread_cond_init (&w->cond, NULL)) != 0)
+    pthread_mutex_destroy (&w->lock);
+  if (err == 0 && (err = pthread_create (&w->thread, NULL, worker_main, w)) != 0)
+    {
+      pthread_cond_destroy (&w->cond);
+      pthread_mutex_destroy (&w->lock);
+    }
+  if (err != 0)
+    {
+      free (w);
+      snprintf (msg, CE_MSG_SIZE, "decoder: cannot start a second thread (%s)", strerror (err));
+      return CE_ERR_NOMEM;
+    }
+  dec->worker = w;
+  return CE_OK;
+}
+
+int
+ce_decoder_get_threads (const CeDecoder *dec)
+{
+  return dec->worker ? 2 : 1;
+}
+
+/* Y(R, N) (row stride LDY) = (ACCUMULATE ? Y : 0) + X(R, K) M^T with the
+ * int8 copy M; X's rows are quantised into the decoder's buffer first.
+ * SPLIT: the worker (if any) takes the upper half of M's rows. */
+static void
+q8_product (CeDecoder *dec, const CeQ8Matrix *m, const float *x, int ldx, float *y, int ldy,
+            int accumulate, int split)
+{
+  ce_q8_quantize_rows (dec->xq, dec->xscale, x, dec->R, m->K, ldx, m->Kp);
+  Q8Worker *w = dec->worker;
+  if (!w || !split || m->N < 2 * CE_Q8_BLOCK)
+    {
+      ce_q8_gemm_rows (m, 0, m->N, dec->xq, dec->xscale, dec->R, y, ldy, accumulate,
+                       dec->reverse);
+      return;
+    }
+  /* whole blocks for the caller's half */
+  const int half = (m->N / 2 + CE_Q8_BLOCK - 1) / CE_Q8_BLOCK * CE_Q8_BLOCK;
+  w->m = m;
+  w->n0 = half;
+  w->n1 = m->N;
+  w->xq = dec->xq;
+  w->xscale = dec->xscale;
+  w->R = dec->R;
+  w->y = y;
+  w->ldy = ldy;
+  w->accumulate = accumulate;
+  w->reverse = dec->reverse;
+  const unsigned job = atomic_load (&w->posted) + 1;
+  atomic_store (&w->posted, job);
+  if (atomic_load (&w->sleeping))
+    {
+      pthread_mutex_lock (&w->lock);
+      pthread_cond_signal (&w->cond);
+      pthread_mutex_unlock (&w->lock);
+    }
+  ce_q8_gemm_rows (m, 0, half, dec->xq, dec->xscale, dec->R, y, ldy, accumulate, dec->reverse);
+  for (int i = 0; atomic_load (&w->finished) != job; i++)
+    {
+      cpu_relax ();
+      if ((i & 1023) == 1023)
+        sched_yield ();   /* the worker lost its core: let it run */
+    }
+}
+
 /* Additive attention of each row over its own source (through row_src). */
 static void
 attend_rows (CeDecoder *dec)
@@ -248,7 +473,10 @@ attend_rows (CeDecoder *dec)
   const CeEncWork *ew = &dec->enc;
   const int R = dec->R, S = dec->S, H = model->d.H, A = model->d.A;
 
-  ce_gemm (0, 1, R, A, H, 1.0f, dec->h, H, p->att_Wq, H, 0.0f, dec->qw, A);
+  if (dec->q8)
+    q8_product (dec, &dec->q8->wq, dec->h, H, dec->qw, A, 0, 0);
+  else
+    ce_gemm (0, 1, R, A, H, 1.0f, dec->h, H, p->att_Wq, H, 0.0f, dec->qw, A);
   for (int r = 0; r < R; r++)
     {
       const int k = dec->row_src[r];
@@ -365,10 +593,22 @@ ce_decoder_step (CeDecoder *dec, const int32_t *prev, float *logprobs, char *msg
 
   ce_embedding_forward (dec->emb, prev, p->tok_emb, R, E);
   memcpy (dec->gx, dec->gc, (size_t) R * 3 * H * sizeof (float));
-  ce_gemm (0, 1, R, 3 * H, E, 1.0f, dec->emb, E, p->dec_Wemb, E, 1.0f, dec->gx, 3 * H);
-  ce_gemm (0, 1, R, 3 * H, H, 1.0f, dec->ctx, H, p->dec_Wctx, H, 1.0f, dec->gx, 3 * H);
-  ce_gru_step_forward (dec->h2, dec->cache, dec->gx, dec->h, p->dec_Wh, p->dec_bh, R, H,
-                       dec->scratch);
+  if (dec->q8)
+    {
+      q8_product (dec, &dec->q8->emb, dec->emb, E, dec->gx, 3 * H, 1, 0);
+      q8_product (dec, &dec->q8->ctx, dec->ctx, H, dec->gx, 3 * H, 1, 0);
+      for (int r = 0; r < R; r++)
+        memcpy (dec->gh + (size_t) r * 3 * H, p->dec_bh, (size_t) 3 * H * sizeof (float));
+      q8_product (dec, &dec->q8->wh, dec->h, H, dec->gh, 3 * H, 1, 0);
+      ce_gru_step_gates (dec->h2, dec->cache, dec->gx, dec->gh, dec->h, R, H);
+    }
+  else
+    {
+      ce_gemm (0, 1, R, 3 * H, E, 1.0f, dec->emb, E, p->dec_Wemb, E, 1.0f, dec->gx, 3 * H);
+      ce_gemm (0, 1, R, 3 * H, H, 1.0f, dec->ctx, H, p->dec_Wctx, H, 1.0f, dec->gx, 3 * H);
+      ce_gru_step_forward (dec->h2, dec->cache, dec->gx, dec->h, p->dec_Wh, p->dec_bh, R, H,
+                           dec->scratch);
+    }
   float *tmp = dec->h;
   dec->h = dec->h2;
   dec->h2 = tmp;
@@ -377,7 +617,11 @@ ce_decoder_step (CeDecoder *dec, const int32_t *prev, float *logprobs, char *msg
   ce_concat_rows (dec->feat, dec->h, H, dec->ctx, H, R);
   for (int r = 0; r < R; r++)
     memcpy (dec->logits + (size_t) r * V, p->out_b, (size_t) V * sizeof (float));
-  ce_gemm (0, 1, R, V, 2 * H, 1.0f, dec->feat, 2 * H, p->out_W, 2 * H, 1.0f, dec->logits, V);
+  if (dec->q8)
+    q8_product (dec, &dec->q8->out, dec->feat, 2 * H, dec->logits, V, 1, 1);
+  else
+    ce_gemm (0, 1, R, V, 2 * H, 1.0f, dec->feat, 2 * H, p->out_W, 2 * H, 1.0f, dec->logits, V);
+  dec->reverse = !dec->reverse;
   ce_log_softmax_rows (logprobs, dec->logits, R, V);
   if (model->cfg.copy)
     for (int r = 0; r < R; r++)
@@ -422,4 +666,65 @@ ce_decoder_reorder (CeDecoder *dec, const int32_t *parent, int r_new, char *msg)
   tf = dec->attn; dec->attn = dec->attn2; dec->attn2 = tf;
   dec->R = r_new;
   return CE_OK;
+}
+
+/* ---- decoding precision ---------------------------------------------------- */
+
+void
+ce_model_drop_q8 (CeModel *model)
+{
+  CeQ8Weights *q = model->q8;
+  if (!q)
+    return;
+  ce_q8_matrix_clear (&q->emb);
+  ce_q8_matrix_clear (&q->ctx);
+  ce_q8_matrix_clear (&q->wh);
+  ce_q8_matrix_clear (&q->wq);
+  ce_q8_matrix_clear (&q->out);
+  free (q);
+  model->q8 = NULL;
+}
+
+CeStatus
+ce_model_set_decode_precision (CeModel *model, CePrecision precision, char *msg)
+{
+  if (!model || (precision != CE_PRECISION_FP32 && precision != CE_PRECISION_INT8))
+    {
+      snprintf (msg, CE_MSG_SIZE, "decode precision: %d is not a precision", (int) precision);
+      return CE_ERR_INVALID_ARG;
+    }
+  if (precision == CE_PRECISION_FP32)
+    {
+      ce_model_drop_q8 (model);
+      return CE_OK;
+    }
+  if (model->q8)   /* dropped whenever the weights change, so current */
+    return CE_OK;
+  const CeDims *d = &model->d;
+  const CeParams *p = &model->p;
+  CeQ8Weights *q = calloc (1, sizeof *q);
+  if (!q)
+    {
+      snprintf (msg, CE_MSG_SIZE, "decode precision: out of memory");
+      return CE_ERR_NOMEM;
+    }
+  CeStatus st;
+  if ((st = ce_q8_matrix_init (&q->emb, p->dec_Wemb, 3 * d->H, d->E, "dec_Wemb", msg)) != CE_OK
+      || (st = ce_q8_matrix_init (&q->ctx, p->dec_Wctx, 3 * d->H, d->H, "dec_Wctx", msg)) != CE_OK
+      || (st = ce_q8_matrix_init (&q->wh, p->dec_Wh, 3 * d->H, d->H, "dec_Wh", msg)) != CE_OK
+      || (st = ce_q8_matrix_init (&q->wq, p->att_Wq, d->A, d->H, "att_Wq", msg)) != CE_OK
+      || (st = ce_q8_matrix_init (&q->out, p->out_W, d->V, 2 * d->H, "out_W", msg)) != CE_OK)
+    {
+      model->q8 = q;
+      ce_model_drop_q8 (model);
+      return st;
+    }
+  model->q8 = q;
+  return CE_OK;
+}
+
+CePrecision
+ce_model_get_decode_precision (const CeModel *model)
+{
+  return model->q8 ? CE_PRECISION_INT8 : CE_PRECISION_FP32;
 }

@@ -9,6 +9,7 @@
 #include "ce-checkpoint.h"
 #include "ce-layers.h"
 #include "ce-params.h"
+#include "ce-quant.h"
 
 typedef struct {
   int V, F, E, FE, H, Hd, A, Z, Ie;
@@ -120,6 +121,20 @@ typedef struct {
   double xent;
 } CeDecPart;
 
+/* int8 copies of the weights a decoding step reads (ce-quant.h), built by
+ * ce_model_set_decode_precision (CE_PRECISION_INT8) and dropped whenever
+ * the weights change (a training step). */
+typedef struct {
+  CeQ8Matrix emb;      /* dec_Wemb (3H, E) */
+  CeQ8Matrix ctx;      /* dec_Wctx (3H, H) */
+  CeQ8Matrix wh;       /* dec_Wh   (3H, H) */
+  CeQ8Matrix wq;       /* att_Wq   (A, H) */
+  CeQ8Matrix out;      /* out_W    (V, 2H) */
+} CeQ8Weights;
+
+/* Frees MODEL's int8 copy (decoding goes back to fp32). */
+void ce_model_drop_q8 (CeModel *model);
+
 struct CeModel {
   CeModelConfig cfg;
   CeDims d;
@@ -136,6 +151,7 @@ struct CeModel {
   void *tw_mem;
   CeDecPart part[CE_DEC_PARTS];
   double objective;        /* the differentiated objective of the last forward */
+  CeQ8Weights *q8;         /* NULL: decoders compute in fp32 */
 };
 
 CeDims   ce_model_dims (const CeModelConfig *cfg);

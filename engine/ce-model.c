@@ -631,6 +631,7 @@ ce_model_free (CeModel *model)
         free (model->part[k].grads);
       free (model->part[k].tw_mem);
     }
+  ce_model_drop_q8 (model);
   free (model->mem);
   free (model->enc_mem);
   free (model->tw_mem);
@@ -680,6 +681,8 @@ ce_model_train_step (CeModel *model, const CeBatch *batch, const CeTrainParams *
       ce_train_params_default (&defaults);
       params = &defaults;
     }
+  /* the weights are about to change: an int8 copy of them would be stale */
+  ce_model_drop_q8 (model);
   CeStatus st = ce_model_forward_backward (model, batch, params, CE_PASS_TRAIN, &l, msg);
   if (st != CE_OK)
     return st;

@@ -300,6 +300,7 @@ snapshot_restore (const Snapshot *s, CeModel *model)
 {
   const size_t n = model->table.total;
 
+  ce_model_drop_q8 (model);   /* its int8 copy would be of other weights */
   memcpy (model->params, s->mem, n * sizeof (float));
   memcpy (model->adam_m, s->mem + n, n * sizeof (float));
   memcpy (model->adam_v, s->mem + 2 * n, n * sizeof (float));

@@ -597,6 +597,43 @@ const float *ce_decoder_attention (const CeDecoder *dec);
 CeStatus   ce_decoder_reorder (CeDecoder *dec, const int32_t *parent, int r_new, char *msg);
 int        ce_decoder_rows (const CeDecoder *dec);
 
+/* Decoding precision. CE_PRECISION_FP32 is the reference and the default;
+ * training always runs in fp32. CE_PRECISION_INT8 builds an int8 copy of the
+ * weights a decoding step reads (GRU input and recurrent projections,
+ * attention query, output projection: symmetric per output row) and makes
+ * decoders created afterwards use it, with the activations quantised per
+ * row each step (symmetric int8) and integer products (AVX-512 VNNI, AVX2 or
+ * plain C, picked at run time; all three give the same result bit for bit).
+ * A step then reads a quarter of the weight bytes: batch-1 decoding is
+ * bound by memory traffic, so it is about that much faster. The logits
+ * differ from fp32 by quantisation noise (see README, "Engine benchmark"
+ * for the measured token agreement and BLEU); fp32 outputs never change.
+ * The copy costs one byte per weight of those tensors (2.6 MB for the
+ * reference model) and is dropped, and decoding goes back to fp32, when the
+ * weights change (a training step). Do not call this while decoders of
+ * MODEL exist. CE_ERR_NUMERIC if a weight is not finite. */
+typedef enum {
+  CE_PRECISION_FP32 = 0,
+  CE_PRECISION_INT8 = 1,
+} CePrecision;
+
+CeStatus    ce_model_set_decode_precision (CeModel *model, CePrecision precision, char *msg);
+CePrecision ce_model_get_decode_precision (const CeModel *model);
+
+/* Threads of one int8 decoder (1 or 2; the fp32 path's threads are
+ * OpenBLAS's, ce_blas_set_threads, and this is a no-op for it). With 2, a
+ * thread of the decoder's own computes half of each step's output
+ * projection next to the caller's: each core then streams half the int8
+ * output matrix (on an idle machine each keeps its half in its own L2).
+ * Between steps that thread spins for up to 0.2 ms, then sleeps until the
+ * next step; it is stopped by ce_decoder_free or a call with 1. It is a
+ * threading layer of its own: use 2 only when a core is free for it (one
+ * decoding job at a time, BLAS on 1 thread), like the rule above. Outputs
+ * are the same bit for bit with 1 or 2. CE_ERR_NOMEM if the thread cannot
+ * start. */
+CeStatus    ce_decoder_set_threads (CeDecoder *dec, int n_threads, char *msg);
+int         ce_decoder_get_threads (const CeDecoder *dec);
+
 /* Model files: the model plus named string lists the caller needs to use it
  * again (vocabulary, field names, metadata "key=value"), in the checkpoint
  * format. Writes atomically (temporary file, fsync, rename). */
@@ -669,6 +706,7 @@ typedef struct {
    * invented, so the beam goes on to mention what is left. NULL = none. */
   float (*eos_penalty) (void *user, int source, const int32_t *tokens, int n);
   void *eos_user;
+  int threads;            /* int8 models: the decoder's threads (ce_decoder_set_threads); default 1 */
 } CeDecodeOptions;
 
 void ce_decode_options_default (CeDecodeOptions *opts, CeDecodeMethod method);

@@ -218,7 +218,7 @@ greedy (CeModel *model, CeDecoder *dec, const CeBatch *src, int n, float *lp, in
 int
 main (int argc, char **argv)
 {
-  int threads = 2, steps = 15, warmup = 3, decode = 1;
+  int threads = 2, steps = 15, warmup = 3, decode = 1, train = 1;
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--threads") == 0 && i + 1 < argc)
@@ -227,6 +227,8 @@ main (int argc, char **argv)
         steps = atoi (argv[++i]);
       else if (strcmp (argv[i], "--train-only") == 0)
         decode = 0;
+      else if (strcmp (argv[i], "--decode-only") == 0)
+        train = 0;
       else if (strcmp (argv[i], "--shapes") == 0)
         by_shape = 1;
       else if (strcmp (argv[i], "--vocab") == 0 && i + 1 < argc)
@@ -245,7 +247,7 @@ main (int argc, char **argv)
         COPY = 1;
       else
         {
-          fprintf (stderr, "usage: bench-engine [--threads N] [--steps N] [--train-only] [--shapes] "
+          fprintf (stderr, "usage: bench-engine [--threads N] [--steps N] [--train-only] [--decode-only] [--shapes] "
                    "[--vocab V] [--hidden H] [--attn A] [--batch B] [--src S] [--tgt T] [--copy]\n");
           return 2;
         }
@@ -289,7 +291,7 @@ main (int argc, char **argv)
   tp.lr = 1e-3f;
   tp.clip_norm = 0.0f;   /* the reference does not clip */
 
-  for (int i = 0; i < warmup; i++)
+  for (int i = 0; i < (train ? warmup : 1); i++)
     if (ce_model_train_step (model, &batch, &tp, NULL, msg) != CE_OK)
       die ("train step", msg);
   double *times = calloc ((size_t) steps, sizeof *times);
@@ -297,7 +299,7 @@ main (int argc, char **argv)
   double total = 0.0;
   counting = 1;
   gemm_seconds = gemv_seconds = 0.0;
-  for (int i = 0; i < steps; i++)
+  for (int i = 0; train && i < steps; i++)
     {
       double t0 = now (), c0 = cpu_now ();
       if (ce_model_train_step (model, &batch, &tp, NULL, msg) != CE_OK)
@@ -312,6 +314,7 @@ main (int argc, char **argv)
     best = times[i] < best ? times[i] : best;
   double med = median (times, steps);
   double cpu_med = median (cpu, steps);
+  if (train)
   printf ("{\"engine\": \"copyist\", \"what\": \"train_step\", \"threads\": %d, \"params\": %zu, "
           "\"vocab\": %d, \"src_len\": %d, \"copy\": %d, \"batch\": %d, \"tgt_len\": %d, \"sec_per_step_median\": %.5f, \"sec_per_step_best\": %.5f, "
           "\"tgt_tokens_per_s_median\": %.1f, \"cpu_sec_per_step_median\": %.5f, "
@@ -347,17 +350,25 @@ main (int argc, char **argv)
       return 0;
     }
 
-  /* batch-1 greedy decoding of 40 tokens */
+  /* batch-1 greedy decoding of 40 tokens: fp32 on 1 and on THREADS BLAS
+   * threads, then the int8 copy of the decoding weights (one thread) */
   float *lp = malloc ((size_t) 512 * V * sizeof (float));
   int32_t prev[512], rows[512];
   CeDecoder *dec = ce_decoder_new (model, 512, &st, msg);
   if (!dec)
     die ("decoder", msg);
   CeBatch one = { 1, S, 0, src, fld, NULL };
-  for (int pass = 0; pass < 2; pass++)
+  for (int pass = 0; pass < 3; pass++)
     {
-      const int bt = pass == 0 ? 1 : threads;
+      const int bt = pass == 1 ? threads : 1;
+      const int int8 = pass == 2;
       ce_blas_set_threads (bt);
+      if (ce_model_set_decode_precision (model, int8 ? CE_PRECISION_INT8 : CE_PRECISION_FP32,
+                                         msg) != CE_OK)
+        die ("decode precision", msg);
+      ce_decoder_free (dec);
+      if (!(dec = ce_decoder_new (model, 512, &st, msg)))
+        die ("decoder", msg);
       double dt[20];
       for (int i = 0; i < 3; i++)
         greedy (model, dec, &one, 1, lp, prev, rows);
@@ -369,12 +380,18 @@ main (int argc, char **argv)
       counting = 0;
       double m = median (dt, 20);
       printf ("{\"engine\": \"copyist\", \"what\": \"greedy_decode_batch1\", \"threads\": %d, "
-              "\"tokens\": %d, \"ms_median\": %.3f, \"ms_best\": %.3f, \"tokens_per_s\": %.1f, "
-              "\"blas_share\": %.3f}\n",
-              bt, T, m * 1e3, dt[0] * 1e3, T / m, (gemv_seconds + gemm_seconds) / sum);
+              "\"precision\": \"%s\", \"tokens\": %d, \"ms_median\": %.3f, \"ms_best\": %.3f, "
+              "\"tokens_per_s\": %.1f, \"blas_share\": %.3f}\n",
+              bt, int8 ? "int8" : "fp32", T, m * 1e3, dt[0] * 1e3, T / m,
+              (gemv_seconds + gemm_seconds) / sum);
       fflush (stdout);
     }
   ce_blas_set_threads (threads);
+  if (ce_model_set_decode_precision (model, CE_PRECISION_FP32, msg) != CE_OK)
+    die ("decode precision", msg);
+  ce_decoder_free (dec);
+  if (!(dec = ce_decoder_new (model, 512, &st, msg)))
+    die ("decoder", msg);
 
   for (int k = 0; k < 2; k++)
     {

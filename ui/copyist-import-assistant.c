@@ -329,7 +329,7 @@ fill_options (CopyistImportAssistant *self, CopyistReadOptions *opts, guint max_
 
   copyist_read_options_init (opts);
   opts->max_rows = max_rows;
-  /* Row 0 of the encoding list is "Detected: …". */
+  /* Row 0 of the encoding list is the detected one. */
   if (enc != GTK_INVALID_LIST_POSITION && enc > 0)
     opts->encoding = gtk_string_list_get_string (self->encoding_model, enc);
   if (delim != GTK_INVALID_LIST_POSITION && delim < G_N_ELEMENTS (delimiters))
@@ -665,11 +665,19 @@ copyist_import_assistant_set_file (CopyistImportAssistant *self, GFile *file)
       gtk_widget_set_visible (GTK_WIDGET (self->sheet_row), sheets);
       gtk_widget_set_visible (GTK_WIDGET (self->encoding_row), !sheets);
       gtk_widget_set_visible (GTK_WIDGET (self->delimiter_row), self->sniff.format == COPYIST_FILE_FORMAT_CSV);
+      /* The guess in the list, how sure it is under the row's title (the
+       * list's label is narrow: at 800×600 a longer one was cut). */
       if (self->sniff.encoding != NULL)
-        detected = g_strdup_printf (_("Detected: %s (%.0f%% sure)"), self->sniff.encoding,
-                                    self->sniff.encoding_confidence * 100.0);
+        {
+          g_autofree char *sure = g_strdup_printf (_("Detected, %.0f%% sure"), self->sniff.encoding_confidence * 100.0);
+          detected = g_strdup_printf (_("%s (detected)"), self->sniff.encoding);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (self->encoding_row), sure);
+        }
       else
-        detected = g_strdup (_("Detected"));
+        {
+          detected = g_strdup (_("Detected"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (self->encoding_row), "");
+        }
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->file_row),
                                    copyist_file_format_to_string (self->sniff.format));
     }

@@ -147,6 +147,22 @@ parse_kind (const char *name, CeModelKind *kind)
   return TRUE;
 }
 
+/* Training rows made by --shuffle-copies. */
+typedef struct {
+  CeAttrs *rows;
+  guint n;
+} AugRows;
+
+static void
+aug_rows_clear (AugRows *r)
+{
+  for (guint i = 0; i < r->n; i++)
+    ce_attrs_clear (&r->rows[i]);
+  g_free (r->rows);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AugRows, aug_rows_clear)
+
 int
 copyist_cli_train (int argc, char **argv)
 {
@@ -156,6 +172,10 @@ copyist_cli_train (int argc, char **argv)
   int epochs = 0, threads = 0, seed = 1, hidden = 0, emb = 0, latent = 0, batch = 0;
   int min_count = 0, patience = 0;
   double lr = 0, heldout = 0.05, dropout = -1, word_dropout = -1;
+  double gan_code_noise = -1, gan_gen_share = -1, gan_enc_weight = -1;
+  int shuffle_copies = 0;
+  guint n_train_ex;
+  g_auto(AugRows) aug = { NULL, 0 };
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, N_("Training data (CSV or JSON lines)"), N_("FILE") },
@@ -178,6 +198,10 @@ copyist_cli_train (int argc, char **argv)
     { "heldout", 0, 0, G_OPTION_ARG_DOUBLE, &heldout, N_("Share of attribute sets held out to pick the best epoch"), N_("F") },
     { "patience", 0, 0, G_OPTION_ARG_INT, &patience, N_("Stop after N epochs without improvement"), N_("N") },
     { "delex", 0, 0, G_OPTION_ARG_STRING, &delex, N_("Delexicalise exactly these keys (comma-separated)"), N_("KEYS") },
+    { "gan-code-noise", 0, 0, G_OPTION_ARG_DOUBLE, &gan_code_noise, N_("GAN: standard deviation of the noise added to the code the decoder reads in training (0 = off)"), N_("S") },
+    { "gan-gen-share", 0, 0, G_OPTION_ARG_DOUBLE, &gan_gen_share, N_("GAN: share of training rows decoded from the generator's code (0 = off)"), N_("F") },
+    { "gan-enc-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gan_enc_weight, N_("GAN: weight of the encoder's adversarial term"), N_("W") },
+    { "shuffle-copies", 0, 0, G_OPTION_ARG_INT, &shuffle_copies, N_("Add N copies of every training row with its attributes in a random order (0 = off)"), N_("N") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only epoch summaries"), NULL },
     { NULL }
   };
@@ -235,6 +259,32 @@ copyist_cli_train (int argc, char **argv)
       held_ex[i].attrs = &e->attrs;
       held_ex[i].text = e->text;
     }
+  n_train_ex = train->len;
+  if (shuffle_copies > 0)
+    {
+      /* Attribute-order augmentation: the training rows (never the held-out
+       * ones) again, each pair list in a random order. */
+      CeRng srng;
+      guint n_aug = train->len * (guint) MIN (shuffle_copies, 64);
+      ce_rng_seed (&srng, (uint64_t) seed ^ 0x5eed5eedULL);
+      aug.rows = g_new0 (CeAttrs, n_aug + 1);
+      train_ex = g_renew (CeCopyExample, train_ex, train->len + n_aug + 1);
+      for (guint k = 0; k < n_aug; k++)
+        {
+          CopyistExample *e = g_ptr_array_index (train, k % train->len);
+          aug.n = k + 1;
+          for (int a = 0; a < e->attrs.n; a++)
+            if (ce_attrs_add (&aug.rows[k], e->attrs.items[a].key, e->attrs.items[a].value, msg) != CE_OK)
+              {
+                g_printerr ("copyist-cli train: %s\n", msg);
+                return 2;
+              }
+          ce_attrs_shuffle (&aug.rows[k], &srng);
+          train_ex[n_train_ex].attrs = &aug.rows[k];
+          train_ex[n_train_ex].text = e->text;
+          n_train_ex++;
+        }
+    }
 
   ce_blas_set_threads (threads > 0 ? threads : (int) g_get_num_processors ());
   ce_copy_config_default (&cfg, kind);
@@ -260,7 +310,7 @@ copyist_cli_train (int argc, char **argv)
         cfg.e2e_lexicon = 1;
     }
 
-  tc.cw = ce_copywriter_new (&cfg, train_ex, (int) train->len, (uint64_t) seed, &st, msg);
+  tc.cw = ce_copywriter_new (&cfg, train_ex, (int) n_train_ex, (uint64_t) seed, &st, msg);
   if (tc.cw == NULL)
     {
       g_printerr ("copyist-cli train: %s: %s\n", ds->display_name, msg);
@@ -285,6 +335,12 @@ copyist_cli_train (int argc, char **argv)
   if (lr > 0)
     topts.params.lr = (float) lr;
   topts.patience = patience;
+  if (gan_code_noise >= 0)
+    topts.params.gan_code_noise = (float) gan_code_noise;
+  if (gan_gen_share >= 0)
+    topts.params.gan_gen_share = (float) gan_gen_share;
+  if (gan_enc_weight >= 0)
+    topts.params.gan_enc_weight = (float) gan_enc_weight;
   topts.seed = (uint64_t) seed;
   topts.report_every = 50;
   topts.progress = train_progress_cb;
@@ -293,7 +349,7 @@ copyist_cli_train (int argc, char **argv)
   topts.user = &tc;
 
   signal (SIGINT, on_sigint);
-  st = ce_copywriter_train (tc.cw, train_ex, (int) train->len, held->len > 0 ? held_ex : NULL,
+  st = ce_copywriter_train (tc.cw, train_ex, (int) n_train_ex, held->len > 0 ? held_ex : NULL,
                             (int) held->len, &topts, &res, msg);
   signal (SIGINT, SIG_DFL);
   if (st == CE_ERR_NUMERIC && tc.saves > 0)
@@ -346,9 +402,11 @@ typedef struct {
   double alpha;
   double coverage;
   int fallback;
+  gboolean require_slots;
   int samples;
   int seed;
   int threads;
+  gboolean int8;
 } DecodeArgs;
 
 static void
@@ -366,9 +424,11 @@ decode_args_init (DecodeArgs *d)
   d->alpha = 1.0;
   d->coverage = 3.0;
   d->fallback = -1;
+  d->require_slots = FALSE;
   d->samples = 0;
   d->seed = 1;
   d->threads = 0;
+  d->int8 = FALSE;
 }
 
 static void
@@ -388,8 +448,10 @@ decode_entries (GOptionContext *ctx, DecodeArgs *d)
     { "samples", 0, 0, G_OPTION_ARG_INT, &d->samples, N_("Sampling: candidates drawn per product before reranking (default 4 per variant)"), N_("N") },
     { "coverage-penalty", 0, 0, G_OPTION_ARG_DOUBLE, &d->coverage, N_("Beam: nats charged per value left out or invented when a text ends (0 = off)"), N_("P") },
     { "fallback-samples", 0, 0, G_OPTION_ARG_INT, &d->fallback, N_("Beam: texts that still leave out or invent a value are sampled again this many times; fewer errors win (0 = off, the default)"), N_("N") },
+    { "require-slots", 0, 0, G_OPTION_ARG_NONE, &d->require_slots, N_("A text may not end before it names every delexicalised value of its row"), NULL },
     { "seed", 0, 0, G_OPTION_ARG_INT, &d->seed, N_("Random seed for sampling"), N_("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &d->threads, N_("BLAS threads"), N_("N") },
+    { "int8", 0, 0, G_OPTION_ARG_NONE, &d->int8, N_("Decode with an int8 copy of the model's weights (faster, slightly different texts; see README)"), NULL },
     { NULL }
   };
   GOptionGroup *group = g_option_group_new ("decoding", _("Decoding options"), _("Show decoding options"), NULL, NULL);
@@ -425,6 +487,13 @@ decode_args_to_options (const DecodeArgs *d, CeCopywriter *cw, CeCopyOptions *o)
     o->min_len_ratio = (float) d->min_len;
   if (d->fallback >= 0)
     o->fallback_samples = d->fallback;
+  o->require_slots = d->require_slots ? 1 : 0;
+  if (d->int8)
+    {
+      char msg[CE_MSG_SIZE];
+      if (ce_model_set_decode_precision (ce_copywriter_model (cw), CE_PRECISION_INT8, msg) != CE_OK)
+        g_printerr ("copyist-cli: --int8: %s; decoding in fp32\n", msg);
+    }
 }
 
 static CopyistDataset *
@@ -670,6 +739,8 @@ copyist_cli_eval (int argc, char **argv)
   double bleu = 0, cbleu = 0, rouge = 0, d1 = 0, d2 = 0, d4 = 0, self = NAN, var_ser = NAN;
   g_autoptr(GHashTable) missing_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) invented_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) invented_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean check_references = FALSE, verbose_check = FALSE;
   gint64 t0;
   double secs;
 
@@ -682,6 +753,8 @@ copyist_cli_eval (int argc, char **argv)
       { "text", 0, 0, G_OPTION_ARG_STRING, &text, N_("Reference text column"), N_("COL") },
       { "self-bleu-variants", 0, 0, G_OPTION_ARG_INT, &self_variants, N_("Sampled variants per product for self-BLEU (0 = skip)"), N_("K") },
       { "outputs", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Also write the outputs, one per line"), N_("FILE") },
+      { "check-references", 0, 0, G_OPTION_ARG_NONE, &check_references, N_("Score each product's first reference text instead of the model's output (the fact check's view of the human texts)"), NULL },
+      { "invented-values", 0, 0, G_OPTION_ARG_NONE, &verbose_check, N_("List the invented values (key=value and the text's words)"), NULL },
       { NULL }
     };
     g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
@@ -707,7 +780,10 @@ copyist_cli_eval (int argc, char **argv)
   ce_rng_seed (&rng, (uint64_t) d.seed);
   outs = g_new0 (CeCopyOutput, n);
   t0 = g_get_monotonic_time ();
-  st = ce_copywriter_generate (cw, (const CeAttrs *const *) prods.rows->pdata, (int) n, &o, &rng, outs, msg);
+  if (check_references)
+    self_variants = 0;
+  st = check_references ? CE_OK
+     : ce_copywriter_generate (cw, (const CeAttrs *const *) prods.rows->pdata, (int) n, &o, &rng, outs, msg);
   secs = (double) (g_get_monotonic_time () - t0) / 1e6;
   if (st != CE_OK)
     {
@@ -721,7 +797,8 @@ copyist_cli_eval (int argc, char **argv)
   for (guint i = 0; i < n; i++)
     {
       GPtrArray *r = g_ptr_array_index (prods.refs, i);
-      texts[i] = outs[i].n > 0 ? outs[i].items[0].text : "";
+      texts[i] = check_references ? (r->len > 0 ? g_ptr_array_index (r, 0) : "")
+               : outs[i].n > 0 ? outs[i].items[0].text : "";
       refs[i].n = (int) r->len;
       refs[i].refs = (const char *const *) r->pdata;
       if (ce_fact_check (ce_copywriter_lexicon (cw), g_ptr_array_index (prods.rows, i), texts[i], -1, &check, msg) == CE_OK)
@@ -731,7 +808,16 @@ copyist_cli_eval (int argc, char **argv)
           for (int m = 0; m < check.n_missing; m++)
             tally_key (missing_by_key, row->items[check.missing[m]].key);
           for (int m = 0; m < check.n_invented; m++)
-            tally_key (invented_by_key, check.invented[m].key);
+            {
+              const CeMention *mn = &check.invented[m];
+              tally_key (invented_by_key, mn->key);
+              if (verbose_check)
+                {
+                  g_autofree char *span = g_strndup (texts[i] + mn->byte_start, mn->byte_end - mn->byte_start);
+                  g_autofree char *kv = g_strdup_printf ("%s=%s (\"%s\")", mn->key, mn->value, span);
+                  tally_key (invented_values, kv);
+                }
+            }
         }
     }
   if (ce_bleu_corpus ((int) n, texts, refs, tok, &bleu, msg) != CE_OK
@@ -814,8 +900,16 @@ copyist_cli_eval (int argc, char **argv)
   printf ("ROUGE-L             %.4f\n", rouge);
   printf ("slot error rate     %.4f (%ld values, %ld missing, %ld invented)\n", ce_slot_errors_rate (&ser),
           ser.values, ser.missing, ser.invented);
+  /* The ad copy reading: what a text names must be right, leaving a value
+   * out is no error (the coverage is reported beside it). */
+  printf ("invented rate       %.4f (wrong or invented values / values; %.4f of texts have one)\n",
+          ce_slot_errors_invented_rate (&ser), ce_slot_errors_texts_invented_rate (&ser));
+  printf ("missing rate        %.4f (coverage %.4f)\n", ce_slot_errors_missing_rate (&ser),
+          1.0 - ce_slot_errors_missing_rate (&ser));
   print_tally ("  missing by key:  ", missing_by_key);
   print_tally ("  invented by key: ", invented_by_key);
+  if (g_hash_table_size (invented_values) > 0)
+    print_tally ("  invented values: ", invented_values);
   printf ("distinct-1          %.4f\n", d1);
   printf ("distinct-2          %.4f\n", d2);
   printf ("distinct-4          %.4f\n", d4);

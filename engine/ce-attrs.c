@@ -341,6 +341,18 @@ ce_attrs_find (const CeAttrs *a, const char *key)
   return -1;
 }
 
+void
+ce_attrs_shuffle (CeAttrs *a, CeRng *rng)
+{
+  for (int i = a->n - 1; i > 0; i--)
+    {
+      int j = (int) (ce_rng_next (rng) % (uint64_t) (i + 1));
+      CeAttr t = a->items[i];
+      a->items[i] = a->items[j];
+      a->items[j] = t;
+    }
+}
+
 int
 ce_slot_token (const char *key, int rank, char *buf, size_t size)
 {

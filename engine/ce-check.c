@@ -176,15 +176,35 @@ cjk_pairing_before (const CeFolded *f, size_t p)
   return false;
 }
 
+/* 1 when the folded row value CP (N), as a whole, is a surface of the
+ * lexicon's VALUE: a row saying 纯棉 (or "gray") has the value 棉 ("grey"),
+ * so a text saying 全棉 ("grey") names it rightly. */
+static bool
+row_value_is_surface_of (const CeLexicon *lex, const uint32_t *cp, size_t n, int value)
+{
+  int node = 0;
+  if (n == 0)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if ((node = ce__lex_child_of (lex, node, cp[i])) < 0)
+      return false;
+  for (int pl = lex->nodes[node].payload; pl >= 0; pl = lex->payloads[pl].next)
+    if (lex->payloads[pl].value == value)
+      return true;
+  return false;
+}
+
 /* The row attribute VALUE (a lexicon value) realises, preferring one not
- * mentioned yet; -1 when none. */
+ * mentioned yet; -1 when none. A row value realises VALUE when it is
+ * VALUE or one of VALUE's surfaces (its canonical form is VALUE). */
 static int
 row_attr_for_value (const CeLexicon *lex, const CeAttrs *row, const CheckScratch *s, int value)
 {
   int found = -1;
   for (int a = 0; a < row->n; a++)
     if (s->lex_key[a] == lex->values[value].key
-        && ce__lex_folded_eq (&lex->values[value].folded, s->vals + s->val_start[a], s->val_start[a + 1] - s->val_start[a]))
+        && (ce__lex_folded_eq (&lex->values[value].folded, s->vals + s->val_start[a], s->val_start[a + 1] - s->val_start[a])
+            || row_value_is_surface_of (lex, s->vals + s->val_start[a], s->val_start[a + 1] - s->val_start[a], value)))
       {
         if (s->hit[a] == 0)
           return a;
@@ -439,6 +459,26 @@ ce_slot_errors_add (CeSlotErrors *acc, const CeCheck *c)
   acc->values += c->n_values;
   acc->missing += c->n_missing;
   acc->invented += c->n_invented;
+  acc->texts++;
+  acc->texts_invented += c->n_invented > 0;
+}
+
+double
+ce_slot_errors_invented_rate (const CeSlotErrors *acc)
+{
+  return acc->values > 0 ? (double) acc->invented / (double) acc->values : 0.0;
+}
+
+double
+ce_slot_errors_missing_rate (const CeSlotErrors *acc)
+{
+  return acc->values > 0 ? (double) acc->missing / (double) acc->values : 0.0;
+}
+
+double
+ce_slot_errors_texts_invented_rate (const CeSlotErrors *acc)
+{
+  return acc->texts > 0 ? (double) acc->texts_invented / (double) acc->texts : 0.0;
 }
 
 double

@@ -821,7 +821,7 @@ generate_chunk (CeCopywriter *cw, const CeAttrs *const *rows, int n, const CeCop
   CeStatus st = CE_OK;
   int S = 1, max_slots = 1;
   int32_t *src_ids = NULL, *src_fields = NULL, *slot_ids = NULL;
-  uint8_t *source_banned = NULL, *once = NULL, *banned = NULL;
+  uint8_t *source_banned = NULL, *once = NULL, *banned = NULL, *source_required = NULL;
   CeHypothesis *hyps = NULL;
   int n_hyps = 0;
   const char **strs = NULL;
@@ -877,7 +877,10 @@ generate_chunk (CeCopywriter *cw, const CeAttrs *const *rows, int n, const CeCop
   source_banned = malloc ((size_t) n * V);
   once = calloc ((size_t) V, 1);
   banned = calloc ((size_t) V, 1);
-  if (slot_ids == NULL || source_banned == NULL || once == NULL || banned == NULL)
+  if (opts->require_slots)
+    source_required = calloc ((size_t) n * V, 1);
+  if (slot_ids == NULL || source_banned == NULL || once == NULL || banned == NULL
+      || (opts->require_slots && source_required == NULL))
     {
       st = CE_ERR_NOMEM;
       snprintf (msg, CE_MSG_SIZE, "out of memory");
@@ -906,6 +909,8 @@ generate_chunk (CeCopywriter *cw, const CeAttrs *const *rows, int n, const CeCop
             continue;
           slot_ids[(size_t) i * max_slots + a] = id;
           b[id] = 0;                    /* … but the row's own */
+          if (source_required != NULL)
+            source_required[(size_t) i * V + id] = 1;
         }
     }
 
@@ -940,6 +945,7 @@ generate_chunk (CeCopywriter *cw, const CeAttrs *const *rows, int n, const CeCop
   dopt.once = once;
   dopt.banned = banned;
   dopt.source_banned = source_banned;
+  dopt.source_required = source_required;
   dopt.latent = opts->method == CE_DECODE_SAMPLE ? CE_LATENT_SAMPLE : CE_LATENT_MEAN;
   if (opts->method == CE_DECODE_BEAM && opts->coverage_penalty > 0)
     {
@@ -1032,6 +1038,7 @@ out:
   free (src_fields);
   free (slot_ids);
   free (source_banned);
+  free (source_required);
   free (once);
   free (banned);
   return st;

@@ -30,6 +30,7 @@ typedef struct {
   const CeDecodeOptions *opts;
   int V;
   int max_tokens;
+  int *n_required;   /* (B) required tokens per source (source_required) */
 } Ctx;
 
 typedef struct {
@@ -75,7 +76,26 @@ token_allowed (const Ctx *ctx, const Row *row, int32_t token)
   const CeDecodeOptions *o = ctx->opts;
 
   if (token == CE_TOK_EOS)
-    return row->len >= o->min_tokens;
+    {
+      if (row->len < o->min_tokens)
+        return 0;
+      if (o->source_required != NULL && ctx->n_required[row->source] > 0)
+        {
+          /* distinct required tokens written so far */
+          const uint8_t *req = o->source_required + (size_t) row->source * ctx->V;
+          int have = 0;
+          for (int i = 0; i < row->len; i++)
+            if (req[row->hist[i]])
+              {
+                int seen = 0;
+                for (int j = 0; j < i && !seen; j++)
+                  seen = row->hist[j] == row->hist[i];
+                have += !seen;
+              }
+          return have >= ctx->n_required[row->source];
+        }
+      return 1;
+    }
   if (token == CE_TOK_PAD || token == CE_TOK_BOS)
     return 0;
   if (row->len >= ctx->max_tokens)
@@ -418,6 +438,7 @@ ce_decode (CeModel *model, const CeBatch *src, const CeDecodeOptions *opts, CeRn
   R0 = B * K;
   ctx.opts = opts;
   ctx.V = V;
+  ctx.n_required = NULL;
   ctx.max_tokens = opts->max_tokens > 0 ? opts->max_tokens : cfg->max_tgt;
   if (ctx.max_tokens > cfg->max_tgt - 1 && cfg->max_tgt > 1)
     ctx.max_tokens = cfg->max_tgt - 1;
@@ -449,14 +470,21 @@ ce_decode (CeModel *model, const CeBatch *src, const CeDecodeOptions *opts, CeRn
   cands = malloc ((size_t) R0 * (K + 1) * sizeof (Candidate));
   done = calloc ((size_t) B, sizeof (int));
   n_finished = calloc ((size_t) B, sizeof (int));
+  if (opts->source_required != NULL)
+    ctx.n_required = calloc ((size_t) B, sizeof (int));
   if (!rows || !next_rows || !hist_pool || !next_pool || !prev || !parent || !row_src || !lp
-      || !probs || !sorted || !tok_buf || !lp_buf || !cands || !done || !n_finished)
+      || !probs || !sorted || !tok_buf || !lp_buf || !cands || !done || !n_finished
+      || (opts->source_required != NULL && ctx.n_required == NULL))
     {
       snprintf (msg, CE_MSG_SIZE, "ce_decode: out of memory for %d rows", R0);
       status = CE_ERR_NOMEM;
       goto out;
     }
 
+  if (opts->source_required != NULL)
+    for (int b = 0; b < B; b++)
+      for (int v = 0; v < V; v++)
+        ctx.n_required[b] += v != CE_TOK_EOS && opts->source_required[(size_t) b * V + v] != 0;
   for (int r = 0; r < R; r++)
     {
       rows[r].source = opts->method == CE_DECODE_BEAM ? r : r / K;
@@ -707,5 +735,6 @@ out:
   free (cands);
   free (done);
   free (n_finished);
+  free (ctx.n_required);
   return status;
 }

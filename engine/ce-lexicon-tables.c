@@ -182,6 +182,17 @@ static const CeLexRow color_rows[] = {
   { "color", "dark green", "dark green" }, { "color", "olive green", "olive green" }, { "color", "violet", "violet" },
   { "color", "magenta", "magenta" }, { "color", "cyan", "cyan" }, { "color", "off-white", "off-white" },
   { "color", "multicolor", "multicolor" }, { "color", "multicolor", "multicolour" },
+  /* The Chinese names of these colours are surfaces of the English values
+   * too, so a row in one language and a text in the other agree (a row
+   * saying "grey" and a text saying 灰色). Added before the Chinese rows:
+   * a Chinese text's span still reports its Chinese value first. */
+  { "color", "red", "红色" }, { "color", "blue", "蓝色" }, { "color", "green", "绿色" },
+  { "color", "yellow", "黄色" }, { "color", "black", "黑色" }, { "color", "white", "白色" },
+  { "color", "grey", "灰色" }, { "color", "pink", "粉色" }, { "color", "purple", "紫色" },
+  { "color", "orange", "橙色" }, { "color", "brown", "棕色" }, { "color", "beige", "米色" },
+  { "color", "navy", "藏青色" }, { "color", "khaki", "卡其色" }, { "color", "burgundy", "酒红色" },
+  { "color", "dark blue", "深蓝色" }, { "color", "light blue", "浅蓝色" }, { "color", "sky blue", "天蓝色" },
+  { "color", "dark green", "墨绿色" },
   /* Chinese */
   { "color", "\xE7\xBA\xA2\xE8\x89\xB2", "\xE7\xBA\xA2\xE8\x89\xB2" },                 /* 红色 */
   { "color", "\xE8\x93\x9D\xE8\x89\xB2", "\xE8\x93\x9D\xE8\x89\xB2" },                 /* 蓝色 */
@@ -232,6 +243,15 @@ static const CeLexRow material_rows[] = {
   { "material", "rayon", "rayon" }, { "material", "viscose", "viscose" }, { "material", "fleece", "fleece" },
   { "material", "acrylic", "acrylic" }, { "material", "corduroy", "corduroy" }, { "material", "tweed", "tweed" },
   { "material", "canvas", "canvas" }, { "material", "modal", "modal" }, { "material", "bamboo", "bamboo fabric" },
+  /* Chinese names of these materials, as for the colours */
+  { "material", "cotton", "棉" }, { "material", "cotton", "纯棉" }, { "material", "cotton", "全棉" },
+  { "material", "linen", "亚麻" }, { "material", "silk", "真丝" }, { "material", "silk", "蚕丝" },
+  { "material", "silk", "桑蚕丝" }, { "material", "silk", "丝绸" }, { "material", "wool", "羊毛" },
+  { "material", "cashmere", "羊绒" }, { "material", "polyester", "涤纶" }, { "material", "nylon", "尼龙" },
+  { "material", "nylon", "锦纶" }, { "material", "spandex", "氨纶" }, { "material", "denim", "牛仔布" },
+  { "material", "denim", "牛仔" }, { "material", "leather", "皮革" }, { "material", "leather", "真皮" },
+  { "material", "chiffon", "雪纺" }, { "material", "lace", "蕾丝" }, { "material", "velvet", "丝绒" },
+  { "material", "corduroy", "灯芯绒" },
   /* Chinese */
   { "material", "\xE6\xA3\x89", "\xE6\xA3\x89" },                                     /* 棉 */
   { "material", "\xE6\xA3\x89", "\xE7\xBA\xAF\xE6\xA3\x89" },                         /* 纯棉 */

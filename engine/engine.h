@@ -252,6 +252,12 @@ CeStatus ce_attrs_parse (CeAttrs *a, const char *text, CeAttrFormat format, char
 char    *ce_attrs_format (const CeAttrs *a, CeAttrFormat format);
 /* Index of the first value of KEY (exact), -1 when absent. */
 int      ce_attrs_find  (const CeAttrs *a, const char *key);
+/* Puts A's pairs in a random order drawn from RNG (Fisher-Yates); each
+ * value keeps its key and rank, so the set of (key, value, rank) is the
+ * same: attribute-order augmentation for small training sets. The pairs
+ * are no longer grouped by key as ce_attrs_add keeps them: use the result
+ * as a training example's row, not to add more pairs to. */
+void     ce_attrs_shuffle (CeAttrs *a, CeRng *rng);
 
 /* Slot token of KEY's value of RANK into BUF (OUT, SIZE bytes): "<" + the
  * key lowercased, spaces and "-" as "_", other punctuation dropped + ("_"
@@ -446,13 +452,25 @@ CeStatus ce_self_bleu (int n, const char *const *variants, CeMetricTokens tok,
                        double *self_bleu, char *msg);
 
 /* Slot error rate over many checks: zero-initialise, add each check, then
- * read (missing + invented) / values. */
+ * read (missing + invented) / values (the E2E convention: values left out,
+ * wrong or added). An invented value is one the row does not have: a wrong
+ * value of a key the row has, or a value of a strict key it lacks. */
 typedef struct {
   long values, missing, invented;
+  long texts;           /* checks added */
+  long texts_invented;  /* checks with at least one invented value */
 } CeSlotErrors;
 
 void     ce_slot_errors_add  (CeSlotErrors *acc, const CeCheck *c);
 double   ce_slot_errors_rate (const CeSlotErrors *acc);
+/* The ad copy convention ("every value of the row that the text names is
+ * right; none invented"; values left out are no error): invented / values.
+ * 0 when there are no values. */
+double   ce_slot_errors_invented_rate (const CeSlotErrors *acc);
+/* Values left out: missing / values (1 - coverage); 0 without values. */
+double   ce_slot_errors_missing_rate  (const CeSlotErrors *acc);
+/* Texts with at least one invented value / texts; 0 without texts. */
+double   ce_slot_errors_texts_invented_rate (const CeSlotErrors *acc);
 
 /* ---- the conditional text model (ce-model.c) ----------------------------
  * One network for every model family: an attribute encoder (token + field
@@ -541,6 +559,12 @@ typedef struct {
   int critic_steps;     /* ARAE: critic updates per step */
   float gan_enc_weight; /* ARAE: weight of the encoder's adversarial term (the critic's
                            score of the real codes, minimised with the reconstruction) */
+  float gan_code_noise; /* ARAE, training only: the decoder reads the code plus Gaussian
+                           noise of this standard deviation (0 = off, the default) */
+  float gan_gen_share;  /* ARAE, training only: this share of a batch's rows are decoded
+                           from the generator's code G(noise, attrs) (a constant: no
+                           gradient reaches the generator or that row's encoder code),
+                           the code decoding uses (0 = off, the default) */
 } CeTrainParams;
 
 void ce_train_params_default (CeTrainParams *p);
@@ -700,6 +724,10 @@ typedef struct {
   const uint8_t *banned;  /* (V) or NULL: tokens never produced (e.g. <unk>, slots the row lacks: see source_banned) */
   /* (B, V) or NULL: per-source bans, e.g. slot tokens whose attribute the row does not have */
   const uint8_t *source_banned;
+  /* (B, V) or NULL: per-source required tokens (e.g. the row's slot tokens):
+   * EOS is forbidden until every one of them is in the output (a hard
+   * coverage constraint; only the max_tokens cap ends a text without them) */
+  const uint8_t *source_required;
   CeLatentMode latent;    /* CVAE/ARAE: MEAN for greedy/beam, SAMPLE for variants */
   /* BEAM: a penalty (nats, >= 0) on ending SOURCE's output as TOKENS (N):
    * the copywriter charges each value the fact check finds missing or
@@ -899,6 +927,9 @@ typedef struct {
   int fallback_samples;    /* BEAM with rerank, one variant: a row whose best text still has
                               slot errors gets this many sampled candidates (top-p 0.7,
                               temperature 0.95); one with fewer errors replaces it (0 = off) */
+  int require_slots;       /* 1: a text may not end before it has written every slot
+                              token of its row (each delexicalised value) once — a hard
+                              coverage constraint in the search (0 = off, the default) */
 } CeCopyOptions;
 
 void ce_copy_options_default (CeCopyOptions *opts, CeDecodeMethod method);

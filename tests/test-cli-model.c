@@ -121,6 +121,72 @@ test_train_generate_eval (Fixture *f, gconstpointer data)
   }
 }
 
+/* The two slot error figures of eval, on reference texts of known errors
+ * (--check-references scores the references themselves): the second
+ * product's text says blue for a red item, so red is missing and blue is
+ * invented. Then the training options of issue 5 run: attribute-order
+ * augmentation, the GAN's decoder-code options, the hard slot constraint. */
+static void
+test_eval_rates_and_options (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dev = g_build_filename (f->dir, "dev.csv", NULL);
+  g_autofree char *aug = g_build_filename (f->dir, "aug.cpmodel", NULL);
+  g_autofree char *gan = g_build_filename (f->dir, "gan.cpmodel", NULL);
+  CliRun r;
+
+  train_small (f);
+  write_file (dev,
+              "attributes,text\n"
+              "\"name[Item 900], color[green], material[wool]\",\"The Item 900 comes in green and is made of wool.\"\n"
+              "\"name[Item 901], color[red], material[linen]\",\"The Item 901 is blue linen.\"\n",
+              -1);
+  {
+    const char *argv[] = { "eval", "--model", f->model, "--data", dev, "--attributes", "attributes", "--text", "text",
+                           "--check-references", "--invented-values", NULL };
+    r = copyist_test_run_cli (argv);
+    g_test_message ("%s%s", r.out, r.err);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "slot error rate     0.3333 (6 values, 1 missing, 1 invented)"));
+    g_assert_nonnull (strstr (r.out, "invented rate       0.1667 (wrong or invented values / values; 0.5000 of texts have one)"));
+    g_assert_nonnull (strstr (r.out, "missing rate        0.1667 (coverage 0.8333)"));
+    g_assert_nonnull (strstr (r.out, "invented values: color=blue (\"blue\") 1"));
+    g_assert_nonnull (strstr (r.out, "char BLEU-4 x100    100.00"));   /* a reference against itself */
+    g_assert_null (strstr (r.out, "self-BLEU"));
+    copyist_test_cli_run_clear (&r);
+  }
+  {
+    const char *argv[] = { "eval", "--model", f->model, "--data", dev, "--attributes", "attributes", "--text", "text",
+                           "--require-slots", "--self-bleu-variants", "0", NULL };
+    r = copyist_test_run_cli (argv);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "invented rate"));
+    copyist_test_cli_run_clear (&r);
+  }
+  {
+    const char *argv[] = { "train", "--data", f->train_csv, "--attributes", "attributes", "--text", "text",
+                           "--model", "vae", "--out", aug, "--epochs", "1", "--hidden", "16", "--emb", "8",
+                           "--latent", "4", "--batch", "8", "--threads", "1", "--quiet", "--shuffle-copies", "2", NULL };
+    r = copyist_test_run_cli (argv);
+    g_test_message ("%s%s", r.out, r.err);
+    g_assert_cmpint (r.status, ==, 0);
+    /* the copies train, the row count is the file's */
+    g_assert_nonnull (strstr (r.out, "46 training rows"));
+    g_assert_true (g_file_test (aug, G_FILE_TEST_IS_REGULAR));
+    copyist_test_cli_run_clear (&r);
+  }
+  {
+    const char *argv[] = { "train", "--data", f->train_csv, "--attributes", "attributes", "--text", "text",
+                           "--model", "gan", "--out", gan, "--epochs", "1", "--hidden", "16", "--emb", "8",
+                           "--latent", "4", "--batch", "8", "--threads", "1", "--quiet",
+                           "--gan-gen-share", "0.5", "--gan-code-noise", "0.1", "--gan-enc-weight", "0.5", NULL };
+    r = copyist_test_run_cli (argv);
+    g_test_message ("%s%s", r.out, r.err);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_file_test (gan, G_FILE_TEST_IS_REGULAR));
+    copyist_test_cli_run_clear (&r);
+  }
+}
+
 /* Each bad input: exit status 1, a message naming what is wrong, no output file. */
 static void
 expect_failure (const char *const *argv, const char *const *needles, const char *no_file)
@@ -226,5 +292,7 @@ main (int argc, char **argv)
   g_assert_nonnull (g_getenv ("COPYIST_CLI"));
   g_test_add ("/cli/model/train-generate-eval", Fixture, NULL, fixture_setup, test_train_generate_eval, fixture_teardown);
   g_test_add ("/cli/model/bad-input", Fixture, NULL, fixture_setup, test_bad_input, fixture_teardown);
+  g_test_add ("/cli/model/eval-rates-and-options", Fixture, NULL, fixture_setup, test_eval_rates_and_options,
+              fixture_teardown);
   return g_test_run ();
 }

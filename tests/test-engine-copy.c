@@ -430,6 +430,138 @@ test_decode_constraints (void)
   shop_clear (&train);
 }
 
+/* Whether HYP holds TOKEN. */
+static gboolean
+hyp_has (const CeHypothesis *hyp, int32_t token)
+{
+  for (int i = 0; i < hyp->n; i++)
+    if (hyp->tokens[i] == token)
+      return TRUE;
+  return FALSE;
+}
+
+/* The hard coverage constraint: with source_required, no text ends (EOS)
+ * while one of its source's required tokens is missing; only the
+ * max_tokens cap may end it early. Required tokens here are ones the model
+ * rarely writes, so without the constraint texts end without them. */
+static void
+test_decode_require_slots (void)
+{
+  Shop train;
+  TrainLog log = { 0 };
+  CeCopywriter *cw;
+  CeModel *model;
+  CeDecodeOptions d;
+  CeHypothesis *hyps = NULL;
+  int n_hyps = 0;
+  char msg[CE_MSG_SIZE];
+  int32_t src[2 * 6], fields[2 * 6];
+  CeBatch batch = { 2, 6, 0, src, fields, NULL };
+  int V;
+  uint8_t *required;
+  int32_t req[2][3];
+  const int max_tokens = 40;
+  CeRng rng;
+  const CeDecodeMethod methods[] = { CE_DECODE_GREEDY, CE_DECODE_BEAM, CE_DECODE_SAMPLE };
+  int without_missing = 0, with_complete = 0, cap;
+
+  ce_blas_set_threads (1);
+  shop_init (&train, 60, 0, TRUE);
+  cw = train_small (&train, NULL, CE_MODEL_S2S, 6, &log, NULL);
+  model = ce_copywriter_model (cw);
+  V = ce_model_get_config (model)->vocab_size;
+  /* the decoder never goes past the model's longest target */
+  cap = MIN (max_tokens, ce_model_get_config (model)->max_tgt - 1);
+  g_assert_cmpint (cap, >=, 10);
+  g_assert_cmpint (V, >, CE_TOK_FIRST_REGULAR + 12);
+  for (int i = 0; i < 12; i++)
+    {
+      src[i] = CE_TOK_FIRST_REGULAR + (i * 7) % (V - CE_TOK_FIRST_REGULAR);
+      fields[i] = i % 4;
+    }
+  /* Each source requires two words the other source's greedy text has and
+   * its own lacks: likely enough to be written, missing without the
+   * constraint. */
+  required = g_new0 (uint8_t, (size_t) 2 * V);
+  ce_decode_options_default (&d, CE_DECODE_GREEDY);
+  d.max_tokens = max_tokens;
+  g_assert_cmpint (ce_decode (model, &batch, &d, NULL, &hyps, &n_hyps, msg), ==, CE_OK);
+  g_assert_cmpint (n_hyps, ==, 2);
+  for (int b = 0; b < 2; b++)
+    {
+      int k = 0;
+      req[b][0] = req[b][1] = req[b][2] = -1;
+      for (int i = 0; i < hyps[1 - b].n && k < 2; i++)
+        {
+          int32_t t = hyps[1 - b].tokens[i];
+          if (!hyp_has (&hyps[b], t) && (k == 0 || req[b][0] != t))
+            req[b][k++] = t;
+        }
+      g_assert_cmpint (k, >, 0);
+      for (int j = 0; j < k; j++)
+        required[(size_t) b * V + req[b][j]] = 1;
+    }
+  ce_hypotheses_free (hyps, n_hyps);
+
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    for (int on = 0; on < 2; on++)
+      {
+        ce_decode_options_default (&d, methods[m]);
+        d.beam = 4;
+        d.n_best = methods[m] == CE_DECODE_GREEDY ? 1 : 3;
+        d.max_tokens = max_tokens;
+        d.source_required = on ? required : NULL;
+        ce_rng_seed (&rng, 5);
+        g_assert_cmpint (ce_decode (model, &batch, &d, &rng, &hyps, &n_hyps, msg), ==, CE_OK);
+        g_assert_cmpint (n_hyps, ==, 2 * d.n_best);
+        for (int h = 0; h < n_hyps; h++)
+          {
+            const CeHypothesis *hy = &hyps[h];
+            gboolean all = TRUE;
+            for (int k = 0; k < 3; k++)
+              if (req[hy->source][k] >= 0 && !hyp_has (hy, req[hy->source][k]))
+                all = FALSE;
+            if (!on)
+              without_missing += !all;
+            else
+              {
+                /* complete, or cut at the cap */
+                g_assert_true (all || hy->n >= cap);
+                with_complete += all;
+              }
+          }
+        ce_hypotheses_free (hyps, n_hyps);
+      }
+  g_assert_cmpint (without_missing, >, 0);   /* the constraint had work to do */
+  g_assert_cmpint (with_complete, >, 0);
+
+  /* Not required tokens of the other source: source 1 never has to
+   * write source 0's. An empty requirement changes nothing. */
+  memset (required, 0, (size_t) 2 * V);
+  {
+    CeHypothesis *plain = NULL;
+    int n_plain = 0;
+    ce_decode_options_default (&d, CE_DECODE_BEAM);
+    d.max_tokens = max_tokens;
+    g_assert_cmpint (ce_decode (model, &batch, &d, NULL, &plain, &n_plain, msg), ==, CE_OK);
+    d.source_required = required;
+    g_assert_cmpint (ce_decode (model, &batch, &d, NULL, &hyps, &n_hyps, msg), ==, CE_OK);
+    g_assert_cmpint (n_hyps, ==, n_plain);
+    for (int h = 0; h < n_hyps; h++)
+      {
+        g_assert_cmpint (hyps[h].n, ==, plain[h].n);
+        g_assert_cmpmem (hyps[h].tokens, sizeof (int32_t) * (size_t) hyps[h].n,
+                         plain[h].tokens, sizeof (int32_t) * (size_t) plain[h].n);
+      }
+    ce_hypotheses_free (plain, n_plain);
+    ce_hypotheses_free (hyps, n_hyps);
+  }
+
+  g_free (required);
+  ce_copywriter_free (cw);
+  shop_clear (&train);
+}
+
 /* Beam with a sampling fallback: a row whose best text leaves out or
  * invents a value is sampled again and a candidate with fewer slot errors
  * replaces it; rows without errors keep their beam text. A barely trained
@@ -629,5 +761,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/decode/constraints", test_decode_constraints);
   g_test_add_func ("/engine/copy/small-shop-defaults", test_small_shop_defaults);
   g_test_add_func ("/engine/copy/fallback-samples", test_fallback_samples);
+  g_test_add_func ("/engine/decode/require-slots", test_decode_require_slots);
   return g_test_run ();
 }

@@ -330,6 +330,71 @@ test_check_english (void)
   ce_lexicon_free (lex);
 }
 
+/* The two slot error figures on hand-made texts. E2E convention: values
+ * left out, wrong or added, over the row's values. Ad copy convention (the
+ * shop target): only wrong or invented values are errors; values left out
+ * are the coverage beside it. The row's values are read through the
+ * lexicon's canonical forms, so a right value in another wording is right. */
+static void
+test_check_rates (void)
+{
+  const CeLexiconBuiltin b[] = { CE_LEXICON_COLORS, CE_LEXICON_MATERIALS, CE_LEXICON_ADVERTISEGEN };
+  CeLexicon *lex = lexicon_with (b, 3);
+  CeAttrs a, cotton, grey;
+  CeCheck c;
+  CeSlotErrors acc = { 0 };
+  char msg[CE_MSG_SIZE];
+  const struct { const char *text; int missing, invented; } cases[] = {
+    { "这款蓝色蕾丝连衣裙", 1, 0 },            /* 刺绣 left out */
+    { "红色蕾丝半身裙，刺绣点缀", 1, 1 },      /* 红色 is wrong, so 蓝色 is missing */
+    { "蕾丝", 3, 0 },                          /* short: names one value, rightly */
+  };
+
+  parse (&a, "类型#裙*颜色#蓝色*材质#蕾丝*图案#刺绣");
+  ce_check_init (&c);
+  g_assert_cmpfloat (ce_slot_errors_rate (&acc), ==, 0.0);
+  g_assert_cmpfloat (ce_slot_errors_invented_rate (&acc), ==, 0.0);
+  g_assert_cmpfloat (ce_slot_errors_texts_invented_rate (&acc), ==, 0.0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpint (ce_fact_check (lex, &a, cases[i].text, -1, &c, msg), ==, CE_OK);
+      g_assert_cmpint (c.n_values, ==, 4);
+      g_assert_cmpint (c.n_missing, ==, cases[i].missing);
+      g_assert_cmpint (c.n_invented, ==, cases[i].invented);
+      ce_slot_errors_add (&acc, &c);
+    }
+  g_assert_cmpint (acc.values, ==, 12);
+  g_assert_cmpint (acc.texts, ==, 3);
+  g_assert_cmpint (acc.texts_invented, ==, 1);
+  g_assert_cmpfloat_with_epsilon (ce_slot_errors_rate (&acc), 6.0 / 12.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ce_slot_errors_invented_rate (&acc), 1.0 / 12.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ce_slot_errors_missing_rate (&acc), 5.0 / 12.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ce_slot_errors_texts_invented_rate (&acc), 1.0 / 3.0, 1e-12);
+
+  /* Canonical forms: the row says 纯棉, the text 全棉 (both cotton). */
+  parse (&cotton, "类型#上衣*材质#纯棉");
+  g_assert_cmpint (ce_fact_check (lex, &cotton, "全棉衬衫", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  /* Spelling variants and one language for the row, another for the text. */
+  parse (&grey, "color[gray], material[lace]");
+  g_assert_cmpint (ce_fact_check (lex, &grey, "A grey lace dress.", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  g_assert_cmpint (ce_fact_check (lex, &grey, "灰色蕾丝连衣裙", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_invented, ==, 0);
+  g_assert_cmpint (c.n_missing, ==, 0);
+  g_assert_cmpint (ce_fact_check (lex, &grey, "黑色蕾丝连衣裙", -1, &c, msg), ==, CE_OK);
+  g_assert_cmpint (c.n_invented, ==, 1);
+  g_assert_cmpint (c.n_missing, ==, 1);
+
+  ce_check_clear (&c);
+  ce_attrs_clear (&a);
+  ce_attrs_clear (&cotton);
+  ce_attrs_clear (&grey);
+  ce_lexicon_free (lex);
+}
+
 static void
 test_check_cjk (void)
 {
@@ -822,6 +887,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/slots/roundtrip/shop", test_roundtrip_shop);
   g_test_add_func ("/engine/slots/check/english", test_check_english);
   g_test_add_func ("/engine/slots/check/cjk", test_check_cjk);
+  g_test_add_func ("/engine/slots/check/rates", test_check_rates);
   g_test_add_func ("/engine/slots/check/e2e-rules", test_check_e2e_rules);
   g_test_add_func ("/engine/slots/check/lexicon-errors", test_check_lexicon_errors);
   g_test_add_func ("/engine/slots/check/e2e-dev-refs", test_check_e2e_dev_refs);

@@ -384,6 +384,67 @@ test_attrs_hash (void)
   ce_attrs_clear (&a);
 }
 
+/* ce_attrs_shuffle: the same (key, value, rank) set in another order; the
+ * same seed gives the same order; rows of 0 and 1 pairs are left alone. */
+static void
+test_attrs_shuffle (void)
+{
+  CeAttrs a, orig, empty;
+  CeRng rng, rng2;
+  char msg[CE_MSG_SIZE];
+  int moved = 0;
+
+  ce_attrs_init (&orig);
+  g_assert_cmpint (ce_attrs_parse (&orig, "类型#裙*颜色#蓝色*图案#刺绣*图案#条纹*材质#蕾丝*裙长#连衣裙", CE_ATTRS_HASH, msg), ==, CE_OK);
+  g_assert_cmpint (orig.n, ==, 6);
+  g_assert_cmpint (orig.items[ce_attrs_find (&orig, "图案") + 1].rank, ==, 1);   /* the second 图案 */
+  ce_rng_seed (&rng, 3);
+  for (int round = 0; round < 20; round++)
+    {
+      gboolean used[6] = { FALSE };
+      ce_attrs_init (&a);
+      for (int i = 0; i < orig.n; i++)
+        g_assert_cmpint (ce_attrs_add (&a, orig.items[i].key, orig.items[i].value, msg), ==, CE_OK);
+      rng2 = rng;
+      ce_attrs_shuffle (&a, &rng);
+      g_assert_cmpint (a.n, ==, orig.n);
+      for (int i = 0; i < a.n; i++)
+        {
+          int j = 0;
+          while (j < orig.n && !(g_str_equal (orig.items[j].key, a.items[i].key)
+                                 && g_str_equal (orig.items[j].value, a.items[i].value)))
+            j++;
+          g_assert_cmpint (j, <, orig.n);
+          g_assert_false (used[j]);
+          used[j] = TRUE;
+          g_assert_cmpint (a.items[i].rank, ==, orig.items[j].rank);   /* ranks stay with their values */
+          moved += j != i;
+        }
+      /* the same RNG state gives the same order */
+      {
+        CeAttrs b;
+        ce_attrs_init (&b);
+        for (int i = 0; i < orig.n; i++)
+          g_assert_cmpint (ce_attrs_add (&b, orig.items[i].key, orig.items[i].value, msg), ==, CE_OK);
+        ce_attrs_shuffle (&b, &rng2);
+        for (int i = 0; i < a.n; i++)
+          g_assert_cmpstr (b.items[i].value, ==, a.items[i].value);
+        ce_attrs_clear (&b);
+      }
+      ce_attrs_clear (&a);
+    }
+  g_assert_cmpint (moved, >, 20 * 3);   /* the order does change */
+
+  ce_attrs_init (&empty);
+  ce_attrs_shuffle (&empty, &rng);
+  g_assert_cmpint (empty.n, ==, 0);
+  g_assert_cmpint (ce_attrs_add (&empty, "颜色", "红色", msg), ==, CE_OK);
+  ce_attrs_shuffle (&empty, &rng);
+  g_assert_cmpstr (empty.items[0].value, ==, "红色");
+  ce_attrs_clear (&empty);
+  ce_attrs_clear (&orig);
+}
+
 static void
 test_attrs_list (void)
 {
@@ -623,6 +684,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/text/attrs/brackets", test_attrs_brackets);
   g_test_add_func ("/engine/text/attrs/hash", test_attrs_hash);
   g_test_add_func ("/engine/text/attrs/list", test_attrs_list);
+  g_test_add_func ("/engine/text/attrs/shuffle", test_attrs_shuffle);
   g_test_add_func ("/engine/text/attrs/slot-token", test_slot_token);
   g_test_add_func ("/engine/text/source", test_source);
   g_test_add_func ("/engine/text/data/e2e-attrs", test_e2e_attrs);

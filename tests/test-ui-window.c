@@ -22,6 +22,7 @@
 #include "copyist-products-view.h"
 #include "copyist-train-page.h"
 #include "copyist-window.h"
+#include "test-ui-util.h"
 
 /* Products in tests/data/ui-products.csv; 21 have a description. */
 #define N_ROWS 24
@@ -30,164 +31,11 @@ static const char *suffix = "";
 /* The Chinese run repeats the screens, not every check (time under ASan). */
 static gboolean full_run = TRUE;
 
-/* A stand-in desktop notification server on the test's session bus, so the
- * "long job ended while the window was not focused" notification can be
- * checked (under Xvfb without a window manager the window is never focused). */
-static guint notifications_received;
-static char *last_notification;
-
-static const char notifications_xml[] =
-  "<node><interface name='org.freedesktop.Notifications'>"
-  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
-  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "<arg type='u' direction='out'/></method>"
-  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "</interface></node>";
-
-static void
-notifications_call_cb (GDBusConnection *connection, const char *sender, const char *path,
-                       const char *interface, const char *method, GVariant *parameters,
-                       GDBusMethodInvocation *invocation, gpointer user_data)
-{
-  if (g_str_equal (method, "Notify"))
-    {
-      const char *summary = NULL;
-      g_variant_get_child (parameters, 3, "&s", &summary);
-      g_free (last_notification);
-      last_notification = g_strdup (summary);
-      notifications_received++;
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications_received));
-    }
-  else
-    {
-      const char *caps[] = { "body", NULL };
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-    }
-}
-
-static void
-start_notification_server (void)
-{
-  static const GDBusInterfaceVTable vtable = { notifications_call_cb, NULL, NULL, { 0 } };
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
-  g_autoptr(GVariant) reply = NULL;
-
-  g_assert_nonnull (bus);
-  g_assert_cmpuint (g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications",
-                                                       info->interfaces[0], &vtable, NULL, NULL, NULL), >, 0);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "RequestName", g_variant_new ("(su)", "org.freedesktop.Notifications", 3 /* allow replacement | replace existing: the zh subprocess takes it over */),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  g_assert_nonnull (reply);
-}
-
-static gboolean
-done_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop for MS milliseconds. */
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* Runs the main loop until FUNC (OBJ) is FALSE, for at most 20 s. */
-static void
-spin_while (gboolean (*func) (gpointer), gpointer obj)
-{
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (func (obj))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
 static void
 save_screenshot (GtkWidget *widget, const char *name)
 {
-  const char *dir = g_getenv ("COPYIST_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  int w = 0, h = 0;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderer) renderer = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    return;
-  if (COPYIST_IS_WINDOW (widget))
-    copyist_window_dismiss_toast (COPYIST_WINDOW (widget));
-  /* Let layout and drawing settle; a slow (sanitizer) build may need
-   * several frames before a new window is mapped and has content. */
-  for (int attempt = 0; attempt < 50; attempt++)
-    {
-      spin (attempt == 0 ? 250 : 200);
-      if (!gtk_widget_get_mapped (widget))
-        continue;
-      w = gtk_widget_get_width (widget);
-      h = gtk_widget_get_height (widget);
-      if (w <= 0 || h <= 0)
-        continue;
-      g_clear_object (&paintable);
-      paintable = gtk_widget_paintable_new (widget);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      if (node != NULL)
-        break;
-    }
-  g_assert_nonnull (node);
-  g_mkdir_with_parents (dir, 0755);
-  renderer = gsk_renderer_new_for_surface (gtk_native_get_surface (gtk_widget_get_native (widget)));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  gsk_renderer_unrealize (renderer);
-  file = g_strdup_printf ("%s%s.png", name, suffix);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-        return w; /* the toplevel list keeps it alive */
-    }
-  return NULL;
-}
-
-/* The first descendant of ROOT of TYPE, depth first. */
-static GtkWidget *
-find_descendant (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  g_autofree char *file = g_strconcat (name, suffix, NULL);
+  ui_test_save_screenshot (widget, file);
 }
 
 static gboolean
@@ -206,40 +54,6 @@ static gboolean
 export_busy (gpointer obj)
 {
   return copyist_export_dialog_get_busy (obj);
-}
-
-/* One application for the whole process: a GApplication exports its
- * actions on the session bus under its object path, so a second one in the
- * same process could not register. Each test gets a fresh window. */
-static CopyistApplication *the_app;
-
-static CopyistApplication *
-start_app (CopyistWindow **window_out)
-{
-  GtkWindow *window;
-
-  if (the_app == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      the_app = copyist_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  g_application_activate (G_APPLICATION (the_app));
-  window = gtk_application_get_active_window (GTK_APPLICATION (the_app));
-  g_assert_true (COPYIST_IS_WINDOW (window));
-  *window_out = COPYIST_WINDOW (window);
-  spin (300);
-  return the_app;
-}
-
-static void
-stop_app (CopyistApplication *app)
-{
-  for (GList *l; (l = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL;)
-    gtk_window_destroy (GTK_WINDOW (l->data));
-  spin (50);
 }
 
 static char *
@@ -267,7 +81,7 @@ static void
 test_start_and_about (void)
 {
   CopyistWindow *window;
-  CopyistApplication *app = start_app (&window);
+  CopyistApplication *app = ui_test_start_app (&window);
 
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
   g_assert_null (copyist_window_get_project (window));
@@ -277,7 +91,7 @@ test_start_and_about (void)
   /* About opens over the main window. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   {
-    GtkWindow *about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+    GtkWindow *about = ui_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
     g_assert_nonnull (about);
     g_assert_true (gtk_window_get_transient_for (about) == GTK_WINDOW (window));
     gtk_window_destroy (about);
@@ -286,33 +100,33 @@ test_start_and_about (void)
   /* Preferences are bound to GSettings: a change in the window is a change in the settings. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
   {
-    GtkWindow *prefs = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+    GtkWindow *prefs = ui_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
     g_autoptr(GSettings) settings = g_settings_new (APP_ID);
     g_assert_nonnull (prefs);
-    spin (100);
+    ui_test_spin (100);
     save_screenshot (GTK_WIDGET (prefs), "preferences");
-    GtkSpinButton *variants = GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON));
+    GtkSpinButton *variants = GTK_SPIN_BUTTON (ui_test_find_descendant (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON));
     g_assert_nonnull (variants); /* the first spin button: variants per product */
     g_settings_set_int (settings, "variants-count", 5);
     g_assert_cmpint (gtk_spin_button_get_value_as_int (variants), ==, 5);
     gtk_spin_button_set_value (variants, 4);
     g_assert_cmpint (g_settings_get_int (settings, "variants-count"), ==, 4);
     g_settings_reset (settings, "variants-count");
-    spin (50);
+    ui_test_spin (50);
     gtk_window_destroy (prefs);
   }
 
   /* Project actions are disabled without a project. */
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL) &&
                   copyist_window_get_project (window) != NULL);
-  stop_app (app);
+  ui_test_stop_app (app);
 }
 
 static void
 run_workflow (void)
 {
   CopyistWindow *window;
-  CopyistApplication *app = start_app (&window);
+  CopyistApplication *app = ui_test_start_app (&window);
   g_autofree char *tmpdir = g_dir_make_tmp ("copyist-ui-XXXXXX", NULL);
   g_autofree char *project_path = g_build_filename (tmpdir, "shop.copyist", NULL);
   g_autofree char *export_path = g_build_filename (tmpdir, "out.csv", NULL);
@@ -337,10 +151,10 @@ run_workflow (void)
 
   /* Import through the assistant: preview first, nothing written. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL));
-  assistant = find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT);
+  assistant = ui_test_find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT);
   g_assert_nonnull (assistant);
   copyist_import_assistant_set_file (assistant, csv);
-  spin_while (assistant_busy, assistant);
+  ui_test_spin_while (assistant_busy, assistant, 20);
   g_assert_cmpuint (copyist_import_assistant_get_preview_rows (assistant), ==, N_ROWS);
   {
     g_autofree char *json = copyist_import_assistant_dup_mapping_json (assistant);
@@ -349,21 +163,21 @@ run_workflow (void)
   }
   /* Changing the delimiter refreshes the preview (a semicolon makes one column). */
   copyist_import_assistant_set_options (assistant, NULL, ';', 0);
-  spin_while (assistant_busy, assistant);
+  ui_test_spin_while (assistant_busy, assistant, 20);
   copyist_import_assistant_set_options (assistant, NULL, 0, 0);
-  spin_while (assistant_busy, assistant);
+  ui_test_spin_while (assistant_busy, assistant, 20);
   g_assert_cmpuint (copyist_import_assistant_get_preview_rows (assistant), ==, N_ROWS);
   save_screenshot (GTK_WIDGET (assistant), "import");
   g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 0);
 
   /* Check (reads everything, still writes nothing), then import. */
   gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.import", NULL);
-  spin_while (assistant_busy, assistant);
+  ui_test_spin_while (assistant_busy, assistant, 20);
   g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 0);
   g_assert_nonnull (strstr (copyist_import_assistant_get_report (assistant), G_STRINGIFY (N_ROWS)));
   gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.import", NULL);
-  spin (100);
-  g_assert_null (find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT));
+  ui_test_spin (100);
+  g_assert_null (ui_test_find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT));
   g_assert_cmpint (copyist_project_count_products (project, NULL), ==, N_ROWS);
   save_screenshot (GTK_WIDGET (window), "products");
 
@@ -408,7 +222,7 @@ run_workflow (void)
     g_assert_cmpstr (after, ==, before);
     g_clear_pointer (&after, g_free);
     /* … saved after the pause. */
-    spin (COPYIST_FIELD_EDITOR_SAVE_DELAY_MS + 300);
+    ui_test_spin (COPYIST_FIELD_EDITOR_SAVE_DELAY_MS + 300);
     after = field_text (project, id, COPYIST_FIELD_DESCRIPTION, &origin, NULL, NULL);
     g_assert_true (g_str_has_suffix (after, "Machine washable."));
     g_assert_cmpint (origin, ==, COPYIST_TEXT_ORIGIN_HAND);
@@ -503,7 +317,7 @@ run_workflow (void)
     g_assert_cmpuint (selected->len, ==, N_ROWS);
     /* Search narrows the list (done in SQL). */
     copyist_products_view_set_search (view, "Summer");
-    spin (50);
+    ui_test_spin (50);
     g_clear_pointer (&selected, g_array_unref);
     copyist_products_view_select_all (view);
     selected = copyist_products_view_dup_selected_ids (view);
@@ -539,13 +353,13 @@ run_workflow (void)
       g_assert_cmpstr (back->sku, ==, "UI-001");
     }
     copyist_products_view_set_search (view, "");
-    spin (50);
+    ui_test_spin (50);
 
     /* Filters (done in SQL): by status, then by category. */
     {
-      GtkWidget *column_view = find_descendant (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+      GtkWidget *column_view = ui_test_find_descendant (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
       GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view)));
-      GtkDropDown *status = GTK_DROP_DOWN (find_descendant (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN));
+      GtkDropDown *status = GTK_DROP_DOWN (ui_test_find_descendant (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN));
       GtkDropDown *category = GTK_DROP_DOWN (gtk_widget_get_next_sibling (GTK_WIDGET (status)));
       GListModel *categories = gtk_drop_down_get_model (category);
       gint64 counts[COPYIST_PRODUCT_STATUS_APPROVED + 1] = { 0 };
@@ -596,12 +410,12 @@ run_workflow (void)
     g_autofree char *contents = NULL;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-    dialog = find_toplevel (COPYIST_TYPE_EXPORT_DIALOG);
+    dialog = ui_test_find_toplevel (COPYIST_TYPE_EXPORT_DIALOG);
     g_assert_nonnull (dialog);
     copyist_export_dialog_set_choices (dialog, "csv", 0);
     save_screenshot (GTK_WIDGET (dialog), "export");
     copyist_export_dialog_export_to (dialog, out);
-    spin_while (export_busy, dialog);
+    ui_test_spin_while (export_busy, dialog, 20);
     g_assert_true (g_file_get_contents (export_path, &contents, NULL, NULL));
     g_assert_nonnull (strstr (contents, "Linen Summer Shirt"));
     g_assert_nonnull (strstr (contents, "Machine washable."));
@@ -658,11 +472,13 @@ run_workflow (void)
     g_assert_cmpstr (((CopyistModelInfo *) g_ptr_array_index (models, 0))->field, ==, COPYIST_FIELD_DESCRIPTION);
     g_assert_cmpstr (((CopyistModelInfo *) g_ptr_array_index (models, 0))->kind, ==, "vae");
     /* The window is not focused here: the end of training was notified. */
-    if (!gtk_window_is_active (GTK_WINDOW (window)))
+    if (!copyist_window_app_is_focused (window))
       {
-        spin (100);
-        g_assert_cmpuint (notifications_received, >, 0);
-        g_assert_nonnull (last_notification);
+        const char *last = NULL;
+        g_assert_cmpuint (copyist_window_get_notifications (window, &last), >, 0);
+        ui_test_spin (100);
+        g_assert_cmpuint (ui_test_get_notifications (NULL), >, 0);
+        g_assert_nonnull (last);
       }
     runs = copyist_project_list_runs (project, 1, &error);
     g_assert_no_error (error);
@@ -690,13 +506,13 @@ run_workflow (void)
         g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.cancel", NULL)); /* harmless when idle */
         copyist_train_page_save_model (train, model_id, model_file);
         g_assert_cmpuint (copyist_train_page_get_file_jobs (train), ==, 1);
-        spin_while (train_file_busy, train);
+        ui_test_spin_while (train_file_busy, train, 20);
         g_assert_null (copyist_train_page_get_file_error (train));
         g_assert_true (g_file_get_contents (model_path, &contents, &len, NULL));
         g_assert_cmpmem (contents, len, g_bytes_get_data (stored, NULL), g_bytes_get_size (stored));
 
         copyist_train_page_load_model (train, model_file, COPYIST_FIELD_ADCOPY);
-        spin_while (train_file_busy, train);
+        ui_test_spin_while (train_file_busy, train, 20);
         g_assert_null (copyist_train_page_get_file_error (train));
         after = copyist_project_list_models (project, &error);
         g_assert_cmpuint (after->len, ==, 2);
@@ -705,7 +521,7 @@ run_workflow (void)
 
         g_assert_true (g_file_set_contents (bad_path, contents, (gssize) (len / 3), NULL));
         copyist_train_page_load_model (train, bad_file, COPYIST_FIELD_DESCRIPTION);
-        spin_while (train_file_busy, train);
+        ui_test_spin_while (train_file_busy, train, 20);
         g_assert_nonnull (copyist_train_page_get_file_error (train));
         g_assert_nonnull (strstr (copyist_train_page_get_file_error (train), "damaged.cpmodel"));
         g_clear_pointer (&after, g_ptr_array_unref);
@@ -713,11 +529,11 @@ run_workflow (void)
         g_assert_cmpuint (after->len, ==, 2);
         /* The models list, at the end of the page. */
         {
-          GtkWidget *scrolled = find_descendant (GTK_WIDGET (train), GTK_TYPE_SCROLLED_WINDOW);
+          GtkWidget *scrolled = ui_test_find_descendant (GTK_WIDGET (train), GTK_TYPE_SCROLLED_WINDOW);
           GtkAdjustment *adj;
           g_assert_nonnull (scrolled);
           adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-          spin (100);
+          ui_test_spin (100);
           gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
         }
         save_screenshot (GTK_WIDGET (window), "training-models");
@@ -775,7 +591,7 @@ run_workflow (void)
     g_assert_cmpint (((CopyistVariant *) g_ptr_array_index (state->variants, 0))->model_id, ==, zh_model);
     copyist_field_state_free (state);
     g_settings_reset (settings, "text-language");
-    spin (100);
+    ui_test_spin (100);
     {
       g_autofree char *shown = copyist_field_editor_dup_text (description);
       g_autofree char *stored = field_text (project, bare, COPYIST_FIELD_DESCRIPTION, &origin, NULL, NULL);
@@ -817,7 +633,7 @@ run_workflow (void)
   /* At 800×600 the window still lays out (no crash, no warnings). */
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-product", "x", id));
-  spin (200);
+  ui_test_spin (200);
   save_screenshot (GTK_WIDGET (window), "editor-800x600");
 
   /* Closing the project returns to the start page, which lists it. */
@@ -837,7 +653,7 @@ run_workflow (void)
   g_assert_true (copyist_project_can_undo (project));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.close-project", NULL);
 
-  stop_app (app);
+  ui_test_stop_app (app);
   {
     g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
     const char *name;
@@ -859,7 +675,7 @@ static void
 test_demo_and_drop (void)
 {
   CopyistWindow *window;
-  CopyistApplication *app = start_app (&window);
+  CopyistApplication *app = ui_test_start_app (&window);
   g_autofree char *tmpdir = g_dir_make_tmp ("copyist-ui-demo-XXXXXX", NULL);
   g_autofree char *demo_path = g_build_filename (tmpdir, "shipped-demo.copyist", NULL);
   g_autofree char *csv_path = g_build_filename (tmpdir, "My Shop.csv", NULL);
@@ -905,9 +721,9 @@ test_demo_and_drop (void)
   g_assert_nonnull (copyist_window_get_project (window));
   g_assert_true (g_file_test (expected_project, G_FILE_TEST_IS_REGULAR));
   {
-    CopyistImportAssistant *assistant = find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT);
+    CopyistImportAssistant *assistant = ui_test_find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT);
     g_assert_nonnull (assistant);
-    spin_while (assistant_busy, assistant);
+    ui_test_spin_while (assistant_busy, assistant, 20);
     g_assert_cmpuint (copyist_import_assistant_get_preview_rows (assistant), ==, N_ROWS);
     gtk_window_destroy (GTK_WINDOW (assistant));
   }
@@ -915,7 +731,7 @@ test_demo_and_drop (void)
   g_assert_cmpint (copyist_project_count_products (copyist_window_get_project (window), NULL), ==, 0);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.close-project", NULL);
 
-  stop_app (app);
+  ui_test_stop_app (app);
   {
     g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
     const char *name;
@@ -949,12 +765,7 @@ test_chinese (void)
       return;
     }
   {
-    g_autofree char *mo = NULL;
-    const char *builddir = g_getenv ("G_TEST_BUILDDIR");
-    g_autofree char *parent = builddir != NULL ? g_path_get_dirname (builddir) : NULL;
-
-    mo = parent != NULL ? g_build_filename (parent, "po", "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL) : NULL;
-    if (mo == NULL || !g_file_test (mo, G_FILE_TEST_EXISTS))
+    if (!ui_test_have_chinese ())
       {
         g_test_skip ("the zh_CN translation is not compiled in the build directory");
         return;
@@ -989,31 +800,31 @@ import_big_csv (CopyistWindow *window, GFile *csv, gboolean cancel)
   CopyistImportAssistant *assistant;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL));
-  assistant = find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT);
+  assistant = ui_test_find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT);
   g_assert_nonnull (assistant);
   copyist_import_assistant_set_file (assistant, csv);
-  spin_while (assistant_busy, assistant);
+  ui_test_spin_while (assistant_busy, assistant, 20);
   gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.import", NULL);
-  spin_while (assistant_busy, assistant);
+  ui_test_spin_while (assistant_busy, assistant, 20);
   gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.import", NULL);
-  g_assert_null (find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT));
+  g_assert_null (ui_test_find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT));
   /* Started, not done: the window answers while the pool writes. */
   g_assert_true (window_writing (window));
   g_assert_false (gtk_widget_is_sensitive (copyist_window_get_page (window, "editor")));
   /* A second import cannot start meanwhile (the action is disabled). */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL);
-  g_assert_null (find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT));
+  g_assert_null (ui_test_find_toplevel (COPYIST_TYPE_IMPORT_ASSISTANT));
   if (cancel)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-write", NULL));
-  spin_while (window_writing, window);
-  spin (50);
+  ui_test_spin_while (window_writing, window, 20);
+  ui_test_spin (50);
 }
 
 static void
 test_background_import (void)
 {
   CopyistWindow *window;
-  CopyistApplication *app = start_app (&window);
+  CopyistApplication *app = ui_test_start_app (&window);
   g_autofree char *tmpdir = g_dir_make_tmp ("copyist-ui-XXXXXX", NULL);
   g_autofree char *project_path = g_build_filename (tmpdir, "big.copyist", NULL);
   g_autofree char *csv_path = g_build_filename (tmpdir, "big.csv", NULL);
@@ -1040,16 +851,16 @@ test_background_import (void)
   /* Undo and redo of it go to the pool as well. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_true (window_writing (window));
-  spin_while (window_writing, window);
-  spin (50);
+  ui_test_spin_while (window_writing, window, 20);
+  ui_test_spin (50);
   g_assert_cmpint (copyist_project_count_products (project, NULL), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
-  spin_while (window_writing, window);
-  spin (50);
+  ui_test_spin_while (window_writing, window, 20);
+  ui_test_spin (50);
   g_assert_cmpint (copyist_project_count_products (project, NULL), ==, n);
   g_assert_true (copyist_project_check (project, &error));
   g_assert_no_error (error);
-  stop_app (app);
+  ui_test_stop_app (app);
   {
     const char *names[] = { "big.copyist", "big.copyist-wal", "big.copyist-shm", "big.csv" };
     for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -1064,38 +875,21 @@ test_background_import (void)
 int
 main (int argc, char **argv)
 {
-  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
   g_autofree char *data_home = g_dir_make_tmp ("copyist-ui-data-XXXXXX", NULL);
   int ret;
 
   /* The demo copy goes to the user's data folder: a private one here. */
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
-  /* gettext ignores LANGUAGE in the plain C locale; C.UTF-8 honours it. */
-  if (setlocale (LC_ALL, "") == NULL || g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0)
-    setlocale (LC_ALL, "C.UTF-8");
-  if (builddir != NULL)
-    {
-      g_autofree char *parent = g_path_get_dirname (builddir);
-      g_autofree char *podir = g_build_filename (parent, "po", NULL);
-      bindtextdomain (GETTEXT_PACKAGE, podir);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-    }
-  gtk_disable_setlocale ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  /* Screens are captured at rest, not halfway through a transition. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  start_notification_server ();
+  ui_test_init (&argc, &argv);
+  ui_test_start_notification_server ();
   g_test_add_func ("/ui/window/start-and-about", test_start_and_about);
   g_test_add_func ("/ui/window/demo-and-drop", test_demo_and_drop);
   g_test_add_func ("/ui/window/workflow", test_workflow);
   g_test_add_func ("/ui/window/background-import", test_background_import);
   g_test_add_func ("/ui/window/chinese", test_chinese);
   ret = g_test_run ();
-  g_clear_object (&the_app);
-  g_free (last_notification);
+  ui_test_release_app ();
   {
     g_autofree char *dir = g_build_filename (data_home, "copyist", NULL);
     g_rmdir (dir);

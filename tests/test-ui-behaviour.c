@@ -491,6 +491,7 @@ test_variants (void)
       g_autofree char *shown = copyist_field_editor_dup_text (fe);
       g_assert_cmpstr (shown, ==, mine);
     }
+    ui_test_save_screenshot (GTK_WIDGET (f.window), "variants-locked");
 
     /* Unlocked, a hand edit is still never replaced. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fe), "field.toggle-lock", NULL));
@@ -502,7 +503,6 @@ test_variants (void)
     g_assert_false (state->locked);
     g_assert_cmpint (state->origin, ==, COPYIST_TEXT_ORIGIN_HAND);
     copyist_field_state_free (state);
-    ui_test_save_screenshot (GTK_WIDGET (f.window), "variants-locked");
   }
 #undef ASSERT_SHOWN
   fixture_close (&f);

@@ -268,6 +268,9 @@ update_controls (CopyistFieldEditor *self)
   gtk_label_set_text (self->origin_label, self->pending ? _("Edited")
                                           : have ? origin_label (self->state->origin) : "");
   gtk_toggle_button_set_active (self->lock_button, have && self->state->locked);
+  /* An open padlock until locked: a flat toggle's state shows in its icon. */
+  gtk_button_set_icon_name (GTK_BUTTON (self->lock_button), have && self->state->locked ? "changes-prevent-symbolic"
+                                                                                          : "changes-allow-symbolic");
   gtk_toggle_button_set_active (self->approve_button, have && self->state->approved);
   /* Browsing an older variant is read-only until "Use This One". */
   gtk_text_view_set_editable (self->text_view, on_current);

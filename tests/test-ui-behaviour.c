@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "copyist-core.h"
 #include "copyist-editor.h"
 #include "copyist-export-dialog.h"
 #include "copyist-field-editor.h"
@@ -902,6 +903,22 @@ test_preferences (void)
   g_settings_reset (settings, "variants-count");
   ui_test_spin (50);
   gtk_window_destroy (prefs);
+
+  /* About: over the window, with the name and this build's version. */
+  g_action_group_activate_action (G_ACTION_GROUP (f.app), "about", NULL);
+  {
+    AdwAboutWindow *about = ui_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+    g_assert_nonnull (about);
+    g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (f.window));
+    g_assert_cmpstr (adw_about_window_get_application_name (about), ==, _("Copyist"));
+    g_assert_cmpstr (adw_about_window_get_version (about), ==, copyist_version ());
+    g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+    /* Its icon is found (installed, or in the source tree when run from the build). */
+    g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APP_ID);
+    g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()), APP_ID));
+    ui_test_save_screenshot (GTK_WIDGET (about), "about");
+    gtk_window_destroy (GTK_WINDOW (about));
+  }
   fixture_close (&f);
 }
 

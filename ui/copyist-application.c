@@ -88,6 +88,21 @@ copyist_application_handle_local_options (GApplication *app,
 }
 
 static void
+copyist_application_startup (GApplication *app)
+{
+  GtkIconTheme *theme;
+
+  G_APPLICATION_CLASS (copyist_application_parent_class)->startup (app);
+
+  /* Run from the build tree (not installed), the app icon (About, the
+   * window list) is found in the source tree's data/icons. */
+  theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  if (theme != NULL && !gtk_icon_theme_has_icon (theme, APP_ID) &&
+      g_file_test (SOURCE_DATADIR G_DIR_SEPARATOR_S "icons", G_FILE_TEST_IS_DIR))
+    gtk_icon_theme_add_search_path (theme, SOURCE_DATADIR G_DIR_SEPARATOR_S "icons");
+}
+
+static void
 copyist_application_shutdown (GApplication *app)
 {
   CopyistApplication *self = COPYIST_APPLICATION (app);
@@ -112,6 +127,7 @@ copyist_application_class_init (CopyistApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = copyist_application_finalize;
+  app_class->startup = copyist_application_startup;
   app_class->shutdown = copyist_application_shutdown;
 
   /* The resources live in a static library, whose automatic constructor the

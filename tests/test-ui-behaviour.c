@@ -19,6 +19,7 @@
 #include "copyist-export-dialog.h"
 #include "copyist-field-editor.h"
 #include "copyist-import-assistant.h"
+#include "copyist-loss-plot.h"
 #include "copyist-preferences-window.h"
 #include "copyist-products-view.h"
 #include "copyist-train-page.h"
@@ -231,6 +232,28 @@ assert_marks_legible (CopyistFieldEditor *fe, GdkRGBA *underline_out, GdkRGBA *h
   *highlight_out = *highlight;
 }
 
+/* The training plot's lines stand out from the card they are drawn on. */
+static void
+assert_plot_legible (CopyistWindow *window)
+{
+  CopyistLossPlot *plot = copyist_train_page_get_plot (COPYIST_TRAIN_PAGE (copyist_window_get_page (window, "train")));
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (plot));
+  GdkRGBA card, window_bg;
+
+  /* The card is translucent in the dark palette: over the window's background. */
+  g_assert_true (gtk_style_context_lookup_color (context, "card_bg_color", &card));
+  g_assert_true (gtk_style_context_lookup_color (context, "window_bg_color", &window_bg));
+  card = blend (&card, &window_bg);
+  for (guint i = 0; i < 6; i++)
+    {
+      GdkRGBA line;
+      copyist_loss_plot_get_series_color (plot, i, &line);
+      g_test_message ("plot line %u %s on %s: %.2f", i, gdk_rgba_to_string (&line), gdk_rgba_to_string (&card),
+                      contrast (&line, &card));
+      g_assert_cmpfloat (contrast (&line, &card), >=, 3.0);
+    }
+}
+
 static GtkEventController *
 find_controller (GtkWidget *widget, GType type)
 {
@@ -344,6 +367,7 @@ test_fact_check (void)
     g_assert_cmpstr (ranges, ==, "14-19 37-42");
     ui_test_save_screenshot (GTK_WIDGET (f.window), "fact-check");
     assert_marks_legible (fe, &light_underline, &light_highlight);
+    assert_plot_legible (f.window);
 
     /* Dark mode follows the system: the app leaves the colour scheme to
      * AdwStyleManager (default), and the marks take the dark palette. */
@@ -352,9 +376,26 @@ test_fact_check (void)
     ui_test_spin (100);
     g_assert_true (adw_style_manager_get_dark (style));
     assert_marks_legible (fe, &dark_underline, &dark_highlight);
+    assert_plot_legible (f.window);
     g_assert_false (gdk_rgba_equal (&light_underline, &dark_underline));
     g_assert_false (gdk_rgba_equal (&light_highlight, &dark_highlight));
     ui_test_save_screenshot (GTK_WIDGET (f.window), "fact-check-dark");
+    /* The training plot in the dark, with three made-up curves to show. */
+    {
+      CopyistLossPlot *plot = copyist_train_page_get_plot (COPYIST_TRAIN_PAGE (copyist_window_get_page (f.window, "train")));
+      copyist_loss_plot_reset (plot);
+      for (guint k = 0; k < 3; k++)
+        {
+          guint series = copyist_loss_plot_add_series (plot, k == 0 ? "reconstruction" : k == 1 ? "KL" : "BLEU",
+                                                       k == 2 ? COPYIST_LOSS_PLOT_AXIS_RIGHT : COPYIST_LOSS_PLOT_AXIS_LEFT);
+          for (int e = 0; e <= 20; e++)
+            g_assert_true (copyist_loss_plot_add_point (plot, series, e,
+                                                        k == 2 ? 0.3 * (1 - exp (-e / 6.0)) : (3 - k) * exp (-e / 8.0) + 0.2));
+        }
+      gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-training", NULL);
+      ui_test_save_screenshot (GTK_WIDGET (f.window), "training-dark");
+      copyist_loss_plot_reset (plot);
+    }
     gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-products", NULL);
     ui_test_save_screenshot (GTK_WIDGET (f.window), "products-dark");
     adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);

@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include <adwaita.h>
+
 #include "copyist-loss-plot.h"
 
 typedef struct {
@@ -28,14 +30,25 @@ struct _CopyistLossPlot
 
 G_DEFINE_FINAL_TYPE (CopyistLossPlot, copyist_loss_plot, GTK_TYPE_DRAWING_AREA)
 
-/* Adwaita palette: blue 3, red 3, green 4, orange 3, purple 3, brown 3. */
-static const GdkRGBA series_colors[] = {
-  { 0.208f, 0.518f, 0.894f, 1.0f },
-  { 0.878f, 0.106f, 0.141f, 1.0f },
-  { 0.180f, 0.761f, 0.494f, 1.0f },
-  { 1.000f, 0.471f, 0.000f, 1.0f },
-  { 0.569f, 0.255f, 0.675f, 1.0f },
-  { 0.596f, 0.416f, 0.267f, 1.0f },
+/* The Adwaita palette, darker shades on a light page (blue 4, red 4,
+ * green 5, orange 5, purple 4, brown 4) and lighter ones on a dark page
+ * (blue 2, red 1, green 2, orange 2, purple 2, brown 2): every line keeps a
+ * contrast of at least 3:1 with the card behind it in both. */
+static const GdkRGBA series_colors_light[] = {
+  { 0x1c / 255.f, 0x71 / 255.f, 0xd8 / 255.f, 1.0f },
+  { 0xc0 / 255.f, 0x1c / 255.f, 0x28 / 255.f, 1.0f },
+  { 0x26 / 255.f, 0xa2 / 255.f, 0x69 / 255.f, 1.0f },
+  { 0xc6 / 255.f, 0x46 / 255.f, 0x00 / 255.f, 1.0f },
+  { 0x81 / 255.f, 0x3d / 255.f, 0x9c / 255.f, 1.0f },
+  { 0x86 / 255.f, 0x5e / 255.f, 0x3c / 255.f, 1.0f },
+};
+static const GdkRGBA series_colors_dark[] = {
+  { 0x62 / 255.f, 0xa0 / 255.f, 0xea / 255.f, 1.0f },
+  { 0xf6 / 255.f, 0x61 / 255.f, 0x51 / 255.f, 1.0f },
+  { 0x57 / 255.f, 0xe3 / 255.f, 0x89 / 255.f, 1.0f },
+  { 0xff / 255.f, 0xa3 / 255.f, 0x48 / 255.f, 1.0f },
+  { 0xc0 / 255.f, 0x61 / 255.f, 0xcb / 255.f, 1.0f },
+  { 0xcd / 255.f, 0xab / 255.f, 0x8f / 255.f, 1.0f },
 };
 
 #define MARGIN_LEFT   52.0
@@ -154,6 +167,14 @@ copyist_loss_plot_finalize (GObject *object)
   G_OBJECT_CLASS (copyist_loss_plot_parent_class)->finalize (object);
 }
 
+/* The series colours follow the light or dark palette: redraw on a change. */
+static void
+copyist_loss_plot_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (copyist_loss_plot_parent_class)->css_changed (widget, change);
+  gtk_widget_queue_draw (widget);
+}
+
 static void
 copyist_loss_plot_class_init (CopyistLossPlotClass *klass)
 {
@@ -161,6 +182,7 @@ copyist_loss_plot_class_init (CopyistLossPlotClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = copyist_loss_plot_finalize;
+  widget_class->css_changed = copyist_loss_plot_css_changed;
   gtk_widget_class_set_css_name (widget_class, "lossplot");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -290,7 +312,9 @@ copyist_loss_plot_get_range (CopyistLossPlot *self, CopyistLossPlotAxis axis,
 void
 copyist_loss_plot_get_series_color (CopyistLossPlot *self, guint series, GdkRGBA *color)
 {
-  *color = series_colors[series % G_N_ELEMENTS (series_colors)];
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  *color = (dark ? series_colors_dark : series_colors_light)[series % G_N_ELEMENTS (series_colors_light)];
 }
 
 void

@@ -351,17 +351,21 @@ main (int argc, char **argv)
     }
 
   /* batch-1 greedy decoding of 40 tokens: fp32 on 1 and on THREADS BLAS
-   * threads, then the int8 copy of the decoding weights (one thread) */
+   * threads, then the int8 copy of the decoding weights on one thread and
+   * with the decoder's second thread (ce_decoder_set_threads) */
   float *lp = malloc ((size_t) 512 * V * sizeof (float));
   int32_t prev[512], rows[512];
   CeDecoder *dec = ce_decoder_new (model, 512, &st, msg);
   if (!dec)
     die ("decoder", msg);
   CeBatch one = { 1, S, 0, src, fld, NULL };
-  for (int pass = 0; pass < 3; pass++)
+  for (int pass = 0; pass < 4; pass++)
     {
       const int bt = pass == 1 ? threads : 1;
-      const int int8 = pass == 2;
+      const int int8 = pass >= 2;
+      const int dec_threads = pass == 3 ? 2 : 1;
+      if (pass == 3 && threads < 2)
+        break;
       ce_blas_set_threads (bt);
       if (ce_model_set_decode_precision (model, int8 ? CE_PRECISION_INT8 : CE_PRECISION_FP32,
                                          msg) != CE_OK)
@@ -369,6 +373,8 @@ main (int argc, char **argv)
       ce_decoder_free (dec);
       if (!(dec = ce_decoder_new (model, 512, &st, msg)))
         die ("decoder", msg);
+      if (ce_decoder_set_threads (dec, dec_threads, msg) != CE_OK)
+        die ("decoder threads", msg);
       double dt[20];
       for (int i = 0; i < 3; i++)
         greedy (model, dec, &one, 1, lp, prev, rows);
@@ -380,9 +386,9 @@ main (int argc, char **argv)
       counting = 0;
       double m = median (dt, 20);
       printf ("{\"engine\": \"copyist\", \"what\": \"greedy_decode_batch1\", \"threads\": %d, "
-              "\"precision\": \"%s\", \"tokens\": %d, \"ms_median\": %.3f, \"ms_best\": %.3f, "
-              "\"tokens_per_s\": %.1f, \"blas_share\": %.3f}\n",
-              bt, int8 ? "int8" : "fp32", T, m * 1e3, dt[0] * 1e3, T / m,
+              "\"precision\": \"%s\", \"decoder_threads\": %d, \"tokens\": %d, \"ms_median\": %.3f, "
+              "\"ms_best\": %.3f, \"tokens_per_s\": %.1f, \"blas_share\": %.3f}\n",
+              bt, int8 ? "int8" : "fp32", dec_threads, T, m * 1e3, dt[0] * 1e3, T / m,
               (gemv_seconds + gemm_seconds) / sum);
       fflush (stdout);
     }

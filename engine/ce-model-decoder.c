@@ -29,13 +29,17 @@
  * the upper half of the output projection while the caller's thread does
  * the lower half, so each core streams (and, on an idle machine, keeps in
  * its own L2) half of the int8 output matrix. Between steps it spins for
- * Q8_SPIN_NS, then sleeps on a condition variable until the next step. */
+ * Q8_SPIN_NS, then sleeps on a condition variable until the next step. If
+ * the caller finishes its half before the worker has taken the job (the
+ * worker is asleep or has no core), the caller takes the job and does both
+ * halves, so a busy machine costs at most the one-thread time. */
 typedef struct {
   pthread_t thread;
   pthread_mutex_t lock;
   pthread_cond_t cond;
   atomic_uint posted;      /* job number, bumped by the caller */
   atomic_uint finished;    /* the last job number the worker completed */
+  atomic_uint claimed;     /* the last job number taken, by the worker or the caller */
   atomic_int sleeping;     /* the worker waits (or is about to) on COND */
   int quit;                /* under LOCK */
   /* the job: rows n0..n1 of ce_q8_gemm_rows */
@@ -349,6 +353,11 @@ worker_main (void *data)
             return NULL;
         }
       seen = job;
+      /* the caller does the job itself when it gets there first (this
+       * thread lost its core); only the job's taker reads its fields */
+      unsigned expect = job - 1;
+      if (!atomic_compare_exchange_strong (&w->claimed, &expect, job))
+        continue;
       ce_q8_gemm_rows (w->m, w->n0, w->n1, w->xq, w->xscale, w->R, w->y, w->ldy, w->accumulate,
                        w->reverse);
       atomic_store (&w->finished, job);
@@ -395,6 +404,7 @@ ce_decoder_set_threads (CeDecoder *dec, int n_threads, char *msg)
     }
   atomic_init (&w->posted, 0);
   atomic_init (&w->finished, 0);
+  atomic_init (&w->claimed, 0);
   atomic_init (&w->sleeping, 0);
   int err = pthread_mutex_init (&w->lock, NULL);
   if (err == 0 && (err = pthread_cond_init (&w->cond, NULL)) != 0)
@@ -456,6 +466,15 @@ q8_product (CeDecoder *dec, const CeQ8Matrix *m, const float *x, int ldx, float 
       pthread_mutex_unlock (&w->lock);
     }
   ce_q8_gemm_rows (m, 0, half, dec->xq, dec->xscale, dec->R, y, ldy, accumulate, dec->reverse);
+  unsigned expect = job - 1;
+  if (atomic_compare_exchange_strong (&w->claimed, &expect, job))
+    {
+      /* the worker has not started: do its half too rather than wait for
+       * it to get a core (on a busy machine it may not have one) */
+      ce_q8_gemm_rows (m, half, m->N, dec->xq, dec->xscale, dec->R, y, ldy, accumulate,
+                       dec->reverse);
+      return;
+    }
   for (int i = 0; atomic_load (&w->finished) != job; i++)
     {
       cpu_relax ();

@@ -360,13 +360,19 @@ ce_q8_gemm_rows (const CeQ8Matrix *m, int n0, int n1, const uint8_t *xq, const f
         {
           /* dots[i] holds weight row b0 + i */
           ce_q8_dots (kernel, m, b0, b1, xq + (size_t) r * m->Kp, 1, dots, CE_Q8_BLOCK);
-          float *yr = y + (size_t) r * ldy;
+          /* two plain loops (not one with a select) so the compiler
+           * vectorises them */
+          float *yr = y + (size_t) r * ldy + b0;
           const float xs = xscale[r];
-          for (int n = b0; n < b1; n++)
-            {
-              const float v = (float) (dots[n - b0] - 128 * m->wsum[n]) * (m->scale[n] * xs);
-              yr[n] = accumulate ? yr[n] + v : v;
-            }
+          const int32_t *ws = m->wsum + b0;
+          const float *sc = m->scale + b0;
+          const int nb = b1 - b0;
+          if (accumulate)
+            for (int j = 0; j < nb; j++)
+              yr[j] += (float) (dots[j] - 128 * ws[j]) * (sc[j] * xs);
+          else
+            for (int j = 0; j < nb; j++)
+              yr[j] = (float) (dots[j] - 128 * ws[j]) * (sc[j] * xs);
         }
     }
 }

@@ -650,7 +650,9 @@ CePrecision ce_model_get_decode_precision (const CeModel *model);
  * projection next to the caller's: each core then streams half the int8
  * output matrix (on an idle machine each keeps its half in its own L2).
  * Between steps that thread spins for up to 0.2 ms, then sleeps until the
- * next step; it is stopped by ce_decoder_free or a call with 1. It is a
+ * next step; when it has not taken a step's half by the time the caller's
+ * half is done, the caller does both. It is stopped by ce_decoder_free or a
+ * call with 1. It is a
  * threading layer of its own: use 2 only when a core is free for it (one
  * decoding job at a time, BLAS on 1 thread), like the rule above. Outputs
  * are the same bit for bit with 1 or 2. CE_ERR_NOMEM if the thread cannot

@@ -104,6 +104,20 @@ test_train_generate_eval (Fixture *f, gconstpointer data)
       /* The unseen name is copied through its slot. */
       g_assert_nonnull (strstr (cols[1], i == 0 ? "Item 900" : "Item 901"));
     }
+  /* --int8 decodes with the int8 copy of the weights: on this confident
+   * model the texts are the same (every CPU computes the same int8 sums) */
+  {
+    g_autofree char *out8 = g_build_filename (f->dir, "out8.tsv", NULL);
+    g_autofree char *contents8 = NULL;
+    const char *argv[] = { "generate", "--model", f->model, "--data", dev, "--attributes", "attributes",
+                           "--unique", "--beam", "3", "--int8", "--out", out8, NULL };
+    r = copyist_test_run_cli (argv);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    copyist_test_cli_run_clear (&r);
+    g_assert_true (g_file_get_contents (out8, &contents8, NULL, NULL));
+    g_assert_cmpstr (contents8, ==, contents);
+  }
 
   {
     const char *argv[] = { "eval", "--model", f->model, "--data", dev, "--attributes", "attributes", "--text", "text",

@@ -172,7 +172,7 @@ copyist_cli_train (int argc, char **argv)
   int epochs = 0, threads = 0, seed = 1, hidden = 0, emb = 0, latent = 0, batch = 0;
   int min_count = 0, patience = 0;
   double lr = 0, heldout = 0.05, dropout = -1, word_dropout = -1;
-  double gan_code_noise = -1, gan_gen_share = -1, gan_enc_weight = -1;
+  double gan_enc_weight = -1;
   int shuffle_copies = 0;
   guint n_train_ex;
   g_auto(AugRows) aug = { NULL, 0 };
@@ -198,8 +198,6 @@ copyist_cli_train (int argc, char **argv)
     { "heldout", 0, 0, G_OPTION_ARG_DOUBLE, &heldout, N_("Share of attribute sets held out to pick the best epoch"), N_("F") },
     { "patience", 0, 0, G_OPTION_ARG_INT, &patience, N_("Stop after N epochs without improvement"), N_("N") },
     { "delex", 0, 0, G_OPTION_ARG_STRING, &delex, N_("Delexicalise exactly these keys (comma-separated)"), N_("KEYS") },
-    { "gan-code-noise", 0, 0, G_OPTION_ARG_DOUBLE, &gan_code_noise, N_("GAN: standard deviation of the noise added to the code the decoder reads in training (0 = off)"), N_("S") },
-    { "gan-gen-share", 0, 0, G_OPTION_ARG_DOUBLE, &gan_gen_share, N_("GAN: share of training rows decoded from the generator's code (0 = off)"), N_("F") },
     { "gan-enc-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gan_enc_weight, N_("GAN: weight of the encoder's adversarial term"), N_("W") },
     { "shuffle-copies", 0, 0, G_OPTION_ARG_INT, &shuffle_copies, N_("Add N copies of every training row with its attributes in a random order (0 = off)"), N_("N") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only epoch summaries"), NULL },
@@ -335,10 +333,6 @@ copyist_cli_train (int argc, char **argv)
   if (lr > 0)
     topts.params.lr = (float) lr;
   topts.patience = patience;
-  if (gan_code_noise >= 0)
-    topts.params.gan_code_noise = (float) gan_code_noise;
-  if (gan_gen_share >= 0)
-    topts.params.gan_gen_share = (float) gan_gen_share;
   if (gan_enc_weight >= 0)
     topts.params.gan_enc_weight = (float) gan_enc_weight;
   topts.seed = (uint64_t) seed;

@@ -100,8 +100,6 @@ typedef struct {
   float *cin, *chid, *cout;       /* (B,Z+H) (B,H) (B) critic */
   float *dcin, *dchid, *dcout;
   float *dgin, *dgh, *dgout, *dfake;
-  float *zdec;                    /* (B, Z) the code the decoder reads (noise, generator rows) */
-  uint8_t *zgen;                  /* (B) 1: row decoded from the generator's code */
 } CeTrainWork;
 
 /* The teacher-forced decoder of a batch runs as CE_DEC_PARTS parts over

@@ -459,8 +459,6 @@ train_layout (CeTrainWork *w, Arena *a, const CeDims *d, int B, int S, int T, in
   w->dgh = TAKE_F (a, BH);
   w->dgout = TAKE_F (a, BZ);
   w->dfake = TAKE_F (a, BZ);
-  w->zdec = TAKE_F (a, BZ);
-  w->zgen = (uint8_t *) arena_take (a, (size_t) B);
 }
 
 /* The decoder parts' buffers for rows of a (B, S, T) batch. */

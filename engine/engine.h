@@ -559,12 +559,6 @@ typedef struct {
   int critic_steps;     /* ARAE: critic updates per step */
   float gan_enc_weight; /* ARAE: weight of the encoder's adversarial term (the critic's
                            score of the real codes, minimised with the reconstruction) */
-  float gan_code_noise; /* ARAE, training only: the decoder reads the code plus Gaussian
-                           noise of this standard deviation (0 = off, the default) */
-  float gan_gen_share;  /* ARAE, training only: this share of a batch's rows are decoded
-                           from the generator's code G(noise, attrs) (a constant: no
-                           gradient reaches the generator or that row's encoder code),
-                           the code decoding uses (0 = off, the default) */
 } CeTrainParams;
 
 void ce_train_params_default (CeTrainParams *p);

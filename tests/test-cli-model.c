@@ -139,7 +139,7 @@ test_train_generate_eval (Fixture *f, gconstpointer data)
  * (--check-references scores the references themselves): the second
  * product's text says blue for a red item, so red is missing and blue is
  * invented. Then the training options of issue 5 run: attribute-order
- * augmentation, the GAN's decoder-code options, the hard slot constraint. */
+ * augmentation, the GAN's encoder term weight, the hard slot constraint. */
 static void
 test_eval_rates_and_options (Fixture *f, gconstpointer data)
 {
@@ -192,7 +192,7 @@ test_eval_rates_and_options (Fixture *f, gconstpointer data)
     const char *argv[] = { "train", "--data", f->train_csv, "--attributes", "attributes", "--text", "text",
                            "--model", "gan", "--out", gan, "--epochs", "1", "--hidden", "16", "--emb", "8",
                            "--latent", "4", "--batch", "8", "--threads", "1", "--quiet",
-                           "--gan-gen-share", "0.5", "--gan-code-noise", "0.1", "--gan-enc-weight", "0.5", NULL };
+                           "--gan-enc-weight", "0.5", NULL };
     r = copyist_test_run_cli (argv);
     g_test_message ("%s%s", r.out, r.err);
     g_assert_cmpint (r.status, ==, 0);

@@ -559,77 +559,6 @@ test_arae_trains (void)
   ce_model_free (model);
 }
 
-/* The ARAE's decoder-code options: gan_gen_share = 1 decodes every row from
- * the generator's code (a constant), so with the encoder's adversarial term
- * off nothing reaches the text encoder or the code layer, while the decoder
- * still learns; code noise is additive, so the gradient still reaches them;
- * both off is exactly the training without them. */
-static void
-test_arae_decoder_code (void)
-{
-  CeModelConfig cfg;
-  CeTrainParams tp;
-  CeLosses l;
-  OverfitSet set;
-  char msg[CE_MSG_SIZE];
-  CeStatus st;
-  small_config (&cfg, CE_MODEL_ARAE);
-  overfit_set (&set);
-  CeBatch batch = { OV_N, OV_S, OV_T, set.src, set.fld, set.tgt };
-  CeModel *m[4];
-  for (int k = 0; k < 4; k++)
-    {
-      m[k] = ce_model_new (&cfg, 9, &st, msg);
-      g_assert_nonnull (m[k]);
-    }
-  const size_t total = m[0]->table.total;
-  float *before = g_memdup2 (m[0]->params, total * sizeof (float));
-  const CeDims *d = &m[0]->d;
-  const size_t txt_off = (size_t) (m[0]->p.txt_Wx - m[0]->params), txt_n = (size_t) 3 * d->H * d->E;
-  const size_t code_off = (size_t) (m[0]->p.code_W - m[0]->params), code_n = (size_t) d->Z * d->H;
-  const size_t wz_off = (size_t) (m[0]->p.dec_Wz - m[0]->params), wz_n = (size_t) 3 * d->H * d->Z;
-
-  for (int k = 0; k < 4; k++)
-    {
-      ce_train_params_default (&tp);
-      tp.gan_enc_weight = 0.0f;
-      if (k == 1)
-        tp.gan_gen_share = 1.0f;
-      if (k == 2)
-        tp.gan_code_noise = 0.3f;
-      if (k == 3)
-        {
-          /* explicitly off: the same as the defaults */
-          tp.gan_gen_share = 0.0f;
-          tp.gan_code_noise = 0.0f;
-        }
-      for (int step = 0; step < 3; step++)
-        {
-          st = ce_model_train_step (m[k], &batch, &tp, &l, msg);
-          if (st != CE_OK)
-            g_error ("model %d step %d: %s", k, step, msg);
-          g_assert_true (isfinite (l.xent));
-        }
-    }
-  /* gen share 1: the text encoder and the code layer never moved, the
-   * decoder's code projection did */
-  g_assert_cmpmem (m[1]->params + txt_off, txt_n * sizeof (float), before + txt_off, txt_n * sizeof (float));
-  g_assert_cmpmem (m[1]->params + code_off, code_n * sizeof (float), before + code_off, code_n * sizeof (float));
-  g_assert_true (memcmp (m[1]->params + wz_off, before + wz_off, wz_n * sizeof (float)) != 0);
-  /* without the options both did */
-  g_assert_true (memcmp (m[0]->params + txt_off, before + txt_off, txt_n * sizeof (float)) != 0);
-  g_assert_true (memcmp (m[0]->params + code_off, before + code_off, code_n * sizeof (float)) != 0);
-  /* noise: the gradient still reaches the code layer, and the weights differ
-   * from the noise-free run */
-  g_assert_true (memcmp (m[2]->params + code_off, before + code_off, code_n * sizeof (float)) != 0);
-  g_assert_true (memcmp (m[2]->params, m[0]->params, total * sizeof (float)) != 0);
-  /* off is off: bit for bit the default training */
-  g_assert_cmpmem (m[3]->params, total * sizeof (float), m[0]->params, total * sizeof (float));
-  g_free (before);
-  for (int k = 0; k < 4; k++)
-    ce_model_free (m[k]);
-}
-
 /* ---- determinism and threads -------------------------------------------------- */
 
 #define DET_STEPS 5
@@ -1194,7 +1123,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/overfit/s2s", test_overfit_s2s);
   g_test_add_func ("/engine/model/overfit/cvae", test_overfit_cvae);
   g_test_add_func ("/engine/model/arae/trains", test_arae_trains);
-  g_test_add_func ("/engine/model/arae/decoder-code", test_arae_decoder_code);
   g_test_add_func ("/engine/model/same-seed", test_same_seed);
   g_test_add_func ("/engine/model/two-threads", test_two_threads);
   g_test_add_func ("/engine/model/threads-same-weights", test_threads_same_weights);

@@ -569,29 +569,42 @@ test_write_train (Fixture *f, gconstpointer data)
   step_through (f, op_train, FAULT_WRITE, "training", TRUE);
 }
 
+/* The committed products of the fixture's project, and export options
+ * for an XLSX file. */
+static GPtrArray *
+pristine_records_for_xlsx (Fixture *f, CopyistExportOptions *opts /* OUT */)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (f->pristine);
+  g_autoptr(GError) error = NULL;
+  CopyistProject *project = copyist_project_open (file, FALSE, &error);
+  GPtrArray *records;
+
+  g_assert_no_error (error);
+  records = copyist_project_dup_records (project, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (close_project (project, TRUE, &error));
+  g_assert_no_error (error);
+  copyist_export_options_init (opts);
+  opts->format = COPYIST_EXPORT_XLSX;
+  return records;
+}
+
 /* The XLSX export (libxlsxwriter writes the zip itself) syncs its
  * temporary file before the rename, and a failing sync is a clean error
  * that leaves the earlier export as it was and no temporary file. */
 static void
 test_sync_export_xlsx (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (f->pristine);
   g_autofree char *xlsx = g_build_filename (f->dir, "export.xlsx", NULL);
   g_autoptr(GFile) out = g_file_new_for_path (xlsx);
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *data_after = NULL;
   CopyistExportOptions opts;
-  CopyistProject *project;
   gsize len = 0;
 
   (void) data;
-  project = copyist_project_open (file, FALSE, &error);
-  g_assert_no_error (error);
-  records = copyist_project_dup_records (project, NULL, FALSE, &error);
-  g_assert_no_error (error);
-  copyist_export_options_init (&opts);
-  opts.format = COPYIST_EXPORT_XLSX;
+  records = pristine_records_for_xlsx (f, &opts);
   g_assert_true (g_file_set_contents (xlsx, "an earlier export\n", -1, &error));
 
   fsync_calls = 0;
@@ -618,8 +631,6 @@ test_sync_export_xlsx (Fixture *f, gconstpointer data)
   g_assert_cmpuint (len, >, 4);
   g_assert_true (data_after[0] == 'P' && data_after[1] == 'K');
   g_assert_true (export_untouched (f));
-  g_assert_true (close_project (project, TRUE, &error));
-  g_assert_no_error (error);
 }
 
 /* A run that diverges (a learning rate of 1e30: every update overflows)
@@ -698,7 +709,6 @@ tables_equal (const CopyistTable *a, const CopyistTable *b)
 static void
 test_alloc_read_xlsx (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (f->pristine);
   g_autofree char *xlsx = g_build_filename (f->dir, "products.xlsx", NULL);
   g_autoptr(GFile) out = g_file_new_for_path (xlsx);
   g_autoptr(GPtrArray) records = NULL;
@@ -707,21 +717,14 @@ test_alloc_read_xlsx (Fixture *f, gconstpointer data)
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *contents = NULL;
   CopyistExportOptions opts;
-  CopyistProject *project;
   guint errors = 0, absorbed = 0;
   gsize len;
   int n;
 
   (void) data;
-  project = copyist_project_open (file, FALSE, &error);
-  g_assert_no_error (error);
-  records = copyist_project_dup_records (project, NULL, FALSE, &error);
-  g_assert_no_error (error);
-  copyist_export_options_init (&opts);
-  opts.format = COPYIST_EXPORT_XLSX;
+  records = pristine_records_for_xlsx (f, &opts);
   g_assert_true (copyist_export_write (records, &opts, out, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (close_project (project, TRUE, &error));
   g_assert_true (g_file_get_contents (xlsx, &contents, &len, &error));
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
 

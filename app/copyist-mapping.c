@@ -55,6 +55,23 @@ copyist_field_get_label (CopyistField field)
   return _(field_names[field].label);
 }
 
+const char *
+copyist_key_get_title (const char *key)
+{
+  static const CopyistField attribute_fields[] = {
+    COPYIST_FIELD_SKU, COPYIST_FIELD_TITLE, COPYIST_FIELD_CATEGORY, COPYIST_FIELD_BRAND,
+    COPYIST_FIELD_COLOR, COPYIST_FIELD_MATERIAL, COPYIST_FIELD_SIZE, COPYIST_FIELD_PRICE,
+  };
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  /* The canonical names only, no aliases: a column called "name" stays "name". */
+  for (guint i = 0; i < G_N_ELEMENTS (attribute_fields); i++)
+    if (g_ascii_strcasecmp (key, field_names[attribute_fields[i]].name) == 0)
+      return _(field_names[attribute_fields[i]].label);
+  return key;
+}
+
 CopyistField
 copyist_field_from_string (const char *name)
 {

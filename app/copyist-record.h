@@ -19,6 +19,11 @@ G_BEGIN_DECLS
 #define COPYIST_KEY_SIZE        "size"
 #define COPYIST_KEY_PRICE       "price"
 
+/* A canonical key as the merchant reads it, translated ("color" ->
+ * "Colour": the import assistant's label for that field); any other key
+ * (a column header kept as an attribute) is returned as it is. */
+const char *copyist_key_get_title (const char *key);
+
 typedef struct {
   char *key;     /* canonical key or the column header */
   char *value;   /* as written in the file, never reformatted */

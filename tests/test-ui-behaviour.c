@@ -327,8 +327,11 @@ test_fact_check (void)
     g_assert_true (shown);
     tip = copyist_field_editor_dup_tooltip_at (fe, x, y);
     g_assert_nonnull (tip);
-    g_assert_nonnull (strstr (tip, copyist_attribute_title (COPYIST_KEY_COLOR)));
-    g_assert_cmpstr (copyist_attribute_title (COPYIST_KEY_COLOR), ==, _("Colour"));
+    g_assert_nonnull (strstr (tip, copyist_key_get_title (COPYIST_KEY_COLOR)));
+    g_assert_cmpstr (copyist_key_get_title (COPYIST_KEY_COLOR), ==, _("Colour"));
+    /* Other keys (column headers kept as attributes) show as they are, aliases included. */
+    g_assert_cmpstr (copyist_key_get_title ("name"), ==, "name");
+    g_assert_cmpstr (copyist_key_get_title ("Fit"), ==, "Fit");
     char_point (view, 0, &x, &y);
     shown = TRUE;
     g_signal_emit_by_name (view, "query-tooltip", x, y, FALSE, tooltip, &shown);

@@ -143,13 +143,13 @@ reload_attributes (CopyistEditor *self)
   gtk_label_set_text (self->title_label, record->title != NULL ? record->title : "");
   gtk_label_set_text (self->sku_label, record->sku != NULL ? record->sku : "");
   if (record->category != NULL)
-    add_row (self, COPYIST_KEY_CATEGORY, copyist_attribute_title (COPYIST_KEY_CATEGORY), record->category);
+    add_row (self, COPYIST_KEY_CATEGORY, copyist_key_get_title (COPYIST_KEY_CATEGORY), record->category);
   for (guint i = 0; record->attributes != NULL && i < record->attributes->len; i++)
     {
       CopyistAttribute *attr = g_ptr_array_index (record->attributes, i);
       if (g_ascii_strcasecmp (attr->key, COPYIST_KEY_CATEGORY) == 0)
         continue;
-      add_row (self, attr->key, copyist_attribute_title (attr->key), attr->value);
+      add_row (self, attr->key, copyist_key_get_title (attr->key), attr->value);
     }
 }
 

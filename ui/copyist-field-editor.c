@@ -87,28 +87,6 @@ copyist_field_editor_get_n_invented (CopyistFieldEditor *self)
   return self->invented_keys->len;
 }
 
-const char *
-copyist_attribute_title (const char *key)
-{
-  static const struct { const char *key; const char *label; } names[] = {
-    { COPYIST_KEY_BRAND, N_("Brand") },
-    { COPYIST_KEY_COLOR, N_("Colour") },
-    { COPYIST_KEY_MATERIAL, N_("Material") },
-    { COPYIST_KEY_SIZE, N_("Size") },
-    { COPYIST_KEY_PRICE, N_("Price") },
-    { COPYIST_KEY_CATEGORY, N_("Category") },
-    { COPYIST_KEY_TITLE, N_("Title") },
-    { COPYIST_KEY_SKU, N_("SKU") },
-  };
-
-  g_return_val_if_fail (key != NULL, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_ascii_strcasecmp (key, names[i].key) == 0)
-      return _(names[i].label);
-  return key;
-}
-
 guint
 copyist_count_chars (const char *text)
 {
@@ -436,7 +414,7 @@ copyist_field_editor_dup_tooltip_at (CopyistFieldEditor *self, int x, int y)
       int end = g_array_index (self->invented_ranges, int, 2 * i + 1);
       if (offset >= start && offset < end)
         return g_strdup_printf (_("Not in the product's data: this product has no such %s"),
-                                copyist_attribute_title (g_ptr_array_index (self->invented_keys, i)));
+                                copyist_key_get_title (g_ptr_array_index (self->invented_keys, i)));
     }
   return NULL;
 }
@@ -882,8 +860,8 @@ copyist_field_editor_set_fact_check (CopyistFieldEditor *self,
           const char *colon = strstr (missing_keys[i], ": ");
           g_autofree char *key = colon != NULL ? g_strndup (missing_keys[i], colon - missing_keys[i])
                                                : g_strdup (missing_keys[i]);
-          g_ptr_array_add (titles, colon != NULL ? g_strdup_printf (_("%s: %s"), copyist_attribute_title (key), colon + 2)
-                                                 : g_strdup (copyist_attribute_title (key)));
+          g_ptr_array_add (titles, colon != NULL ? g_strdup_printf (_("%s: %s"), copyist_key_get_title (key), colon + 2)
+                                                 : g_strdup (copyist_key_get_title (key)));
         }
       g_ptr_array_add (titles, NULL);
       /* TRANSLATORS: the separator between attribute names in a list */

@@ -63,9 +63,6 @@ char          *copyist_field_editor_dup_tooltip_at (CopyistFieldEditor *self, in
 GtkTextView   *copyist_field_editor_get_text_view (CopyistFieldEditor *self);
 /* The "Not mentioned: …" label under the text (hidden when nothing is missing). */
 GtkLabel      *copyist_field_editor_get_missing_label (CopyistFieldEditor *self);
-/* An attribute key as the merchant reads it ("color" -> "Colour", translated);
- * keys without a name (column headers) are returned as they are. */
-const char    *copyist_attribute_title (const char *key);
 /* Counts characters the way the limits do (one per Unicode character). */
 guint          copyist_count_chars (const char *text);
 

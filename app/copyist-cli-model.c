@@ -172,7 +172,8 @@ copyist_cli_train (int argc, char **argv)
   int epochs = 0, threads = 0, seed = 1, hidden = 0, emb = 0, latent = 0, batch = 0;
   int min_count = 0, patience = 0;
   double lr = 0, heldout = 0.05, dropout = -1, word_dropout = -1;
-  double gan_enc_weight = -1;
+  double gan_enc_weight = -1, gan_code_noise = -1, gan_gen_share = -1;
+  double gan_warmup = -1, gan_finetune = -1;
   int shuffle_copies = 0;
   guint n_train_ex;
   g_auto(AugRows) aug = { NULL, 0 };
@@ -199,6 +200,10 @@ copyist_cli_train (int argc, char **argv)
     { "patience", 0, 0, G_OPTION_ARG_INT, &patience, N_("Stop after N epochs without improvement"), N_("N") },
     { "delex", 0, 0, G_OPTION_ARG_STRING, &delex, N_("Delexicalise exactly these keys (comma-separated)"), N_("KEYS") },
     { "gan-enc-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gan_enc_weight, N_("GAN: weight of the encoder's adversarial term"), N_("W") },
+    { "gan-code-noise", 0, 0, G_OPTION_ARG_DOUBLE, &gan_code_noise, N_("GAN: standard deviation of the noise added to the code the decoder reads in training (0 = off)"), N_("S") },
+    { "gan-gen-share", 0, 0, G_OPTION_ARG_DOUBLE, &gan_gen_share, N_("GAN: share of training rows decoded from the generator's code (0 = off)"), N_("F") },
+    { "gan-warmup", 0, 0, G_OPTION_ARG_DOUBLE, &gan_warmup, N_("GAN: the first share F of the budget trains the autoencoder only (0 = off)"), N_("F") },
+    { "gan-finetune", 0, 0, G_OPTION_ARG_DOUBLE, &gan_finetune, N_("GAN: the last share F of the budget trains the decoder on the generator's codes (0 = off)"), N_("F") },
     { "shuffle-copies", 0, 0, G_OPTION_ARG_INT, &shuffle_copies, N_("Add N copies of every training row with its attributes in a random order (0 = off)"), N_("N") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only epoch summaries"), NULL },
     { NULL }
@@ -233,6 +238,13 @@ copyist_cli_train (int argc, char **argv)
   if (model_name != NULL && !parse_kind (model_name, &kind))
     {
       g_printerr ("copyist-cli train: unknown model “%s” (use vae, gan or s2s)\n", model_name);
+      return 1;
+    }
+  if (gan_gen_share > 1 || gan_warmup >= 1 || gan_finetune >= 1
+      || MAX (gan_warmup, 0) + MAX (gan_finetune, 0) >= 1)
+    {
+      g_printerr ("copyist-cli train: --gan-gen-share must be at most 1, and --gan-warmup and --gan-finetune "
+                  "shares of the budget that add up to less than 1\n");
       return 1;
     }
   if (minutes <= 0 && epochs <= 0)
@@ -335,6 +347,14 @@ copyist_cli_train (int argc, char **argv)
   topts.patience = patience;
   if (gan_enc_weight >= 0)
     topts.params.gan_enc_weight = (float) gan_enc_weight;
+  if (gan_code_noise >= 0)
+    topts.params.gan_code_noise = (float) gan_code_noise;
+  if (gan_gen_share >= 0)
+    topts.params.gan_gen_share = (float) gan_gen_share;
+  if (gan_warmup >= 0)
+    topts.gan_warmup_frac = (float) gan_warmup;
+  if (gan_finetune >= 0)
+    topts.gan_finetune_frac = (float) gan_finetune;
   topts.seed = (uint64_t) seed;
   topts.report_every = 50;
   topts.progress = train_progress_cb;

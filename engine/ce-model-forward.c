@@ -197,6 +197,44 @@ ce_arae_generate (const CeModel *model, float *out, const float *pool, const flo
   ce_normalise_rows (out, pre, N, Z);
 }
 
+/* Fills tw.zdec, the code the ARAE's decoder reads in training: the
+ * encoder's code plus N(0, gan_code_noise^2) noise per component, and for a
+ * share gan_gen_share of the rows (tw.zgen[b] = 1) the generator's code
+ * G(noise, pool) instead, the code generation decodes from. The noise is
+ * additive, so d zdec / d z is the identity on the encoder's rows. Returns
+ * the rows taken from the generator. */
+static int
+arae_decoder_code (CeModel *model, int B, const CeTrainParams *tp)
+{
+  CeTrainWork *w = &model->tw;
+  const int Z = model->d.Z;
+  const size_t BZ = (size_t) B * Z;
+  int n_gen = 0;
+
+  memcpy (w->zdec, w->z, BZ * sizeof (float));
+  if (tp->gan_code_noise > 0.0f)
+    for (size_t i = 0; i < BZ; i++)
+      w->zdec[i] += tp->gan_code_noise * ce_rng_normal (&model->rng);
+  memset (w->zgen, 0, (size_t) B);
+  if (tp->gan_gen_share <= 0.0f)
+    return 0;
+  for (int b = 0; b < B; b++)
+    if (tp->gan_gen_share >= 1.0f || ce_rng_uniform (&model->rng) < tp->gan_gen_share)
+      {
+        w->zgen[b] = 1;
+        n_gen++;
+      }
+  if (n_gen == 0)
+    return 0;
+  for (size_t i = 0; i < BZ; i++)
+    w->noise[i] = ce_rng_normal (&model->rng);
+  ce_arae_generate (model, w->fake, model->enc.pool, w->noise, B, w->gin, w->gh, w->gout);
+  for (int b = 0; b < B; b++)
+    if (w->zgen[b])
+      memcpy (w->zdec + (size_t) b * Z, w->fake + (size_t) b * Z, (size_t) Z * sizeof (float));
+  return n_gen;
+}
+
 /* The text encoder: a GRU over the target tokens, its final state. */
 static const float *
 text_encoder_forward (CeModel *model, int B, int T)
@@ -635,17 +673,28 @@ forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
   double kl = 0.0;
   if (Z > 0)
     kl = latent_forward (model, B, T, pass, tp);
-  const float adv_w = model->cfg.kind == CE_MODEL_ARAE && tp ? tp->gan_enc_weight : 0.0f;
+  const float adv_w = model->cfg.kind == CE_MODEL_ARAE && tp && !tp->gan_skip ? tp->gan_enc_weight : 0.0f;
   double adv = 0.0;
   if (adv_w != 0.0f)
     adv = ce_arae_encoder_forward (model, w->z, ew->pool, B);
 
+  /* The code the decoder reads: the text's own, or (ARAE training options)
+   * with noise added, or for some rows the generator's. */
+  const float *zd = w->z;
+  int n_gen = 0;
+  if (backward && tp != NULL && model->cfg.kind == CE_MODEL_ARAE
+      && (tp->gan_code_noise > 0.0f || tp->gan_gen_share > 0.0f))
+    {
+      n_gen = arae_decoder_code (model, B, tp);
+      zd = w->zdec;
+    }
+
   /* h0 = tanh(init_W [pool; z] + init_b); the latent part of the decoder's
    * input projection once */
-  ce_concat_rows (w->init_in, ew->pool, H, w->z, Z, B);
+  ce_concat_rows (w->init_in, ew->pool, H, zd, Z, B);
   ce_dense_forward (w->h0, w->init_in, p->init_W, p->init_b, CE_ACT_TANH, B, H + Z, H);
   if (Z > 0)
-    ce_sgemm (0, 1, B, 3 * H, Z, 1.0f, w->z, Z, p->dec_Wz, Z, 0.0f, w->gc, 3 * H);
+    ce_sgemm (0, 1, B, 3 * H, Z, 1.0f, zd, Z, p->dec_Wz, Z, 0.0f, w->gc, 3 * H);
 
   if (backward)
     {
@@ -693,9 +742,19 @@ forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
     {
       ce_zero (w->dz, (size_t) B * Z);
       ce_split_add_rows (ew->dpool, w->dz, w->dinit_in, H, Z, B);
-      if (adv_w != 0.0f)
+      if (adv_w != 0.0f && n_gen == 0)
         ce_arae_encoder_backward (model, adv_w, B, w->dz, ew->dpool);
-      ce_linear_backward (w->dz, g->dec_Wz, NULL, w->dgc, w->z, p->dec_Wz, B, Z, 3 * H);
+      ce_linear_backward (w->dz, g->dec_Wz, NULL, w->dgc, zd, p->dec_Wz, B, Z, 3 * H);
+      if (n_gen > 0)
+        {
+          /* a row decoded from the generator's code says nothing about its
+           * encoder's code; the encoder's adversarial term still does */
+          for (int b = 0; b < B; b++)
+            if (w->zgen[b])
+              ce_zero (w->dz + (size_t) b * Z, (size_t) Z);
+          if (adv_w != 0.0f)
+            ce_arae_encoder_backward (model, adv_w, B, w->dz, ew->dpool);
+        }
       latent_backward (model, B, T, tp);
     }
   else

@@ -97,6 +97,8 @@ typedef struct {
   /* ARAE */
   float *code_pre, *dcode_pre;    /* (B, Z) */
   float *noise, *gin, *gh, *gout, *fake;   /* (B,Z) (B,Z+H) (B,H) (B,Z) (B,Z) */
+  float *zdec;                    /* (B, Z) the code the ARAE's decoder reads (noise, generator rows) */
+  uint8_t *zgen;                  /* (B) 1: row decoded from the generator's code */
   float *cin, *chid, *cout;       /* (B,Z+H) (B,H) (B) critic */
   float *dcin, *dchid, *dcout;
   float *dgin, *dgh, *dgout, *dfake;

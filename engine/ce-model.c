@@ -449,6 +449,8 @@ train_layout (CeTrainWork *w, Arena *a, const CeDims *d, int B, int S, int T, in
   w->gh = TAKE_F (a, BH);
   w->gout = TAKE_F (a, BZ);
   w->fake = TAKE_F (a, BZ);
+  w->zdec = TAKE_F (a, BZ);
+  w->zgen = (uint8_t *) arena_take (a, (size_t) B);
   w->cin = TAKE_F (a, (size_t) B * (Z + H));
   w->chid = TAKE_F (a, BH);
   w->cout = TAKE_F (a, B);
@@ -698,7 +700,7 @@ ce_model_train_step (CeModel *model, const CeBatch *batch, const CeTrainParams *
   ce_adam_update (model->params, model->grads, model->adam_m, model->adam_v, lo, hi,
                   model->adam_t[CE_GROUP_AE], params->lr, params->beta1, params->beta2,
                   params->eps, params->weight_decay);
-  if (model->cfg.kind == CE_MODEL_ARAE)
+  if (model->cfg.kind == CE_MODEL_ARAE && !params->gan_skip)
     {
       st = ce_arae_gan_steps (model, batch, params, &l, msg);
       if (st != CE_OK)

@@ -435,6 +435,15 @@ ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
           p.kl_weight = opts->kl_anneal_steps > 0
             ? fminf (1.0f, (float) step / (float) opts->kl_anneal_steps) * opts->params.kl_weight
             : opts->params.kl_weight;
+          /* ARAE phases: autoencoder only at first, the decoder on the
+           * generator's codes at the end */
+          if (opts->gan_warmup_frac > 0.0f && frac < opts->gan_warmup_frac)
+            p.gan_skip = 1;
+          if (opts->gan_finetune_frac > 0.0f && frac >= 1.0 - opts->gan_finetune_frac)
+            {
+              p.gan_skip = 1;
+              p.gan_gen_share = 1.0f;
+            }
 
           status = ce_dataset_batch (train, ep.order + ep.starts[b], ep.starts[b + 1] - ep.starts[b], &batch, &buf);
           if (status != CE_OK)

@@ -559,6 +559,16 @@ typedef struct {
   int critic_steps;     /* ARAE: critic updates per step */
   float gan_enc_weight; /* ARAE: weight of the encoder's adversarial term (the critic's
                            score of the real codes, minimised with the reconstruction) */
+  float gan_code_noise; /* ARAE, training only: the decoder reads the unit-norm code plus
+                           Gaussian noise of this standard deviation per component, so the
+                           code carries less of the text; critic and generator still see
+                           the clean code (0 = off, the default) */
+  float gan_gen_share;  /* ARAE, training only: this share of a batch's rows are decoded
+                           from the generator's code G(noise, attrs), the code generation
+                           uses (a constant: no gradient reaches the generator or that
+                           row's text encoder) (0 = off, the default) */
+  int gan_skip;         /* ARAE: 1 = this step trains the autoencoder only: no encoder
+                           adversarial term, no critic or generator update (0 = off) */
 } CeTrainParams;
 
 void ce_train_params_default (CeTrainParams *p);
@@ -804,6 +814,11 @@ typedef struct {
   int warmup_steps;
   float lr_final_ratio;    /* cosine decay to lr * ratio at the end of the budget */
   int kl_anneal_steps;     /* CVAE: KL weight rises linearly 0 -> 1 over these steps */
+  float gan_warmup_frac;   /* ARAE: the first this share of the budget (steps or time)
+                              trains the autoencoder only (params.gan_skip; 0 = off) */
+  float gan_finetune_frac; /* ARAE: the last this share of the budget fine-tunes on the
+                              generator's codes: every row decoded from G(noise, attrs)
+                              (params.gan_gen_share = 1), no adversarial steps (0 = off) */
   int patience;            /* stop after this many epochs without improvement; 0 = never */
   int report_every;        /* progress every N steps (and at each epoch end) */
   uint64_t seed;           /* batch order */

@@ -199,6 +199,33 @@ test_eval_rates_and_options (Fixture *f, gconstpointer data)
     g_assert_true (g_file_test (gan, G_FILE_TEST_IS_REGULAR));
     copyist_test_cli_run_clear (&r);
   }
+  {
+    /* the GAN's training phases and code noise: four epochs, the first an
+     * autoencoder warm-up, the last on the generator's codes */
+    g_remove (gan);
+    const char *argv[] = { "train", "--data", f->train_csv, "--attributes", "attributes", "--text", "text",
+                           "--model", "gan", "--out", gan, "--epochs", "4", "--hidden", "16", "--emb", "8",
+                           "--latent", "4", "--batch", "8", "--threads", "1",
+                           "--gan-code-noise", "0.3", "--gan-warmup", "0.25", "--gan-finetune", "0.25", NULL };
+    r = copyist_test_run_cli (argv);
+    g_test_message ("%s%s", r.out, r.err);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "done after 4 epochs"));
+    g_assert_true (g_file_test (gan, G_FILE_TEST_IS_REGULAR));
+    copyist_test_cli_run_clear (&r);
+  }
+  {
+    /* shares of the budget that leave no adversarial training are refused */
+    g_autofree char *never = g_build_filename (f->dir, "never-gan.cpmodel", NULL);
+    const char *argv[] = { "train", "--data", f->train_csv, "--attributes", "attributes", "--text", "text",
+                           "--model", "gan", "--out", never, "--epochs", "1", "--threads", "1",
+                           "--gan-warmup", "0.6", "--gan-finetune", "0.5", NULL };
+    r = copyist_test_run_cli (argv);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "--gan-warmup and --gan-finetune"));
+    g_assert_false (g_file_test (never, G_FILE_TEST_EXISTS));
+    copyist_test_cli_run_clear (&r);
+  }
 }
 
 /* Each bad input: exit status 1, a message naming what is wrong, no output file. */

@@ -71,6 +71,9 @@ split_batch (void)
 
 /* gradcheck_full's batch: tiny_batch, or split_batch when set */
 static int gradcheck_split;
+/* gradcheck_full's ARAE code noise (the draws repeat: the RNG is restored
+ * for every evaluation) */
+static float gradcheck_code_noise;
 
 static void latent_modes (CeModel *model);
 
@@ -101,6 +104,7 @@ gradcheck_full (CeModelKind kind, int copy, float label_smoothing, float dropout
   tp.kl_weight = 0.7f;
   tp.free_bits = 0.0f;   /* the clamp is not differentiable at the threshold */
   tp.gan_enc_weight = enc_weight;
+  tp.gan_code_noise = gradcheck_code_noise;
 
   CeModel *model = ce_model_new (&cfg, 1234, &st, msg);
   g_assert_nonnull (model);
@@ -244,6 +248,16 @@ static void
 test_gradcheck_arae_encoder_term (void)
 {
   gradcheck_full (CE_MODEL_ARAE, 1, 0.0f, 0.0f, 5.0f);
+}
+
+/* With noise on the code the decoder reads (the noise is additive: the
+ * gradient reaches the code layer through it unchanged), the encoder term on. */
+static void
+test_gradcheck_arae_code_noise (void)
+{
+  gradcheck_code_noise = 0.3f;
+  gradcheck_full (CE_MODEL_ARAE, 1, 0.0f, 0.0f, 1.0f);
+  gradcheck_code_noise = 0.0f;
 }
 
 /* The term's own contract: it adds WEIGHT x the critic's score of the real
@@ -515,6 +529,193 @@ latent_modes (CeModel *model)
   g_assert_cmpint (ce_decoder_start (dec, &src, &row, 1, CE_LATENT_SAMPLE, NULL, msg), ==,
                    CE_ERR_INVALID_ARG);
   ce_decoder_free (dec);
+}
+
+/* The ARAE's decoder-code options: code noise changes the code the decoder
+ * reads (by noise of the asked spread) but not the code the critic scores,
+ * only in training passes; gan_gen_share = 1 decodes every row from the
+ * generator's code (a constant), so with the encoder's adversarial term off
+ * nothing reaches the text encoder or the code layer while the decoder
+ * still learns; code noise is additive, so the gradient still reaches them;
+ * both off is exactly the training without them. */
+static void
+test_arae_code_noise (void)
+{
+  CeModelConfig cfg;
+  CeTrainParams tp;
+  CeLosses l0, l1;
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_ARAE);
+  overfit_set (&set);
+  CeBatch batch = { OV_N, OV_S, OV_T, set.src, set.fld, set.tgt };
+  CeModel *model = ce_model_new (&cfg, 21, &st, msg);
+  g_assert_nonnull (model);
+  const int Z = model->d.Z;
+  const size_t BZ = (size_t) OV_N * Z;
+  ce_train_params_default (&tp);
+  const CeRng rng0 = model->rng;
+
+  st = ce_model_forward_backward (model, &batch, &tp, CE_PASS_GRAD, &l0, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  const double obj0 = model->objective;
+  float *clean = g_memdup2 (model->tw.z, BZ * sizeof (float));
+  tp.gan_code_noise = 0.5f;
+  model->rng = rng0;
+  st = ce_model_forward_backward (model, &batch, &tp, CE_PASS_GRAD, &l1, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  /* the encoder's code and the critic's score of it are unchanged ... */
+  g_assert_cmpmem (model->tw.z, BZ * sizeof (float), clean, BZ * sizeof (float));
+  g_assert_cmpfloat (l1.enc_adv, ==, l0.enc_adv);
+  /* ... the decoder read it plus noise of about the asked spread */
+  double ss = 0.0, mean = 0.0;
+  for (size_t i = 0; i < BZ; i++)
+    {
+      const double e = (double) model->tw.zdec[i] - clean[i];
+      mean += e;
+      ss += e * e;
+    }
+  mean /= (double) BZ;
+  const double sd = sqrt (ss / (double) BZ);
+  g_test_message ("code noise 0.5: %zu draws, mean %.3f, sd %.3f", BZ, mean, sd);
+  g_assert_cmpfloat (sd, >, 0.35);
+  g_assert_cmpfloat (sd, <, 0.65);
+  g_assert_cmpfloat (fabs (mean), <, 0.2);
+  g_assert_cmpfloat (model->objective, !=, obj0);
+  /* no noise outside training: the held-out loss is the same with it set */
+  tp.gan_code_noise = 0.0f;
+  model->rng = rng0;
+  st = ce_model_forward_backward (model, &batch, &tp, CE_PASS_EVAL, &l0, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  tp.gan_code_noise = 0.5f;
+  model->rng = rng0;
+  st = ce_model_forward_backward (model, &batch, &tp, CE_PASS_EVAL, &l1, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  g_assert_cmpfloat (l1.xent, ==, l0.xent);
+  g_free (clean);
+  ce_model_free (model);
+}
+
+static void
+test_arae_decoder_code (void)
+{
+  CeModelConfig cfg;
+  CeTrainParams tp;
+  CeLosses l;
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_ARAE);
+  overfit_set (&set);
+  CeBatch batch = { OV_N, OV_S, OV_T, set.src, set.fld, set.tgt };
+  CeModel *m[4];
+  for (int k = 0; k < 4; k++)
+    {
+      m[k] = ce_model_new (&cfg, 9, &st, msg);
+      g_assert_nonnull (m[k]);
+    }
+  const size_t total = m[0]->table.total;
+  float *before = g_memdup2 (m[0]->params, total * sizeof (float));
+  const CeDims *d = &m[0]->d;
+  const size_t txt_off = (size_t) (m[0]->p.txt_Wx - m[0]->params), txt_n = (size_t) 3 * d->H * d->E;
+  const size_t code_off = (size_t) (m[0]->p.code_W - m[0]->params), code_n = (size_t) d->Z * d->H;
+  const size_t wz_off = (size_t) (m[0]->p.dec_Wz - m[0]->params), wz_n = (size_t) 3 * d->H * d->Z;
+
+  for (int k = 0; k < 4; k++)
+    {
+      ce_train_params_default (&tp);
+      tp.gan_enc_weight = 0.0f;
+      if (k == 1)
+        tp.gan_gen_share = 1.0f;
+      if (k == 2)
+        tp.gan_code_noise = 0.3f;
+      if (k == 3)
+        {
+          /* explicitly off: the same as the defaults */
+          tp.gan_gen_share = 0.0f;
+          tp.gan_code_noise = 0.0f;
+          tp.gan_skip = 0;
+        }
+      for (int step = 0; step < 3; step++)
+        {
+          st = ce_model_train_step (m[k], &batch, &tp, &l, msg);
+          if (st != CE_OK)
+            g_error ("model %d step %d: %s", k, step, msg);
+          g_assert_true (isfinite (l.xent));
+        }
+    }
+  /* gen share 1: the text encoder and the code layer never moved, the
+   * decoder's code projection did */
+  g_assert_cmpmem (m[1]->params + txt_off, txt_n * sizeof (float), before + txt_off, txt_n * sizeof (float));
+  g_assert_cmpmem (m[1]->params + code_off, code_n * sizeof (float), before + code_off, code_n * sizeof (float));
+  g_assert_true (memcmp (m[1]->params + wz_off, before + wz_off, wz_n * sizeof (float)) != 0);
+  /* without the options both did */
+  g_assert_true (memcmp (m[0]->params + txt_off, before + txt_off, txt_n * sizeof (float)) != 0);
+  g_assert_true (memcmp (m[0]->params + code_off, before + code_off, code_n * sizeof (float)) != 0);
+  /* noise: the gradient still reaches the code layer, and the weights differ
+   * from the noise-free run */
+  g_assert_true (memcmp (m[2]->params + code_off, before + code_off, code_n * sizeof (float)) != 0);
+  g_assert_true (memcmp (m[2]->params, m[0]->params, total * sizeof (float)) != 0);
+  /* off is off: bit for bit the default training */
+  g_assert_cmpmem (m[3]->params, total * sizeof (float), m[0]->params, total * sizeof (float));
+  g_free (before);
+  for (int k = 0; k < 4; k++)
+    ce_model_free (m[k]);
+}
+
+/* gan_skip: the step trains the autoencoder only — critic and generator
+ * keep their weights and optimiser state, the encoder term is not computed,
+ * the losses say so; the next step without it moves them again. */
+static void
+test_arae_skip (void)
+{
+  CeModelConfig cfg;
+  CeTrainParams tp;
+  CeLosses l;
+  OverfitSet set;
+  char msg[CE_MSG_SIZE];
+  CeStatus st;
+  small_config (&cfg, CE_MODEL_ARAE);
+  overfit_set (&set);
+  CeBatch batch = { OV_N, OV_S, OV_T, set.src, set.fld, set.tgt };
+  CeModel *model = ce_model_new (&cfg, 13, &st, msg);
+  g_assert_nonnull (model);
+  const CeTensorTable *tb = &model->table;
+  const size_t lo = tb->group_begin[CE_GROUP_GEN] < tb->group_begin[CE_GROUP_CRITIC]
+                    ? tb->group_begin[CE_GROUP_GEN] : tb->group_begin[CE_GROUP_CRITIC];
+  const size_t hi = tb->group_end[CE_GROUP_GEN] > tb->group_end[CE_GROUP_CRITIC]
+                    ? tb->group_end[CE_GROUP_GEN] : tb->group_end[CE_GROUP_CRITIC];
+  g_assert_cmpuint (hi - lo, ==, (tb->group_end[CE_GROUP_GEN] - tb->group_begin[CE_GROUP_GEN])
+                    + (tb->group_end[CE_GROUP_CRITIC] - tb->group_begin[CE_GROUP_CRITIC]));
+  const size_t ae_lo = tb->group_begin[CE_GROUP_AE], ae_hi = tb->group_end[CE_GROUP_AE];
+  ce_train_params_default (&tp);
+  g_assert_cmpint (tp.gan_skip, ==, 0);   /* off by default */
+  tp.gan_skip = 1;
+  float *adv = g_memdup2 (model->params + lo, (hi - lo) * sizeof (float));
+  float *adv_m = g_memdup2 (model->adam_m + lo, (hi - lo) * sizeof (float));
+  float *ae = g_memdup2 (model->params + ae_lo, (ae_hi - ae_lo) * sizeof (float));
+  for (int step = 0; step < 3; step++)
+    {
+      st = ce_model_train_step (model, &batch, &tp, &l, msg);
+      g_assert_cmpint (st, ==, CE_OK);
+      g_assert_cmpfloat (l.critic, ==, 0.0);
+      g_assert_cmpfloat (l.generator, ==, 0.0);
+      g_assert_cmpfloat (l.enc_adv, ==, 0.0);
+    }
+  g_assert_cmpmem (model->params + lo, (hi - lo) * sizeof (float), adv, (hi - lo) * sizeof (float));
+  g_assert_cmpmem (model->adam_m + lo, (hi - lo) * sizeof (float), adv_m, (hi - lo) * sizeof (float));
+  g_assert_true (memcmp (model->params + ae_lo, ae, (ae_hi - ae_lo) * sizeof (float)) != 0);
+  tp.gan_skip = 0;
+  st = ce_model_train_step (model, &batch, &tp, &l, msg);
+  g_assert_cmpint (st, ==, CE_OK);
+  g_assert_cmpfloat (l.critic, !=, 0.0);
+  g_assert_cmpfloat (l.enc_adv, !=, 0.0);
+  g_assert_true (memcmp (model->params + lo, adv, (hi - lo) * sizeof (float)) != 0);
+  g_free (adv);
+  g_free (adv_m);
+  g_free (ae);
+  ce_model_free (model);
 }
 
 static void
@@ -1118,6 +1319,10 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/gradcheck/arae", test_gradcheck_arae);
   g_test_add_func ("/engine/model/gradcheck/arae-encoder-term", test_gradcheck_arae_encoder_term);
   g_test_add_func ("/engine/model/arae/encoder-term", test_arae_encoder_term);
+  g_test_add_func ("/engine/model/gradcheck/arae-code-noise", test_gradcheck_arae_code_noise);
+  g_test_add_func ("/engine/model/arae/code-noise", test_arae_code_noise);
+  g_test_add_func ("/engine/model/arae/decoder-code", test_arae_decoder_code);
+  g_test_add_func ("/engine/model/arae/skip", test_arae_skip);
   g_test_add_func ("/engine/model/gradcheck/cvae-dropout", test_gradcheck_cvae_dropout);
   g_test_add_func ("/engine/model/gradcheck/parts", test_gradcheck_parts);
   g_test_add_func ("/engine/model/overfit/s2s", test_overfit_s2s);

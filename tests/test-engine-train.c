@@ -440,6 +440,113 @@ test_kill_keeps_last_checkpoint (void)
   remove_dir (dir);
 }
 
+/* ---- the ARAE's training phases -------------------------------------------- */
+
+#define PHASE_EPOCHS 4
+#define PHASE_STEPS (PHASE_EPOCHS * N_EXAMPLES / 4)
+
+typedef struct {
+  CeModel *model;
+  float *adv;          /* critic and generator weights at the last report */
+  double critic[PHASE_STEPS + 1], generator[PHASE_STEPS + 1];
+  int adv_moved[PHASE_STEPS + 1];
+  int code_grad[PHASE_STEPS + 1];   /* the step's gradient reached the code layer */
+  int reports;
+} PhaseProbe;
+
+static void
+phase_progress_cb (void *user, const CeTrainProgress *pr)
+{
+  PhaseProbe *p = user;
+  const CeTensorTable *tb = &p->model->table;
+  const size_t lo = tb->group_begin[CE_GROUP_GEN], hi = tb->group_end[CE_GROUP_CRITIC];
+  if (pr->epoch_end)
+    return;
+  g_assert_cmpint (pr->step, >=, 1);
+  g_assert_cmpint (pr->step, <=, PHASE_STEPS);
+  p->critic[pr->step] = pr->losses.critic;
+  p->generator[pr->step] = pr->losses.generator;
+  p->adv_moved[pr->step] = memcmp (p->model->params + lo, p->adv, (hi - lo) * sizeof (float)) != 0;
+  memcpy (p->adv, p->model->params + lo, (hi - lo) * sizeof (float));
+  const CeModel *m = p->model;
+  const size_t off = (size_t) (m->p.code_W - m->params), n = (size_t) m->d.Z * m->d.H;
+  double g = 0.0;
+  for (size_t i = 0; i < n; i++)
+    g += fabs (m->grads[off + i]);
+  p->code_grad[pr->step] = g > 0.0;
+  p->reports++;
+}
+
+/* gan_warmup_frac: the first quarter of the steps trains the autoencoder
+ * only (no critic or generator update, no adversarial losses);
+ * gan_finetune_frac: the last quarter decodes every row from the
+ * generator's code, so no gradient reaches the code layer, and again no
+ * adversarial steps; in between the full ARAE step. Without the options
+ * every step is adversarial. */
+static void
+test_arae_phases (void)
+{
+  for (int with = 0; with <= 1; with++)
+    {
+      CeModelConfig cfg;
+      CeStatus st;
+      char msg[CE_MSG_SIZE];
+      CeTrainOptions o;
+      CeTrainResult res;
+      PhaseProbe probe = { 0 };
+      ce_model_config_default (&cfg, CE_MODEL_ARAE, V, 3);
+      cfg.emb = 8;
+      cfg.field_emb = 3;
+      cfg.hidden = 12;
+      cfg.attn = 8;
+      cfg.latent = 4;
+      cfg.max_src = 6;
+      cfg.max_tgt = 7;
+      probe.model = ce_model_new (&cfg, 3, &st, msg);
+      g_assert_nonnull (probe.model);
+      const CeTensorTable *tb = &probe.model->table;
+      const size_t lo = tb->group_begin[CE_GROUP_GEN], hi = tb->group_end[CE_GROUP_CRITIC];
+      g_assert_cmpuint (tb->group_end[CE_GROUP_GEN], ==, tb->group_begin[CE_GROUP_CRITIC]);
+      probe.adv = g_memdup2 (probe.model->params + lo, (hi - lo) * sizeof (float));
+      CeDataset *train = tiny_data (0, N_EXAMPLES);
+      options (&o, PHASE_EPOCHS);
+      o.params.gan_lr = 1e-3f;
+      if (with)
+        {
+          o.gan_warmup_frac = 0.25f;
+          o.gan_finetune_frac = 0.25f;
+        }
+      o.progress = phase_progress_cb;
+      o.user = &probe;
+      st = ce_train (probe.model, train, NULL, &o, &res, msg);
+      g_assert_cmpint (st, ==, CE_OK);
+      g_assert_cmpint (res.steps, ==, PHASE_STEPS);
+      g_assert_cmpint (probe.reports, ==, PHASE_STEPS);
+      /* step s (1-based) ran at frac = (s - 1) / PHASE_STEPS */
+      for (int s = 1; s <= PHASE_STEPS; s++)
+        {
+          const double frac = (double) (s - 1) / PHASE_STEPS;
+          const int warm = with && frac < 0.25, fine = with && frac >= 0.75;
+          if (warm || fine)
+            {
+              g_assert_cmpfloat (probe.critic[s], ==, 0.0);
+              g_assert_cmpfloat (probe.generator[s], ==, 0.0);
+              g_assert_false (probe.adv_moved[s]);
+            }
+          else
+            {
+              g_assert_cmpfloat (probe.critic[s], !=, 0.0);
+              g_assert_true (probe.adv_moved[s]);
+            }
+          /* only the fine-tuning steps decode from the generator's codes */
+          g_assert_cmpint (probe.code_grad[s], ==, !fine);
+        }
+      g_free (probe.adv);
+      ce_dataset_free (train);
+      ce_model_free (probe.model);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -450,5 +557,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/train/nan-alternating-stops", test_nan_alternating_stops);
   g_test_add_func ("/engine/train/cancel-keeps-best", test_cancel_keeps_best);
   g_test_add_func ("/engine/train/kill-keeps-last-checkpoint", test_kill_keeps_last_checkpoint);
+  g_test_add_func ("/engine/train/arae-phases", test_arae_phases);
   return g_test_run ();
 }

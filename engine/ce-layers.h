@@ -164,7 +164,8 @@ void ce_log_softmax_rows (float *y, const float *x, int N, int C);
  * and returns Σ_b loss_b · weight (weight = 1 / number of counted tokens is
  * the caller's choice). p_vocab (B, V) is a softmax output.
  * The backward gives gradients on the vocabulary LOGITS (through the
- * softmax), on the attention weights and on the gate logit.
+ * softmax; stored, not added, 0 on padded rows), and adds those on the
+ * attention weights and on the gate logit.
  */
 double ce_copy_xent_forward  (const float *p_vocab, const float *attn, const float *gate_logit,
                               const int32_t *src_ids, const int32_t *tgt,
@@ -177,8 +178,10 @@ void   ce_copy_xent_backward (float *dlogits, float *dattn, float *dgate_logit,
 
 /* ---- softmax cross-entropy over logits, padding mask, label smoothing ---
  * Rows with tgt < 0 are padding and count for nothing. Returns the summed
- * loss times weight; dlogits (N, C) += weight · (softmax − smoothed one-hot).
- * probs_scratch (N, C). */
+ * loss times weight; dlogits (N, C) = weight · (softmax − smoothed one-hot),
+ * stored, not added (0 on padded rows): the logits' gradient has no other
+ * source, and a buffer the caller zeroed first cost a pass over N·C floats.
+ * probs_scratch (N, C) is used only when dlogits is NULL. */
 double ce_softmax_xent_forward_backward (float *dlogits, const float *logits, const int32_t *tgt,
                                          int N, int C, float label_smoothing, float weight,
                                          float *probs_scratch);

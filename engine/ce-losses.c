@@ -28,10 +28,16 @@ ce_softmax_xent_forward_backward (float *dlogits, const float *logits, const int
   for (int n = 0; n < N; n++)
     {
       if (tgt[n] < 0 || tgt[n] >= C)
-        continue;
+        {
+          if (dlogits)
+            memset (dlogits + (size_t) n * C, 0, (size_t) C * sizeof (float));
+          continue;
+        }
 
       const float *x = logits + (size_t) n * C;
-      float *p = probs_scratch + (size_t) n * C;
+      /* with a gradient to write, the exponentials go straight into its
+       * row (in cache for the pass that scales them) */
+      float *p = dlogits ? dlogits + (size_t) n * C : probs_scratch + (size_t) n * C;
       float mx = ce_vmax (x, (size_t) C);
       double sum = ce_vexp_sum (p, x, (size_t) C, mx);
       double lse = mx + log (sum);
@@ -49,10 +55,12 @@ ce_softmax_xent_forward_backward (float *dlogits, const float *logits, const int
 
       if (dlogits)
         {
-          float *d = dlogits + (size_t) n * C;
+          float *d = p;
           float inv = (float) (1.0 / sum);
+          /* "0.0f +" keeps the bits of the earlier accumulate-into-zeros
+           * form: it turns a -0 into +0, as adding to a zeroed buffer did */
           for (int c = 0; c < C; c++)
-            d[c] += weight * (p[c] * inv - (float) off);
+            d[c] = 0.0f + weight * (d[c] * inv - (float) off);
           d[tgt[n]] -= weight * (float) (on - off);
         }
     }
@@ -109,7 +117,11 @@ ce_copy_xent_backward (float *dlogits, float *dattn, float *dgate_logit,
     {
       int32_t t = tgt[b];
       if (t < 0 || t >= V)
-        continue;
+        {
+          if (dlogits)
+            memset (dlogits + (size_t) b * V, 0, (size_t) V * sizeof (float));
+          continue;
+        }
 
       const float *pv = p_vocab + (size_t) b * V;
       const int32_t *src_b = src_ids + (size_t) b * S;
@@ -128,11 +140,12 @@ ce_copy_xent_backward (float *dlogits, float *dattn, float *dgate_logit,
             dattn[(size_t) b * S + s] += k * (1.0f - g);
       if (dlogits)
         {
-          /* through the vocabulary softmax: d logit_w = dp_t p_t (δ_tw − p_w) */
+          /* through the vocabulary softmax: d logit_w = dp_t p_t (δ_tw − p_w);
+           * "0.0f -" gives the bits of the earlier subtract-from-zeros form */
           float c = k * g * pv[t];
           float *d = dlogits + (size_t) b * V;
           for (int w = 0; w < V; w++)
-            d[w] -= c * pv[w];
+            d[w] = 0.0f - c * pv[w];
           d[t] += c;
         }
     }

@@ -447,7 +447,6 @@ decoder_part (const PartJob *j)
   ce_linear_forward (w->logits, w->feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
 
   double xent = 0.0;
-  ce_zero (w->dlogits, TB * V);
   if (copy)
     {
       /* gate logit = w . [h; ctx; emb] + b */

@@ -770,10 +770,13 @@ run_xent (float ls)
         }
     }
   g_assert_cmpfloat_with_epsilon (loss, ref * c.weight, 1e-5);
+  /* the gradient is stored over what the buffer held (FILL), not added */
+  for (size_t i = 0; i < (size_t) N * C; i++)
+    dl[i] += FILL;
   assert_nonzero ("softmax xent dlogits", dl, (size_t) N * C);
   check_grad (ls > 0 ? "softmax xent (smoothed) dlogits" : "softmax xent dlogits",
               xent_loss, &c, c.logits, (size_t) N * C, dl, 1e-2, 2e-3);
-  for (int k = 0; k < C; k++) /* the padded row */
+  for (int k = 0; k < C; k++) /* the padded row: zero */
     g_assert_cmpfloat (dl[1 * C + k], ==, FILL);
 
   g_free (c.logits); g_free (c.probs); g_free (dl);
@@ -835,9 +838,14 @@ test_copy_xent_backward (void)
   g_assert_true (loss > 0.0);
 
   ce_copy_xent_backward (dl, da, dg, c.pv, c.attn, c.gate, src, tgt, c.pt, B, S, V, c.weight);
+  /* the logits' gradient is stored over what the buffer held, not added */
+  for (size_t i = 0; i < (size_t) B * V; i++)
+    dl[i] += FILL;
   assert_nonzero ("copy xent dlogits", dl, (size_t) B * V);
   assert_nonzero ("copy xent dattn", da, (size_t) B * S);
   check_grad ("copy xent dlogits", copy_loss, &c, c.logits, (size_t) B * V, dl, 1e-2, 2e-3);
+  for (int k = 0; k < V; k++) /* the padded row: zero */
+    g_assert_cmpfloat (dl[2 * V + k], ==, FILL);
   check_grad ("copy xent dattn", copy_loss, &c, c.attn, (size_t) B * S, da, 1e-3, 2e-3);
   check_grad ("copy xent dgate", copy_loss, &c, c.gate, B, dg, 1e-2, 2e-3);
 

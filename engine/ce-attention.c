@@ -28,22 +28,43 @@ ce_attention_forward (float *ctx, float *attn, float *cache_pre,
       float *ab = attn + (size_t) b * S;
       float mx = -INFINITY;
 
+      /* pre = tanh(keys + q Wq^T), all positions of the row at once */
+      float *pre_b = cache_pre + (size_t) b * S * A;
+      const float *keys_b = keys + (size_t) b * S * A;
       for (int s = 0; s < S; s++)
+        for (int i = 0; i < A; i++)
+          pre_b[(size_t) s * A + i] = keys_b[(size_t) s * A + i] + qpb[i];
+      ce_vtanh (pre_b, pre_b, (size_t) S * A);
+      /* scores e_s = v . pre_s: each a sum in index order, four
+       * positions at a time so that their chains of additions overlap */
+      int s0 = 0;
+      for (; s0 + 4 <= S; s0 += 4)
         {
-          size_t bs = (size_t) b * S + s;
-          const float *k = keys + bs * A;
-          float *pre = cache_pre + bs * A;
-          float e = 0.0f;
-
+          const float *p0 = pre_b + (size_t) s0 * A, *p1 = p0 + A, *p2 = p1 + A, *p3 = p2 + A;
+          float e0 = 0.0f, e1 = 0.0f, e2 = 0.0f, e3 = 0.0f;
           for (int i = 0; i < A; i++)
-            pre[i] = k[i] + qpb[i];
-          ce_vtanh (pre, pre, (size_t) A);
-          for (int i = 0; i < A; i++)
-            e += v[i] * pre[i];
-          ab[s] = e;
-          if (is_valid (mask, bs) && e > mx)
-            mx = e;
+            {
+              e0 += v[i] * p0[i];
+              e1 += v[i] * p1[i];
+              e2 += v[i] * p2[i];
+              e3 += v[i] * p3[i];
+            }
+          ab[s0] = e0;
+          ab[s0 + 1] = e1;
+          ab[s0 + 2] = e2;
+          ab[s0 + 3] = e3;
         }
+      for (; s0 < S; s0++)
+        {
+          const float *p0 = pre_b + (size_t) s0 * A;
+          float e = 0.0f;
+          for (int i = 0; i < A; i++)
+            e += v[i] * p0[i];
+          ab[s0] = e;
+        }
+      for (int s = 0; s < S; s++)
+        if (is_valid (mask, (size_t) b * S + s) && ab[s] > mx)
+          mx = ab[s];
 
       double sum = 0.0;
       for (int s = 0; s < S; s++)
@@ -89,16 +110,38 @@ ce_attention_backward (float *dq, float *dkeys, float *denc, float *dWq, float *
       float *deb = de + (size_t) b * S;
       double dot = 0.0;
 
-      /* gradient on the weights: from the context and from outside */
+      /* gradient on the weights: from the context and from outside; each
+       * a sum in index order, four positions at a time (overlapping chains) */
+      const float *enc_b = enc + (size_t) b * S * D;
       for (int s = 0; s < S; s++)
+        deb[s] = dattn_extra ? dattn_extra[(size_t) b * S + s] : 0.0f;
+      int s0 = 0;
+      for (; s0 + 4 <= S; s0 += 4)
         {
-          const float *eb = enc + ((size_t) b * S + s) * D;
-          float g = dattn_extra ? dattn_extra[(size_t) b * S + s] : 0.0f;
+          const float *e0 = enc_b + (size_t) s0 * D, *e1 = e0 + D, *e2 = e1 + D, *e3 = e2 + D;
+          float g0 = deb[s0], g1 = deb[s0 + 1], g2 = deb[s0 + 2], g3 = deb[s0 + 3];
           for (int d = 0; d < D; d++)
-            g += dcb[d] * eb[d];
-          deb[s] = g;
-          dot += (double) ab[s] * g;
+            {
+              g0 += dcb[d] * e0[d];
+              g1 += dcb[d] * e1[d];
+              g2 += dcb[d] * e2[d];
+              g3 += dcb[d] * e3[d];
+            }
+          deb[s0] = g0;
+          deb[s0 + 1] = g1;
+          deb[s0 + 2] = g2;
+          deb[s0 + 3] = g3;
         }
+      for (; s0 < S; s0++)
+        {
+          const float *e0 = enc_b + (size_t) s0 * D;
+          float g = deb[s0];
+          for (int d = 0; d < D; d++)
+            g += dcb[d] * e0[d];
+          deb[s0] = g;
+        }
+      for (int s = 0; s < S; s++)
+        dot += (double) ab[s] * deb[s];
       /* through the softmax; masked positions have a == 0, so de == 0 */
       for (int s = 0; s < S; s++)
         deb[s] = ab[s] * (deb[s] - (float) dot);

@@ -232,23 +232,25 @@ ce_vexp_sum (float *y, const float *x, size_t n, float shift)
   return sum;
 }
 
-float
+/* Eight running maxima (a chain of compares per lane, not one for the
+ * whole row); which of equal values wins does not matter to a maximum. */
+VMATH_CLONES float
 ce_vmax (const float *x, size_t n)
 {
   float mx = -INFINITY;
   size_t i = 0;
-  if (n >= 4)
+  if (n >= 8)
     {
-      v4f m;
+      v8f m;
       memcpy (&m, x, sizeof m);
-      for (i = 4; i + 4 <= n; i += 4)
+      for (i = 8; i + 8 <= n; i += 8)
         {
-          v4f v;
+          v8f v;
           memcpy (&v, x + i, sizeof v);
-          v4i gt = v > m;
-          m = (v4f) (((v4i) v & gt) | ((v4i) m & ~gt));
+          v8i gt = v > m;
+          m = (v8f) (((v8i) v & gt) | ((v8i) m & ~gt));
         }
-      for (int k = 0; k < 4; k++)
+      for (int k = 0; k < 8; k++)
         mx = m[k] > mx ? m[k] : mx;
     }
   for (; i < n; i++)

@@ -1112,6 +1112,58 @@ test_vmath (void)
   g_free (x); g_free (t); g_free (s);
 }
 
+/* Every element goes through the same operations whatever vector it falls in
+ * (8 lanes, 4 lanes, the padded tail): an array gives the bits of its
+ * elements taken one at a time, and the exp sum is the groups of four added
+ * in order. This is what keeps training bit-identical across the clones. */
+static void
+test_vmath_lanes (void)
+{
+  const size_t n = 4099; /* 512 vectors of 8, then a tail of 3 */
+  float *x = g_new (float, n), *y = g_new (float, n), *one = g_new (float, n);
+  CeRng rng;
+  ce_rng_seed (&rng, 77);
+  for (size_t i = 0; i < n; i++)
+    x[i] = (ce_rng_uniform (&rng) - 0.5f) * 40.0f;
+  x[5] = -0.0f; x[17] = NAN; x[33] = INFINITY;
+
+  void (*fn[2]) (float *, const float *, size_t) = { ce_vtanh, ce_vsigmoid };
+  for (int f = 0; f < 2; f++)
+    {
+      fn[f] (y, x, n);
+      for (size_t i = 0; i < n; i++)
+        fn[f] (one + i, x + i, 1);
+      g_assert_cmpmem (y, n * sizeof (float), one, n * sizeof (float));
+    }
+
+  x[17] = 1.0f; x[33] = 3.0f; /* finite: the sum is compared */
+  double sum = ce_vexp_sum (y, x, n, 20.0f), ref = 0.0;
+  for (size_t i = 0; i < n; i++)
+    ce_vexp_sum (one + i, x + i, 1, 20.0f);
+  g_assert_cmpmem (y, n * sizeof (float), one, n * sizeof (float));
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    ref += (double) ((one[i] + one[i + 1]) + (one[i + 2] + one[i + 3]));
+  for (; i < n; i++)
+    ref += one[i];
+  g_assert_cmpfloat (sum, ==, ref);
+
+  /* the maximum wherever it sits: first, in an 8-lane vector, in the tail */
+  for (size_t at = 0; at < 40; at++)
+    {
+      size_t k = at < 20 ? at : n - 40 + at;
+      float save = x[k];
+      x[k] = 1000.0f;
+      g_assert_cmpfloat (ce_vmax (x, n), ==, 1000.0f);
+      float mx = -INFINITY; /* the rest of the row, scalar */
+      for (size_t j = 1; j < n; j++)
+        mx = x[j] > mx ? x[j] : mx;
+      g_assert_cmpfloat (ce_vmax (x + 1, n - 1), ==, mx);
+      x[k] = save;
+    }
+  g_free (x); g_free (y); g_free (one);
+}
+
 /* ---- GEMM: BLAS against the naive reference on the model's shapes ------------------ */
 
 static void
@@ -1200,6 +1252,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/dropout/word", test_word_dropout);
   g_test_add_func ("/engine/gemm/reference", test_gemm_reference);
   g_test_add_func ("/engine/vmath/tanh-sigmoid", test_vmath);
+  g_test_add_func ("/engine/vmath/lanes", test_vmath_lanes);
 
   return g_test_run ();
 }

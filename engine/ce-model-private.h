@@ -113,6 +113,9 @@ typedef struct {
 #define CE_DEC_PARTS 2
 /* batches of fewer rows run as one part */
 #define CE_DEC_SPLIT_MIN_ROWS 16
+/* Adam runs in two threads (with a BLAS budget of two) from this many
+ * weights up. */
+#define CE_ADAM_SPLIT_MIN ((size_t) 1 << 18)
 
 typedef struct {
   CeTrainWork tw;      /* sized for the part's rows */

@@ -10,6 +10,7 @@
 #include "ce-model-private.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -672,6 +673,48 @@ check_finite (double objective, double norm, char *msg)
   return CE_OK;
 }
 
+typedef struct {
+  CeModel *model;
+  const CeTrainParams *params;
+  size_t begin, end;
+  int64_t t;
+} AdamJob;
+
+static void *
+adam_job (void *data)
+{
+  AdamJob *j = data;
+  const CeTrainParams *tp = j->params;
+  ce_adam_update (j->model->params, j->model->grads, j->model->adam_m, j->model->adam_v,
+                  j->begin, j->end, j->t, tp->lr, tp->beta1, tp->beta2, tp->eps,
+                  tp->weight_decay);
+  return NULL;
+}
+
+/* Adam over [lo, hi): each weight's update is its own, so with the
+ * caller's budget of two threads the two halves run at once (the same
+ * weights as one loop; BLAS is idle here, one threading layer at a time). */
+static void
+adam_step (CeModel *model, const CeTrainParams *params, size_t lo, size_t hi, int64_t t)
+{
+  AdamJob jobs[2] = { { model, params, lo, hi, t }, { model, params, hi, hi, t } };
+  pthread_t th;
+  if (ce_blas_get_threads () >= 2 && hi - lo >= CE_ADAM_SPLIT_MIN)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      jobs[0].end = mid;
+      jobs[1].begin = mid;
+      if (pthread_create (&th, NULL, adam_job, &jobs[1]) == 0)
+        {
+          adam_job (&jobs[0]);
+          pthread_join (th, NULL);
+          return;
+        }
+      jobs[0].end = hi;   /* no thread: all of it here */
+    }
+  adam_job (&jobs[0]);
+}
+
 CeStatus
 ce_model_train_step (CeModel *model, const CeBatch *batch, const CeTrainParams *params,
                      CeLosses *losses, char *msg)
@@ -697,9 +740,7 @@ ce_model_train_step (CeModel *model, const CeBatch *batch, const CeTrainParams *
   if (params->clip_norm > 0.0f && l.grad_norm > params->clip_norm)
     ce_grad_scale (model->grads, lo, hi, (float) (params->clip_norm / l.grad_norm));
   model->adam_t[CE_GROUP_AE]++;
-  ce_adam_update (model->params, model->grads, model->adam_m, model->adam_v, lo, hi,
-                  model->adam_t[CE_GROUP_AE], params->lr, params->beta1, params->beta2,
-                  params->eps, params->weight_decay);
+  adam_step (model, params, lo, hi, model->adam_t[CE_GROUP_AE]);
   if (model->cfg.kind == CE_MODEL_ARAE && !params->gan_skip)
     {
       st = ce_arae_gan_steps (model, batch, params, &l, msg);

@@ -839,13 +839,14 @@ test_two_threads (void)
  * other with one: the weights are the same bit for bit, and the caller's
  * BLAS thread count is left as it was. */
 static void
-test_threads_same_weights (void)
+threads_same_weights (int hidden)
 {
   CeModelConfig cfg;
   CeTrainParams tp;
   char msg[CE_MSG_SIZE];
   CeStatus st;
   small_config (&cfg, CE_MODEL_CVAE);
+  cfg.hidden = hidden;
   cfg.dropout = 0.2f;
   cfg.word_dropout = 0.25f;
   ce_train_params_default (&tp);
@@ -867,6 +868,10 @@ test_threads_same_weights (void)
     }
   CeBatch batch = { 4 * OV_N, OV_S, OV_T, src, fld, tgt };
   g_assert_cmpint (batch.B, >=, 2 * CE_DEC_SPLIT_MIN_ROWS);
+  const CeTensorTable *tb = &m[0]->table;
+  const size_t ae = tb->group_end[CE_GROUP_AE] - tb->group_begin[CE_GROUP_AE];
+  g_test_message ("hidden %d: %zu weights in Adam's loop (two threads from %zu)", hidden, ae,
+                  CE_ADAM_SPLIT_MIN);
   for (int k = 0; k < 2; k++)
     {
       ce_blas_set_threads (k + 1);
@@ -876,8 +881,20 @@ test_threads_same_weights (void)
     }
   ce_blas_set_threads (1);
   g_assert_true (memcmp (m[0]->params, m[1]->params, m[0]->table.total * sizeof (float)) == 0);
+  g_assert_true (memcmp (m[0]->adam_m, m[1]->adam_m, m[0]->table.total * sizeof (float)) == 0);
+  g_assert_true (memcmp (m[0]->adam_v, m[1]->adam_v, m[0]->table.total * sizeof (float)) == 0);
   ce_model_free (m[0]);
   ce_model_free (m[1]);
+}
+
+/* Training with two BLAS threads gives the weights of one thread, bit for
+ * bit: the decoder's parts in two threads, and from CE_ADAM_SPLIT_MIN
+ * weights up Adam's two halves too. */
+static void
+test_threads_same_weights (void)
+{
+  threads_same_weights (32);
+  threads_same_weights (192);
 }
 
 /* Batches of other shapes grow the work buffers; results on a batch do not

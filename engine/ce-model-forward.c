@@ -440,11 +440,15 @@ decoder_part (const PartJob *j)
 
   /* output features and the vocabulary projection over all T*B rows */
   ce_concat_rows (w->feat, w->h_all + BH, H, w->ctx_all + BH, H, (int) TB);
+  /* the projection's input: the features after dropout, or (no dropout)
+   * the features themselves */
+  const float *feat_d = w->feat;
   if (drop > 0.0f)
-    ce_dropout_forward (w->feat_d, w->feat_mask, w->feat, TB * 2 * H, drop, rng);
-  else
-    memcpy (w->feat_d, w->feat, TB * 2 * H * sizeof (float));
-  ce_linear_forward (w->logits, w->feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
+    {
+      ce_dropout_forward (w->feat_d, w->feat_mask, w->feat, TB * 2 * H, drop, rng);
+      feat_d = w->feat_d;
+    }
+  ce_linear_forward (w->logits, feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
 
   double xent = 0.0;
   if (copy)
@@ -484,7 +488,7 @@ decoder_part (const PartJob *j)
 
   /* ---- backward ---- */
   ce_zero (w->dfeat, TB * 2 * H);
-  ce_linear_backward (w->dfeat, g->out_W, g->out_b, w->dlogits, w->feat_d, p->out_W,
+  ce_linear_backward (w->dfeat, g->out_W, g->out_b, w->dlogits, feat_d, p->out_W,
                       (int) TB, 2 * H, V);
   if (drop > 0.0f)
     ce_mul_inplace (w->dfeat, w->feat_mask, TB * 2 * H);

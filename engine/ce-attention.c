@@ -12,6 +12,39 @@ is_valid (const uint8_t *mask, size_t i)
   return !mask || mask[i] != 0;
 }
 
+/* out[s] += x . rows[s] for S rows of N floats, each sum taken in index
+ * order from out[s]; four rows at a time so that their chains of additions
+ * overlap (the same bits as one row at a time). */
+static void
+dots_add (float *out, const float *x, const float *rows, int S, int N)
+{
+  int s = 0;
+  for (; s + 4 <= S; s += 4)
+    {
+      const float *r0 = rows + (size_t) s * N, *r1 = r0 + N, *r2 = r1 + N, *r3 = r2 + N;
+      float a0 = out[s], a1 = out[s + 1], a2 = out[s + 2], a3 = out[s + 3];
+      for (int i = 0; i < N; i++)
+        {
+          a0 += x[i] * r0[i];
+          a1 += x[i] * r1[i];
+          a2 += x[i] * r2[i];
+          a3 += x[i] * r3[i];
+        }
+      out[s] = a0;
+      out[s + 1] = a1;
+      out[s + 2] = a2;
+      out[s + 3] = a3;
+    }
+  for (; s < S; s++)
+    {
+      const float *r0 = rows + (size_t) s * N;
+      float a = out[s];
+      for (int i = 0; i < N; i++)
+        a += x[i] * r0[i];
+      out[s] = a;
+    }
+}
+
 void
 ce_attention_forward (float *ctx, float *attn, float *cache_pre,
                       const float *q, const float *keys, const float *enc,
@@ -35,33 +68,10 @@ ce_attention_forward (float *ctx, float *attn, float *cache_pre,
         for (int i = 0; i < A; i++)
           pre_b[(size_t) s * A + i] = keys_b[(size_t) s * A + i] + qpb[i];
       ce_vtanh (pre_b, pre_b, (size_t) S * A);
-      /* scores e_s = v . pre_s: each a sum in index order, four
-       * positions at a time so that their chains of additions overlap */
-      int s0 = 0;
-      for (; s0 + 4 <= S; s0 += 4)
-        {
-          const float *p0 = pre_b + (size_t) s0 * A, *p1 = p0 + A, *p2 = p1 + A, *p3 = p2 + A;
-          float e0 = 0.0f, e1 = 0.0f, e2 = 0.0f, e3 = 0.0f;
-          for (int i = 0; i < A; i++)
-            {
-              e0 += v[i] * p0[i];
-              e1 += v[i] * p1[i];
-              e2 += v[i] * p2[i];
-              e3 += v[i] * p3[i];
-            }
-          ab[s0] = e0;
-          ab[s0 + 1] = e1;
-          ab[s0 + 2] = e2;
-          ab[s0 + 3] = e3;
-        }
-      for (; s0 < S; s0++)
-        {
-          const float *p0 = pre_b + (size_t) s0 * A;
-          float e = 0.0f;
-          for (int i = 0; i < A; i++)
-            e += v[i] * p0[i];
-          ab[s0] = e;
-        }
+      /* scores e_s = v . pre_s */
+      for (int s = 0; s < S; s++)
+        ab[s] = 0.0f;
+      dots_add (ab, v, pre_b, S, A);
       for (int s = 0; s < S; s++)
         if (is_valid (mask, (size_t) b * S + s) && ab[s] > mx)
           mx = ab[s];
@@ -110,36 +120,11 @@ ce_attention_backward (float *dq, float *dkeys, float *denc, float *dWq, float *
       float *deb = de + (size_t) b * S;
       double dot = 0.0;
 
-      /* gradient on the weights: from the context and from outside; each
-       * a sum in index order, four positions at a time (overlapping chains) */
+      /* gradient on the weights: from outside, plus from the context */
       const float *enc_b = enc + (size_t) b * S * D;
       for (int s = 0; s < S; s++)
         deb[s] = dattn_extra ? dattn_extra[(size_t) b * S + s] : 0.0f;
-      int s0 = 0;
-      for (; s0 + 4 <= S; s0 += 4)
-        {
-          const float *e0 = enc_b + (size_t) s0 * D, *e1 = e0 + D, *e2 = e1 + D, *e3 = e2 + D;
-          float g0 = deb[s0], g1 = deb[s0 + 1], g2 = deb[s0 + 2], g3 = deb[s0 + 3];
-          for (int d = 0; d < D; d++)
-            {
-              g0 += dcb[d] * e0[d];
-              g1 += dcb[d] * e1[d];
-              g2 += dcb[d] * e2[d];
-              g3 += dcb[d] * e3[d];
-            }
-          deb[s0] = g0;
-          deb[s0 + 1] = g1;
-          deb[s0 + 2] = g2;
-          deb[s0 + 3] = g3;
-        }
-      for (; s0 < S; s0++)
-        {
-          const float *e0 = enc_b + (size_t) s0 * D;
-          float g = deb[s0];
-          for (int d = 0; d < D; d++)
-            g += dcb[d] * e0[d];
-          deb[s0] = g;
-        }
+      dots_add (deb, dcb, enc_b, S, D);
       for (int s = 0; s < S; s++)
         dot += (double) ab[s] * deb[s];
       /* through the softmax; masked positions have a == 0, so de == 0 */

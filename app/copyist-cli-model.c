@@ -202,7 +202,7 @@ copyist_cli_train (int argc, char **argv)
     { "gan-enc-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gan_enc_weight, N_("GAN: weight of the encoder's adversarial term"), N_("W") },
     { "gan-code-noise", 0, 0, G_OPTION_ARG_DOUBLE, &gan_code_noise, N_("GAN: standard deviation of the noise added to the code the decoder reads in training (0 = off)"), N_("S") },
     { "gan-gen-share", 0, 0, G_OPTION_ARG_DOUBLE, &gan_gen_share, N_("GAN: share of training rows decoded from the generator's code (0 = off)"), N_("F") },
-    { "gan-warmup", 0, 0, G_OPTION_ARG_DOUBLE, &gan_warmup, N_("GAN: the first share F of the budget trains the autoencoder only (0 = off)"), N_("F") },
+    { "gan-warmup", 0, 0, G_OPTION_ARG_DOUBLE, &gan_warmup, N_("GAN: the first share F of the budget trains the autoencoder only (default 0.5; 0 = off)"), N_("F") },
     { "gan-finetune", 0, 0, G_OPTION_ARG_DOUBLE, &gan_finetune, N_("GAN: the last share F of the budget trains the decoder on the generator's codes (0 = off)"), N_("F") },
     { "shuffle-copies", 0, 0, G_OPTION_ARG_INT, &shuffle_copies, N_("Add N copies of every training row with its attributes in a random order (0 = off)"), N_("N") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only epoch summaries"), NULL },
@@ -355,6 +355,15 @@ copyist_cli_train (int argc, char **argv)
     topts.gan_warmup_frac = (float) gan_warmup;
   if (gan_finetune >= 0)
     topts.gan_finetune_frac = (float) gan_finetune;
+  if (topts.gan_warmup_frac + topts.gan_finetune_frac >= 1.0f)
+    {
+      /* e.g. --gan-finetune 0.6 with the default warm-up (half the budget) */
+      g_printerr ("copyist-cli train: --gan-warmup (%.2f) and --gan-finetune (%.2f) leave no adversarial "
+                  "training; their shares of the budget must add up to less than 1\n",
+                  (double) topts.gan_warmup_frac, (double) topts.gan_finetune_frac);
+      ce_copywriter_free (tc.cw);
+      return 1;
+    }
   topts.seed = (uint64_t) seed;
   topts.report_every = 50;
   topts.progress = train_progress_cb;

@@ -226,6 +226,18 @@ test_eval_rates_and_options (Fixture *f, gconstpointer data)
     g_assert_false (g_file_test (never, G_FILE_TEST_EXISTS));
     copyist_test_cli_run_clear (&r);
   }
+  {
+    /* the same with the default warm-up (half the budget) */
+    g_autofree char *never = g_build_filename (f->dir, "never-gan2.cpmodel", NULL);
+    const char *argv[] = { "train", "--data", f->train_csv, "--attributes", "attributes", "--text", "text",
+                           "--model", "gan", "--out", never, "--epochs", "1", "--threads", "1",
+                           "--gan-finetune", "0.6", NULL };
+    r = copyist_test_run_cli (argv);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "--gan-warmup (0.50) and --gan-finetune (0.60) leave no adversarial training"));
+    g_assert_false (g_file_test (never, G_FILE_TEST_EXISTS));
+    copyist_test_cli_run_clear (&r);
+  }
 }
 
 /* Each bad input: exit status 1, a message naming what is wrong, no output file. */

@@ -202,7 +202,7 @@ copyist_cli_train (int argc, char **argv)
     { "gan-enc-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gan_enc_weight, N_("GAN: weight of the encoder's adversarial term"), N_("W") },
     { "gan-code-noise", 0, 0, G_OPTION_ARG_DOUBLE, &gan_code_noise, N_("GAN: standard deviation of the noise added to the code the decoder reads in training (0 = off)"), N_("S") },
     { "gan-gen-share", 0, 0, G_OPTION_ARG_DOUBLE, &gan_gen_share, N_("GAN: share of training rows decoded from the generator's code (0 = off)"), N_("F") },
-    { "gan-warmup", 0, 0, G_OPTION_ARG_DOUBLE, &gan_warmup, N_("GAN: the first share F of the budget trains the autoencoder only (default 0.5; 0 = off)"), N_("F") },
+    { "gan-warmup", 0, 0, G_OPTION_ARG_DOUBLE, &gan_warmup, N_("GAN: the first share F of the budget trains the autoencoder only (default 0.5 under 2000 training rows, else 0; 0 = off)"), N_("F") },
     { "gan-finetune", 0, 0, G_OPTION_ARG_DOUBLE, &gan_finetune, N_("GAN: the last share F of the budget trains the decoder on the generator's codes (0 = off)"), N_("F") },
     { "shuffle-copies", 0, 0, G_OPTION_ARG_INT, &shuffle_copies, N_("Add N copies of every training row with its attributes in a random order (0 = off)"), N_("N") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only epoch summaries"), NULL },

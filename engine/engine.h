@@ -882,7 +882,7 @@ void ce_copy_config_default (CeCopyConfig *cfg, CeModelKind kind);
  * the app both start from these): a small shop's few hundred texts get a
  * vocabulary without a minimum count, small batches (enough optimiser steps
  * per epoch) at a higher learning rate (3e-3), a warm-up and KL annealing
- * measured in their own steps. A GAN of any size trains its autoencoder
+ * measured in their own steps. A small shop's GAN trains its autoencoder
  * alone for the first half of the budget (gan_warmup_frac). */
 void ce_copy_config_for_data (CeCopyConfig *cfg, int n_train);
 void ce_copy_train_options_default (CeTrainOptions *opts, int n_train);

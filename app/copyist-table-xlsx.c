@@ -735,10 +735,18 @@ xlsx_read (TableBuilder *b, const guint8 *data, gsize len, const char *sheet, ch
     g_hash_table_iter_init (&iter, book.rel_types);
     while (g_hash_table_iter_next (&iter, &id, &type))
       {
+        /* a workbook naming the part twice: the last one read wins (the
+         * earlier path is freed, not leaked; found by fuzz-table-xlsx) */
         if (g_str_has_suffix (type, "/sharedStrings"))
-          strings_path = resolve_target (base_dir, g_hash_table_lookup (book.rels, id));
+          {
+            g_free (strings_path);
+            strings_path = resolve_target (base_dir, g_hash_table_lookup (book.rels, id));
+          }
         else if (g_str_has_suffix (type, "/styles"))
-          styles_path = resolve_target (base_dir, g_hash_table_lookup (book.rels, id));
+          {
+            g_free (styles_path);
+            styles_path = resolve_target (base_dir, g_hash_table_lookup (book.rels, id));
+          }
       }
     if (styles_path != NULL && !book_parse_part (z, &book, styles_path, FALSE, error))
       goto out;

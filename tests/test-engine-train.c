@@ -20,14 +20,14 @@
 #define V 16
 
 static CeModel *
-tiny_model (uint64_t seed)
+tiny_model_of_kind (CeModelKind kind, uint64_t seed)
 {
   CeModelConfig cfg;
   CeStatus st;
   char msg[CE_MSG_SIZE];
   CeModel *model;
 
-  ce_model_config_default (&cfg, CE_MODEL_CVAE, V, 3);
+  ce_model_config_default (&cfg, kind, V, 3);
   cfg.emb = 8;
   cfg.field_emb = 3;
   cfg.hidden = 12;
@@ -38,6 +38,12 @@ tiny_model (uint64_t seed)
   model = ce_model_new (&cfg, seed, &st, msg);
   g_assert_nonnull (model);
   return model;
+}
+
+static CeModel *
+tiny_model (uint64_t seed)
+{
+  return tiny_model_of_kind (CE_MODEL_CVAE, seed);
 }
 
 static CeDataset *
@@ -488,22 +494,12 @@ test_arae_phases (void)
 {
   for (int with = 0; with <= 1; with++)
     {
-      CeModelConfig cfg;
       CeStatus st;
       char msg[CE_MSG_SIZE];
       CeTrainOptions o;
       CeTrainResult res;
       PhaseProbe probe = { 0 };
-      ce_model_config_default (&cfg, CE_MODEL_ARAE, V, 3);
-      cfg.emb = 8;
-      cfg.field_emb = 3;
-      cfg.hidden = 12;
-      cfg.attn = 8;
-      cfg.latent = 4;
-      cfg.max_src = 6;
-      cfg.max_tgt = 7;
-      probe.model = ce_model_new (&cfg, 3, &st, msg);
-      g_assert_nonnull (probe.model);
+      probe.model = tiny_model_of_kind (CE_MODEL_ARAE, 3);
       const CeTensorTable *tb = &probe.model->table;
       const size_t lo = tb->group_begin[CE_GROUP_GEN], hi = tb->group_end[CE_GROUP_CRITIC];
       g_assert_cmpuint (tb->group_end[CE_GROUP_GEN], ==, tb->group_begin[CE_GROUP_CRITIC]);

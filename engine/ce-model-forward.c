@@ -8,6 +8,7 @@
  * hidden-weight gradient are one GEMM over all T·B rows.
  */
 #include "ce-model-private.h"
+#include "ce-bf16.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -448,7 +449,17 @@ decoder_part (const PartJob *j)
       ce_dropout_forward (w->feat_d, w->feat_mask, w->feat, TB * 2 * H, drop, rng);
       feat_d = w->feat_d;
     }
-  ce_linear_forward (w->logits, feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
+  if (model->train_precision == CE_PRECISION_BF16)
+    {
+      /* logits = b + x W^T with x and W in bfloat16 (W packed per pass) */
+      const int rp = ce_bf16_padded ((int) TB), dp = ce_bf16_padded (2 * H);
+      for (size_t n = 0; n < TB; n++)
+        memcpy (w->logits + n * V, p->out_b, (size_t) V * sizeof (float));
+      ce_bf16_pack_a (part->bf_x, feat_d, (int) TB, 2 * H, 2 * H, rp, dp);
+      ce_bf16_gemm ((int) TB, V, dp, part->bf_x, model->bf_wt, w->logits, V, 1);
+    }
+  else
+    ce_linear_forward (w->logits, feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
 
   double xent = 0.0;
   if (copy)
@@ -488,8 +499,21 @@ decoder_part (const PartJob *j)
 
   /* ---- backward ---- */
   ce_zero (w->dfeat, TB * 2 * H);
-  ce_linear_backward (w->dfeat, g->out_W, g->out_b, w->dlogits, feat_d, p->out_W,
-                      (int) TB, 2 * H, V);
+  if (model->train_precision == CE_PRECISION_BF16)
+    {
+      /* db in fp32; dx = dlogits W and dW = dlogits^T x in bfloat16 */
+      const int rp = ce_bf16_padded ((int) TB), dp = ce_bf16_padded (2 * H);
+      const int vp = ce_bf16_padded (V);
+      ce_linear_backward (NULL, NULL, g->out_b, w->dlogits, feat_d, p->out_W, (int) TB, 2 * H, V);
+      ce_bf16_pack_a (part->bf_dl, w->dlogits, (int) TB, V, V, rp, vp);
+      ce_bf16_gemm ((int) TB, 2 * H, vp, part->bf_dl, model->bf_w, w->dfeat, 2 * H, 1);
+      ce_bf16_pack_a_t (part->bf_dlt, w->dlogits, V, (int) TB, V, vp, rp);
+      ce_bf16_pack_b (part->bf_xb, feat_d, (int) TB, 2 * H, 2 * H, 0, rp, dp);
+      ce_bf16_gemm (V, 2 * H, rp, part->bf_dlt, part->bf_xb, g->out_W, 2 * H, 1);
+    }
+  else
+    ce_linear_backward (w->dfeat, g->out_W, g->out_b, w->dlogits, feat_d, p->out_W,
+                        (int) TB, 2 * H, V);
   if (drop > 0.0f)
     ce_mul_inplace (w->dfeat, w->feat_mask, TB * 2 * H);
   ce_zero (w->demb, TB * E);
@@ -603,7 +627,7 @@ run_parts (PartJob *jobs, int n, int parallel)
 }
 
 static CeStatus forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
-                                  CePass pass, CeLosses *losses, int parallel);
+                                  CePass pass, CeLosses *losses, int parallel, char *msg);
 
 /* With the caller's budget of two or more BLAS threads and a batch big
  * enough to split, the decoder's parts run in two threads of their own and
@@ -625,7 +649,7 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
   const int parallel = budget >= 2 && batch->B >= CE_DEC_SPLIT_MIN_ROWS;
   if (parallel)
     ce_blas_set_threads (1);
-  st = forward_backward (model, batch, tp, pass, losses, parallel);
+  st = forward_backward (model, batch, tp, pass, losses, parallel, msg);
   if (parallel)
     ce_blas_set_threads (budget);
   return st;
@@ -635,7 +659,7 @@ ce_model_forward_backward (CeModel *model, const CeBatch *batch, const CeTrainPa
 
 static CeStatus
 forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
-                  CePass pass, CeLosses *losses, int parallel)
+                  CePass pass, CeLosses *losses, int parallel, char *msg)
 {
   const int backward = pass != CE_PASS_EVAL;
   const CeDims *d = &model->d;
@@ -715,6 +739,23 @@ forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
       /* each part draws its dropout masks from a stream of its own */
       ce_rng_seed (&model->part[k].rng, ce_rng_next (rng));
       b0 += nb;
+    }
+  if (model->train_precision == CE_PRECISION_BF16)
+    {
+      /* the projection's weights in bfloat16 for this pass, in the two
+       * layouts its products read; each part's own buffers */
+      const int D = 2 * H, V = d->V;
+      const int dp = ce_bf16_padded (D), vp = ce_bf16_padded (V);
+      ce_bf16_pack_b (model->bf_wt, p->out_W, D, V, D, 1, dp, vp);
+      if (backward)
+        ce_bf16_pack_b (model->bf_w, p->out_W, V, D, D, 0, vp, dp);
+      for (int k = 0; k < n_parts; k++)
+        if (ce_model_ensure_bf16_part (model, &model->part[k], T * jobs[k].nb) != CE_OK)
+          {
+            snprintf (msg, CE_MSG_SIZE, "out of memory for the bfloat16 buffers of %d rows",
+                      T * jobs[k].nb);
+            return CE_ERR_NOMEM;
+          }
     }
   run_parts (jobs, n_parts, parallel);
   double xent = 0.0;

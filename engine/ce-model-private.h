@@ -124,6 +124,12 @@ typedef struct {
   CeParams g;
   CeRng rng;
   double xent;
+  /* bfloat16 training (ce-bf16.h), sized for BF_ROWS target rows: the
+   * projection's input as A (rows, 2H) and as B (rows x 2H panels), the
+   * logits' gradient as A (rows, V) and transposed (V, rows) */
+  int bf_rows;
+  uint16_t *bf_x, *bf_xb, *bf_dl, *bf_dlt;
+  void *bf_mem;
 } CeDecPart;
 
 /* int8 copies of the weights a decoding step reads (ce-quant.h), built by
@@ -157,6 +163,8 @@ struct CeModel {
   CeDecPart part[CE_DEC_PARTS];
   double objective;        /* the differentiated objective of the last forward */
   CeQ8Weights *q8;         /* NULL: decoders compute in fp32 */
+  CePrecision train_precision;   /* CE_PRECISION_FP32 or _BF16 (ce_model_set_train_precision) */
+  uint16_t *bf_wt, *bf_w;  /* BF16: out_W packed as B^T (2H x V panels) and as B (V x 2H), per pass */
 };
 
 CeDims   ce_model_dims (const CeModelConfig *cfg);
@@ -165,6 +173,10 @@ CeStatus ce_model_check_batch (const CeModel *model, const CeBatch *batch, int n
 
 /* VIEWS (CE_MAX_TENSORS) receives a checkpoint view of every named tensor. */
 void ce_model_tensor_views (const CeModel *model, CeCkptTensor *views);
+
+/* BF16 training: grows PART's bfloat16 buffers to ROWS target rows
+ * (CE_ERR_NOMEM). */
+CeStatus ce_model_ensure_bf16_part (CeModel *model, CeDecPart *part, int rows);
 
 /* Grows the training work buffers to cover a (B, S, T) batch. */
 CeStatus ce_model_ensure_work (CeModel *model, int B, int S, int T, char *msg);

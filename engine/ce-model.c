@@ -8,6 +8,7 @@
  * state: two models can train in two threads at once.
  */
 #include "ce-model-private.h"
+#include "ce-bf16.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -633,8 +634,11 @@ ce_model_free (CeModel *model)
       if (model->part[k].grads != model->grads)
         free (model->part[k].grads);
       free (model->part[k].tw_mem);
+      free (model->part[k].bf_mem);
     }
   ce_model_drop_q8 (model);
+  free (model->bf_wt);
+  free (model->bf_w);
   free (model->mem);
   free (model->enc_mem);
   free (model->tw_mem);
@@ -759,4 +763,74 @@ ce_model_eval_loss (CeModel *model, const CeBatch *batch, CeLosses *losses, char
   ce_train_params_default (&tp);
   tp.free_bits = 0.0f;
   return ce_model_forward_backward (model, batch, &tp, CE_PASS_EVAL, losses, msg);
+}
+
+/* ---- training precision ---------------------------------------------------- */
+
+int
+ce_train_bf16_available (void)
+{
+  return ce_bf16_available ();
+}
+
+CeStatus
+ce_model_set_train_precision (CeModel *model, CePrecision precision, char *msg)
+{
+  if (!model || (precision != CE_PRECISION_FP32 && precision != CE_PRECISION_BF16))
+    {
+      snprintf (msg, CE_MSG_SIZE, "training precision: %d is not fp32 or bf16", (int) precision);
+      return CE_ERR_INVALID_ARG;
+    }
+  if (precision == CE_PRECISION_BF16 && !ce_bf16_available ())
+    {
+      snprintf (msg, CE_MSG_SIZE, "training precision bf16: this computer's processor (or "
+                "operating system) has no AMX-BF16 tile unit; train in fp32");
+      return CE_ERR_INVALID_ARG;
+    }
+  if (precision == CE_PRECISION_BF16 && !model->bf_wt)
+    {
+      const size_t dp = (size_t) ce_bf16_padded (2 * model->d.H);
+      const size_t vp = (size_t) ce_bf16_padded (model->d.V);
+      model->bf_wt = aligned_alloc (64, dp * vp * sizeof (uint16_t));
+      model->bf_w = aligned_alloc (64, dp * vp * sizeof (uint16_t));
+      if (!model->bf_wt || !model->bf_w)
+        {
+          free (model->bf_wt);
+          free (model->bf_w);
+          model->bf_wt = model->bf_w = NULL;
+          snprintf (msg, CE_MSG_SIZE, "training precision bf16: out of memory");
+          return CE_ERR_NOMEM;
+        }
+    }
+  model->train_precision = precision;
+  return CE_OK;
+}
+
+CePrecision
+ce_model_get_train_precision (const CeModel *model)
+{
+  return model->train_precision;
+}
+
+CeStatus
+ce_model_ensure_bf16_part (CeModel *model, CeDecPart *part, int rows)
+{
+  if (part->bf_mem && rows <= part->bf_rows)
+    return CE_OK;
+  const size_t rp = (size_t) ce_bf16_padded (rows);
+  const size_t dp = (size_t) ce_bf16_padded (2 * model->d.H);
+  const size_t vp = (size_t) ce_bf16_padded (model->d.V);
+  const size_t n[4] = { rp * dp, rp * dp, rp * vp, vp * rp };
+  const size_t bytes = (n[0] + n[1] + n[2] + n[3]) * sizeof (uint16_t);
+  uint16_t *m = aligned_alloc (64, bytes);   /* each part a multiple of 64 bytes: 32 x 2 */
+  if (!m)
+    return CE_ERR_NOMEM;
+  free (part->bf_mem);
+  part->bf_mem = m;
+  part->bf_rows = rows;
+  part->bf_x = m;
+  part->bf_xb = part->bf_x + n[0];
+  part->bf_dl = part->bf_xb + n[1];
+  part->bf_dlt = part->bf_dl + n[2];
+  return CE_OK;
 }

@@ -643,10 +643,28 @@ int        ce_decoder_rows (const CeDecoder *dec);
 typedef enum {
   CE_PRECISION_FP32 = 0,
   CE_PRECISION_INT8 = 1,
+  CE_PRECISION_BF16 = 2,   /* training only: see ce_model_set_train_precision */
 } CePrecision;
 
 CeStatus    ce_model_set_decode_precision (CeModel *model, CePrecision precision, char *msg);
 CePrecision ce_model_get_decode_precision (const CeModel *model);
+
+/* Training precision. CE_PRECISION_FP32 (the default) computes everything
+ * in fp32. CE_PRECISION_BF16 is mixed precision for the vocabulary
+ * projection only, the three products that are three quarters of a
+ * training step's arithmetic on the reference workload: the logits
+ * x W^T + b and the gradients dx = dlogits W and dW = dlogits^T x take
+ * their two factors rounded to bfloat16 and sum in fp32 on the CPU's AMX
+ * tile unit (ce-bf16.h). Weights, gradients, Adam and every other layer
+ * stay fp32, and the weights saved are fp32 as always. Training is then
+ * several times faster in that layer (README, "Engine speed"), but not bit
+ * for bit the same as fp32, and the result depends on the CPU having
+ * AMX-BF16: on one without it this returns CE_ERR_INVALID_ARG and MSG says
+ * so (ce_train_bf16_available tells in advance). Also affects the held-out
+ * evaluation passes of ce_model_forward_backward; decoding is unaffected. */
+int         ce_train_bf16_available      (void);
+CeStatus    ce_model_set_train_precision (CeModel *model, CePrecision precision, char *msg);
+CePrecision ce_model_get_train_precision (const CeModel *model);
 
 /* Threads of one int8 decoder (1 or 2; the fp32 path's threads are
  * OpenBLAS's, ce_blas_set_threads, and this is a no-op for it). With 2, a

@@ -241,7 +241,7 @@ greedy (CeModel *model, CeDecoder *dec, const CeBatch *src, int n, float *lp, in
 int
 main (int argc, char **argv)
 {
-  int threads = 2, steps = 15, warmup = 3, decode = 1, train = 1;
+  int threads = 2, steps = 15, warmup = 3, decode = 1, train = 1, bf16 = 0;
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--threads") == 0 && i + 1 < argc)
@@ -266,12 +266,24 @@ main (int argc, char **argv)
         S = atoi (argv[++i]);
       else if (strcmp (argv[i], "--tgt") == 0 && i + 1 < argc)
         T = atoi (argv[++i]);
+      else if (strcmp (argv[i], "--precision") == 0 && i + 1 < argc)
+        {
+          ++i;
+          if (strcmp (argv[i], "bf16") == 0)
+            bf16 = 1;
+          else if (strcmp (argv[i], "fp32") != 0)
+            {
+              fprintf (stderr, "bench-engine: --precision fp32 or bf16\n");
+              return 2;
+            }
+        }
       else if (strcmp (argv[i], "--copy") == 0)
         COPY = 1;
       else
         {
           fprintf (stderr, "usage: bench-engine [--threads N] [--steps N] [--train-only] [--decode-only] [--shapes] "
-                   "[--vocab V] [--hidden H] [--attn A] [--batch B] [--src S] [--tgt T] [--copy]\n");
+                   "[--vocab V] [--hidden H] [--attn A] [--batch B] [--src S] [--tgt T] [--copy] "
+                   "[--precision fp32|bf16]\n");
           return 2;
         }
     }
@@ -300,6 +312,14 @@ main (int argc, char **argv)
   CeModel *model = ce_model_new (&cfg, 0, &st, msg);
   if (!model)
     die ("model", msg);
+  if (bf16 && ce_model_set_train_precision (model, CE_PRECISION_BF16, msg) != CE_OK)
+    {
+      /* not a failure of the bench: the CPU has no AMX-BF16 */
+      printf ("{\"engine\": \"copyist\", \"what\": \"train_step_skipped\", \"precision\": \"bf16\", "
+              "\"why\": \"%s\"}\n", msg);
+      ce_model_free (model);
+      return 0;
+    }
 
   CeRng rng;
   ce_rng_seed (&rng, 1);
@@ -338,11 +358,11 @@ main (int argc, char **argv)
   double med = median (times, steps);
   double cpu_med = median (cpu, steps);
   if (train)
-  printf ("{\"engine\": \"copyist\", \"what\": \"train_step\", \"threads\": %d, \"params\": %zu, "
+  printf ("{\"engine\": \"copyist\", \"what\": \"train_step\", \"precision\": \"%s\", \"threads\": %d, \"params\": %zu, "
           "\"vocab\": %d, \"src_len\": %d, \"copy\": %d, \"batch\": %d, \"tgt_len\": %d, \"sec_per_step_median\": %.5f, \"sec_per_step_best\": %.5f, "
           "\"tgt_tokens_per_s_median\": %.1f, \"cpu_sec_per_step_median\": %.5f, "
           "\"gemm_share\": %.3f, \"gemm_calls_per_step\": %.0f}\n",
-          threads, ce_model_n_params (model), V, S, COPY, B, T, med, best, B * T / med,
+          bf16 ? "bf16" : "fp32", threads, ce_model_n_params (model), V, S, COPY, B, T, med, best, B * T / med,
           cpu_med, gemm_seconds / (total * (threads > 1 ? 2 : 1)),
           (double) gemm_calls / steps);
   if (by_shape)

@@ -92,8 +92,16 @@ ce_bf16_pack_b_ref (uint16_t *dst, const float *src, int K, int N, int ld, int t
 }
 
 void
+ce_bf16_pack_ab_ref (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C, int ld,
+                     int Rp, int Cp)
+{
+  ce_bf16_pack_a_ref (dst_a, src, R, C, ld, Rp, Cp);
+  ce_bf16_pack_b_ref (dst_b, src, R, C, ld, 0, Rp, Cp);
+}
+
+void
 ce_bf16_gemm_ref (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C, int ldc,
-                  int acc)
+                  int acc, int trans_c)
 {
   for (int m = 0; m < M; m++)
     for (int n = 0; n < N; n++)
@@ -102,7 +110,7 @@ ce_bf16_gemm_ref (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, fl
         for (int k = 0; k < Kp; k++)
           s += (double) ce_bf16_to_float (A[(size_t) m * Kp + k])
                * (double) ce_bf16_to_float (B[panel_index (k, n, Kp)]);
-        float *c = C + (size_t) m * ldc + n;
+        float *c = trans_c ? C + (size_t) n * ldc + m : C + (size_t) m * ldc + n;
         *c = acc ? (float) ((double) *c + s) : (float) s;
       }
 }
@@ -156,6 +164,39 @@ pairs16 (__m512 a, __m512 b)
   return _mm512_permutexvar_epi16 (_mm512_loadu_si512 (order), v);
 }
 
+/* O = R^T for a 16 x 16 matrix of 32-bit elements (R[a] is row a): pairs
+ * and quads interleave inside 128-bit lanes, then the lanes move. */
+__attribute__ ((target (BF16_ISA))) static inline void
+transpose16 (__m512i o[16], const __m512i r[16])
+{
+  __m512i t[16], u[16];
+  for (int i = 0; i < 8; i++)
+    {
+      t[2 * i] = _mm512_unpacklo_epi32 (r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm512_unpackhi_epi32 (r[2 * i], r[2 * i + 1]);
+    }
+  /* u[4i + j], lane L: column 4L + j of rows 4i .. 4i + 3 */
+  for (int i = 0; i < 4; i++)
+    {
+      u[4 * i] = _mm512_unpacklo_epi64 (t[4 * i], t[4 * i + 2]);
+      u[4 * i + 1] = _mm512_unpackhi_epi64 (t[4 * i], t[4 * i + 2]);
+      u[4 * i + 2] = _mm512_unpacklo_epi64 (t[4 * i + 1], t[4 * i + 3]);
+      u[4 * i + 3] = _mm512_unpackhi_epi64 (t[4 * i + 1], t[4 * i + 3]);
+    }
+  /* row 4L + j of O: lane L of u[j], u[4 + j], u[8 + j], u[12 + j] */
+  for (int j = 0; j < 4; j++)
+    {
+      const __m512i a = _mm512_shuffle_i32x4 (u[j], u[4 + j], 0x44);
+      const __m512i b = _mm512_shuffle_i32x4 (u[j], u[4 + j], 0xee);
+      const __m512i c = _mm512_shuffle_i32x4 (u[8 + j], u[12 + j], 0x44);
+      const __m512i d = _mm512_shuffle_i32x4 (u[8 + j], u[12 + j], 0xee);
+      o[j] = _mm512_shuffle_i32x4 (a, c, 0x88);
+      o[4 + j] = _mm512_shuffle_i32x4 (a, c, 0xdd);
+      o[8 + j] = _mm512_shuffle_i32x4 (b, d, 0x88);
+      o[12 + j] = _mm512_shuffle_i32x4 (b, d, 0xdd);
+    }
+}
+
 /* 32 consecutive floats to 32 bfloat16 */
 __attribute__ ((target (BF16_ISA))) static inline __m512i
 convert32 (const float *p)
@@ -188,15 +229,17 @@ pack_a_avx512 (uint16_t *dst, const float *src, int M, int K, int ld, int Mp, in
 
 /* A = SRC^T: blocks of 16 rows of A (columns M of SRC) by 32 columns (rows
  * K of SRC). Each pair of SRC rows gives the pairs of 16 A rows at once;
- * they are stored transposed, as 32-bit pairs, through a small block. */
+ * they are transposed as 32-bit pairs in registers. */
 __attribute__ ((target (BF16_ISA))) static void
 pack_a_t_avx512 (uint16_t *dst, const float *src, int M, int K, int ld, int Mp, int Kp)
 {
-  uint32_t blk[16][16];
   uint32_t *d32 = (uint32_t *) (void *) dst;
   const size_t row32 = (size_t) Kp / 2;
-  for (int m0 = 0; m0 < Mp; m0 += 16)
-    for (int k0 = 0; k0 < Kp; k0 += 32)
+  /* 256 rows of SRC at a time, read left to right; each A row gets 512
+   * contiguous bytes per visit */
+  for (int k1 = 0; k1 < Kp; k1 += 256)
+    for (int m0 = 0; m0 < Mp; m0 += 16)
+      for (int k0 = k1; k0 < k1 + 256 && k0 < Kp; k0 += 32)
       {
         if (m0 + 16 > M || k0 + 32 > K)
           {
@@ -206,24 +249,21 @@ pack_a_t_avx512 (uint16_t *dst, const float *src, int M, int K, int ld, int Mp, 
                                              ? ce_bf16_from_float (src[(size_t) k * ld + m]) : 0;
             continue;
           }
+        __m512i r[16], o[16];
         for (int p = 0; p < 16; p++)
           {
-            const float *r = src + (size_t) (k0 + 2 * p) * ld + m0;
-            _mm512_storeu_si512 (blk[p], pairs16 (_mm512_loadu_ps (r), _mm512_loadu_ps (r + ld)));
+            const float *q = src + (size_t) (k0 + 2 * p) * ld + m0;
+            r[p] = pairs16 (_mm512_loadu_ps (q), _mm512_loadu_ps (q + ld));
           }
+        transpose16 (o, r);
         for (int m = 0; m < 16; m++)
-          {
-            uint32_t *o = d32 + (size_t) (m0 + m) * row32 + k0 / 2;
-            for (int p = 0; p < 16; p++)
-              o[p] = blk[p][m];
-          }
+          _mm512_storeu_si512 (d32 + (size_t) (m0 + m) * row32 + k0 / 2, o[m]);
       }
 }
 
 __attribute__ ((target (BF16_ISA))) static void
 pack_b_avx512 (uint16_t *dst, const float *src, int K, int N, int ld, int trans, int Kp, int Np)
 {
-  uint32_t blk[16][16];
   uint32_t *d32 = (uint32_t *) (void *) dst;
   for (int n0 = 0; n0 < Np; n0 += 16)
     for (int k0 = 0; k0 < Kp; k0 += 32)
@@ -254,12 +294,63 @@ pack_b_avx512 (uint16_t *dst, const float *src, int K, int N, int ld, int trans,
             continue;
           }
         /* SRC row n0 + c holds B's column: 16 pairs along k; transpose */
+        __m512i r[16], t[16];
         for (int c = 0; c < 16; c++)
-          _mm512_storeu_si512 (blk[c], convert32 (src + (size_t) (n0 + c) * ld + k0));
+          r[c] = convert32 (src + (size_t) (n0 + c) * ld + k0);
+        transpose16 (t, r);
         for (int p = 0; p < 16; p++)
-          for (int c = 0; c < 16; c++)
-            o[(size_t) p * 16 + c] = blk[c][p];
+          _mm512_storeu_si512 (o + (size_t) p * 16, t[p]);
       }
+}
+
+/* A and B panels from the same rows: each pair of rows is loaded once */
+__attribute__ ((target (BF16_ISA))) static void
+pack_ab_avx512 (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C, int ld, int Rp,
+                int Cp)
+{
+  uint32_t *b32 = (uint32_t *) (void *) dst_b;
+  const int R2 = R / 2 * 2, C16 = C / 16 * 16;
+  for (int r = 0; r < R2; r += 2)
+    {
+      const float *s0 = src + (size_t) r * ld, *s1 = s0 + ld;
+      uint16_t *a0 = dst_a + (size_t) r * Cp, *a1 = a0 + Cp;
+      uint32_t *b = b32 + (size_t) (r / 2) * 16;
+      int c = 0;
+      for (; c < C16; c += 16)
+        {
+          const __m512 x0 = _mm512_loadu_ps (s0 + c), x1 = _mm512_loadu_ps (s1 + c);
+          const __m512i both = (__m512i) _mm512_cvtne2ps_pbh (x1, x0);   /* row r low, r + 1 high */
+          _mm256_storeu_si256 ((__m256i *) (void *) (a0 + c), _mm512_castsi512_si256 (both));
+          _mm256_storeu_si256 ((__m256i *) (void *) (a1 + c), _mm512_extracti64x4_epi64 (both, 1));
+          _mm512_storeu_si512 (b + (size_t) (c / 16) * ((size_t) Rp * 8), pairs16 (x0, x1));
+        }
+      for (; c < Cp; c++)
+        {
+          const uint16_t v0 = c < C ? ce_bf16_from_float (s0[c]) : 0;
+          const uint16_t v1 = c < C ? ce_bf16_from_float (s1[c]) : 0;
+          a0[c] = v0;
+          a1[c] = v1;
+          dst_b[panel_index (r, c, Rp)] = v0;
+          dst_b[panel_index (r + 1, c, Rp)] = v1;
+        }
+    }
+  for (int r = R2; r < Rp; r++)
+    for (int c = 0; c < Cp; c++)
+      {
+        const uint16_t v = r < R && c < C ? ce_bf16_from_float (src[(size_t) r * ld + c]) : 0;
+        dst_a[(size_t) r * Cp + c] = v;
+        dst_b[panel_index (r, c, Rp)] = v;
+      }
+}
+
+void
+ce_bf16_pack_ab (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C, int ld, int Rp,
+                 int Cp)
+{
+  if (ce_bf16_available ())
+    pack_ab_avx512 (dst_a, dst_b, src, R, C, ld, Rp, Cp);
+  else
+    ce_bf16_pack_ab_ref (dst_a, dst_b, src, R, C, ld, Rp, Cp);
 }
 
 void
@@ -303,9 +394,32 @@ typedef struct {
 
 /* Tiles 0-3: a 32 x 32 block of C; 4, 5: two 16-row slices of A; 6, 7: two
  * 16-column panels of B. */
-__attribute__ ((target ("amx-tile,amx-bf16"))) void
+/* C (N, M) (+)= the 32 x 32 block LOC (row stride 32) transposed, at
+ * block row I, column J of the product */
+__attribute__ ((target (BF16_ISA))) static void
+store_transposed (float *C, int ldc, const float *loc, int i, int j, int acc)
+{
+  for (int qi = 0; qi < 2; qi++)
+    for (int qj = 0; qj < 2; qj++)
+      {
+        __m512i r[16], o[16];
+        for (int a = 0; a < 16; a++)
+          r[a] = _mm512_loadu_si512 (loc + (qi * 16 + a) * 32 + qj * 16);
+        transpose16 (o, r);
+        for (int b = 0; b < 16; b++)
+          {
+            float *c = C + (size_t) (j + qj * 16 + b) * ldc + i + qi * 16;
+            __m512 v = _mm512_castsi512_ps (o[b]);
+            if (acc)
+              v = _mm512_add_ps (_mm512_loadu_ps (c), v);
+            _mm512_storeu_ps (c, v);
+          }
+      }
+}
+
+__attribute__ ((target ("amx-tile,amx-bf16," BF16_ISA))) void
 ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C, int ldc,
-              int acc)
+              int acc, int trans_c)
 {
   TileConfig cfg;
   memset (&cfg, 0, sizeof cfg);
@@ -322,9 +436,9 @@ ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float 
     for (int i = 0; i < M; i += 32)
       for (int j = j0; j < j0 + NB && j < N; j += 32)
         {
-          float *c = C + (size_t) i * ldc + j;
+          float *c = trans_c ? NULL : C + (size_t) i * ldc + j;
           const int full = i + 32 <= M && j + 32 <= N;
-          if (full && acc)
+          if (full && acc && !trans_c)
             {
               _tile_loadd (0, c, sc);
               _tile_loadd (1, c + 16, sc);
@@ -351,7 +465,7 @@ ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float 
               _tile_dpbf16ps (2, 5, 6);
               _tile_dpbf16ps (3, 5, 7);
             }
-          if (full)
+          if (full && !trans_c)
             {
               _tile_stored (0, c, sc);
               _tile_stored (1, c + 16, sc);
@@ -363,11 +477,18 @@ ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float 
           _tile_stored (1, loc + 16, 128);
           _tile_stored (2, loc + 16 * 32, 128);
           _tile_stored (3, loc + 16 * 32 + 16, 128);
+          if (full)
+            {
+              store_transposed (C, ldc, loc, i, j, acc);
+              continue;
+            }
           const int rm = M - i < 32 ? M - i : 32, rn = N - j < 32 ? N - j : 32;
           for (int r = 0; r < rm; r++)
             for (int q = 0; q < rn; q++)
-              c[(size_t) r * ldc + q] = acc ? c[(size_t) r * ldc + q] + loc[r * 32 + q]
-                                            : loc[r * 32 + q];
+              {
+                float *e = trans_c ? C + (size_t) (j + q) * ldc + i + r : c + (size_t) r * ldc + q;
+                *e = acc ? *e + loc[r * 32 + q] : loc[r * 32 + q];
+              }
         }
   _tile_release ();
 }
@@ -399,11 +520,18 @@ ce_bf16_pack_b (uint16_t *dst, const float *src, int K, int N, int ld, int trans
 }
 
 void
+ce_bf16_pack_ab (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C, int ld, int Rp,
+                 int Cp)
+{
+  ce_bf16_pack_ab_ref (dst_a, dst_b, src, R, C, ld, Rp, Cp);
+}
+
+void
 ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C, int ldc,
-              int acc)
+              int acc, int trans_c)
 {
   /* never called: callers check ce_bf16_available () */
-  ce_bf16_gemm_ref (M, N, Kp, A, B, C, ldc, acc);
+  ce_bf16_gemm_ref (M, N, Kp, A, B, C, ldc, acc, trans_c);
 }
 
 #endif

@@ -52,18 +52,26 @@ void ce_bf16_pack_a_t (uint16_t *dst, const float *src, int M, int K, int ld, in
 void ce_bf16_pack_b   (uint16_t *dst, const float *src, int K, int N, int ld, int trans,
                        int Kp, int Np);
 
+/* Both of the above from one read of SRC (R, C) with row stride LD:
+ * A (Rp, Cp) = SRC and B (Rp, Cp) = SRC in panels (K = R, N = C). */
+void ce_bf16_pack_ab  (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C, int ld,
+                       int Rp, int Cp);
+
 /* The same packings in plain C (the reference the vector code is tested
  * against; also what runs where AVX512-BF16 is missing). */
 void ce_bf16_pack_a_ref   (uint16_t *dst, const float *src, int M, int K, int ld, int Mp, int Kp);
 void ce_bf16_pack_a_t_ref (uint16_t *dst, const float *src, int M, int K, int ld, int Mp, int Kp);
 void ce_bf16_pack_b_ref   (uint16_t *dst, const float *src, int K, int N, int ld, int trans,
                            int Kp, int Np);
+void ce_bf16_pack_ab_ref  (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C,
+                           int ld, int Rp, int Cp);
 
 /* C = (ACC ? C : 0) + A B over the packed A (Mp, Kp) and B (Kp, Np), for
- * the M x N corner (C's row stride LDC). Requires ce_bf16_available ().
+ * the M x N corner (C's row stride LDC). With TRANS_C the product lands
+ * transposed: C is (N, M) and gets (A B)^T. Requires ce_bf16_available ().
  * Each element's sum runs over k in blocks of 32, fp32. */
 void ce_bf16_gemm     (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C,
-                       int ldc, int acc);
+                       int ldc, int acc, int trans_c);
 /* The naive reference: the same bfloat16 factors, sums in double. */
 void ce_bf16_gemm_ref (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C,
-                       int ldc, int acc);
+                       int ldc, int acc, int trans_c);

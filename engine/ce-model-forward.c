@@ -456,7 +456,7 @@ decoder_part (const PartJob *j)
       for (size_t n = 0; n < TB; n++)
         memcpy (w->logits + n * V, p->out_b, (size_t) V * sizeof (float));
       ce_bf16_pack_a (part->bf_x, feat_d, (int) TB, 2 * H, 2 * H, rp, dp);
-      ce_bf16_gemm ((int) TB, V, dp, part->bf_x, model->bf_wt, w->logits, V, 1);
+      ce_bf16_gemm ((int) TB, V, dp, part->bf_x, model->bf_wt, w->logits, V, 1, 0);
     }
   else
     ce_linear_forward (w->logits, feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
@@ -501,15 +501,15 @@ decoder_part (const PartJob *j)
   ce_zero (w->dfeat, TB * 2 * H);
   if (model->train_precision == CE_PRECISION_BF16)
     {
-      /* db in fp32; dx = dlogits W and dW = dlogits^T x in bfloat16 */
+      /* db in fp32; dx = dlogits W and dW = (x^T dlogits)^T in bfloat16,
+       * dlogits converted once into both layouts */
       const int rp = ce_bf16_padded ((int) TB), dp = ce_bf16_padded (2 * H);
       const int vp = ce_bf16_padded (V);
       ce_linear_backward (NULL, NULL, g->out_b, w->dlogits, feat_d, p->out_W, (int) TB, 2 * H, V);
-      ce_bf16_pack_a (part->bf_dl, w->dlogits, (int) TB, V, V, rp, vp);
-      ce_bf16_gemm ((int) TB, 2 * H, vp, part->bf_dl, model->bf_w, w->dfeat, 2 * H, 1);
-      ce_bf16_pack_a_t (part->bf_dlt, w->dlogits, V, (int) TB, V, vp, rp);
-      ce_bf16_pack_b (part->bf_xb, feat_d, (int) TB, 2 * H, 2 * H, 0, rp, dp);
-      ce_bf16_gemm (V, 2 * H, rp, part->bf_dlt, part->bf_xb, g->out_W, 2 * H, 1);
+      ce_bf16_pack_ab (part->bf_dl, part->bf_dlb, w->dlogits, (int) TB, V, V, rp, vp);
+      ce_bf16_gemm ((int) TB, 2 * H, vp, part->bf_dl, model->bf_w, w->dfeat, 2 * H, 1, 0);
+      ce_bf16_pack_a_t (part->bf_xt, feat_d, 2 * H, (int) TB, 2 * H, dp, rp);
+      ce_bf16_gemm (2 * H, V, rp, part->bf_xt, part->bf_dlb, g->out_W, 2 * H, 1, 1);
     }
   else
     ce_linear_backward (w->dfeat, g->out_W, g->out_b, w->dlogits, feat_d, p->out_W,

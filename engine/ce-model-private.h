@@ -125,10 +125,10 @@ typedef struct {
   CeRng rng;
   double xent;
   /* bfloat16 training (ce-bf16.h), sized for BF_ROWS target rows: the
-   * projection's input as A (rows, 2H) and as B (rows x 2H panels), the
-   * logits' gradient as A (rows, V) and transposed (V, rows) */
+   * projection's input as A (rows, 2H) and transposed (2H, rows), the
+   * logits' gradient as A (rows, V) and as B (rows x V panels) */
   int bf_rows;
-  uint16_t *bf_x, *bf_xb, *bf_dl, *bf_dlt;
+  uint16_t *bf_x, *bf_xt, *bf_dl, *bf_dlb;
   void *bf_mem;
 } CeDecPart;
 

@@ -829,8 +829,8 @@ ce_model_ensure_bf16_part (CeModel *model, CeDecPart *part, int rows)
   part->bf_mem = m;
   part->bf_rows = rows;
   part->bf_x = m;
-  part->bf_xb = part->bf_x + n[0];
-  part->bf_dl = part->bf_xb + n[1];
-  part->bf_dlt = part->bf_dl + n[2];
+  part->bf_xt = part->bf_x + n[0];
+  part->bf_dl = part->bf_xt + n[1];
+  part->bf_dlb = part->bf_dl + n[2];
   return CE_OK;
 }

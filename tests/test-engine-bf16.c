@@ -124,6 +124,22 @@ check_packers (int R, int C, int ld)
           g_assert_cmphex (b[2], ==, ce_bf16_from_float (b01));
         }
     }
+  /* A and B from one pass */
+  uint16_t *a2 = g_new (uint16_t, n), *b2 = g_new (uint16_t, n);
+  memset (a, 0xab, n * 2);
+  memset (b, 0xab, n * 2);
+  memset (a2, 0xcd, n * 2);
+  memset (b2, 0xcd, n * 2);
+  ce_bf16_pack_ab (a, b, s, R, C, ld, Rp, Cp);
+  ce_bf16_pack_ab_ref (a2, b2, s, R, C, ld, Rp, Cp);
+  g_assert_cmpmem (a, n * 2, a2, n * 2);
+  g_assert_cmpmem (b, n * 2, b2, n * 2);
+  ce_bf16_pack_a_ref (a2, s, R, C, ld, Rp, Cp);
+  ce_bf16_pack_b_ref (b2, s, R, C, ld, 0, Rp, Cp);
+  g_assert_cmpmem (a, n * 2, a2, n * 2);
+  g_assert_cmpmem (b, n * 2, b2, n * 2);
+  g_free (a2);
+  g_free (b2);
   g_free (a);
   g_free (b);
   g_free (s);
@@ -142,7 +158,7 @@ test_packers (void)
 }
 
 static void
-check_gemm (int M, int N, int K, int acc)
+check_gemm (int M, int N, int K, int acc, int trans_c)
 {
   CeRng rng;
   ce_rng_seed (&rng, (uint64_t) (M * 7 + N * 13 + K + acc));
@@ -153,21 +169,25 @@ check_gemm (int M, int N, int K, int acc)
   uint16_t *A = g_new (uint16_t, (size_t) Mp * Kp), *B = g_new (uint16_t, (size_t) Kp * Np);
   ce_bf16_pack_a (A, x, M, K, K, Mp, Kp);
   ce_bf16_pack_b (B, w, K, N, K, 1, Kp, Np);   /* B = W^T: x W^T as in a linear layer */
-  const int ldc = N + 3;
-  float *c = g_new (float, (size_t) M * ldc), *r = g_new (float, (size_t) M * ldc);
-  float *f = g_new (float, (size_t) M * ldc);
-  fill (&rng, c, (size_t) M * ldc, 1.0f);
-  memcpy (r, c, (size_t) M * ldc * sizeof (float));
-  memcpy (f, c, (size_t) M * ldc * sizeof (float));
-  ce_bf16_gemm (M, N, Kp, A, B, c, ldc, acc);
-  ce_bf16_gemm_ref (M, N, Kp, A, B, r, ldc, acc);
-  ce_sgemm_ref (0, 1, M, N, K, 1.0f, x, K, w, K, acc ? 1.0f : 0.0f, f, ldc);
+  /* C (M, N), or transposed (N, M), with a row stride wider than a row */
+  const int rows = trans_c ? N : M, cols = trans_c ? M : N, ldc = cols + 3;
+  float *c = g_new (float, (size_t) rows * ldc), *r = g_new (float, (size_t) rows * ldc);
+  float *f = g_new (float, (size_t) rows * ldc);
+  fill (&rng, c, (size_t) rows * ldc, 1.0f);
+  memcpy (r, c, (size_t) rows * ldc * sizeof (float));
+  memcpy (f, c, (size_t) rows * ldc * sizeof (float));
+  ce_bf16_gemm (M, N, Kp, A, B, c, ldc, acc, trans_c);
+  ce_bf16_gemm_ref (M, N, Kp, A, B, r, ldc, acc, trans_c);
+  if (trans_c)
+    ce_sgemm_ref (0, 1, N, M, K, 1.0f, w, K, x, K, acc ? 1.0f : 0.0f, f, ldc);   /* (x w^T)^T = w x^T */
+  else
+    ce_sgemm_ref (0, 1, M, N, K, 1.0f, x, K, w, K, acc ? 1.0f : 0.0f, f, ldc);
   double worst_ref = 0.0, worst_fp32 = 0.0;
-  for (int m = 0; m < M; m++)
+  for (int m = 0; m < rows; m++)
     for (int n = 0; n < ldc; n++)
       {
         const size_t i = (size_t) m * ldc + n;
-        if (n >= N)
+        if (n >= cols)
           {
             /* outside the product: untouched */
             g_assert_cmpfloat (c[i], ==, r[i]);
@@ -198,12 +218,15 @@ test_gemm (void)
       g_test_skip ("this CPU (or OS) has no AMX-BF16");
       return;
     }
-  check_gemm (64, 64, 64, 0);
-  check_gemm (64, 320, 512, 1);    /* more than one block of columns */
-  check_gemm (37, 45, 50, 0);      /* ragged edges */
-  check_gemm (37, 45, 50, 1);
-  check_gemm (1, 5, 3, 1);
-  check_gemm (100, 33, 300, 1);
+  for (int t = 0; t < 2; t++)
+    {
+      check_gemm (64, 64, 64, 0, t);
+      check_gemm (64, 320, 512, 1, t);    /* more than one block of columns */
+      check_gemm (37, 45, 50, 0, t);      /* ragged edges */
+      check_gemm (37, 45, 50, 1, t);
+      check_gemm (1, 5, 3, 1, t);
+      check_gemm (100, 33, 300, 1, t);
+    }
 }
 
 /* ---- a model with its projection in bfloat16 ---------------------------------- */

@@ -370,6 +370,8 @@ ce_train (CeModel *model, const CeDataset *train, const CeDataset *heldout,
       snprintf (msg, CE_MSG_SIZE, "training needs an epoch count or a time budget");
       return CE_ERR_INVALID_ARG;
     }
+  if ((status = ce_model_set_train_precision (model, opts->precision, msg)) != CE_OK)
+    return status;
   good.mem = malloc (3 * model->table.total * sizeof (float));
   if (good.mem == NULL)
     {

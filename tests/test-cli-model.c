@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "test-util.h"
+#include "engine.h"
 
 typedef struct {
   char *dir;
@@ -186,6 +187,40 @@ test_eval_rates_and_options (Fixture *f, gconstpointer data)
     /* the copies train, the row count is the file's */
     g_assert_nonnull (strstr (r.out, "46 training rows"));
     g_assert_true (g_file_test (aug, G_FILE_TEST_IS_REGULAR));
+    copyist_test_cli_run_clear (&r);
+  }
+  {
+    /* bfloat16 training where the processor has AMX-BF16, a clear refusal
+     * (and no model file) where it has not */
+    g_autofree char *bf = g_build_filename (f->dir, "bf16.cpmodel", NULL);
+    const char *argv[] = { "train", "--data", f->train_csv, "--attributes", "attributes", "--text", "text",
+                           "--model", "vae", "--out", bf, "--epochs", "2", "--hidden", "16", "--emb", "8",
+                           "--latent", "4", "--batch", "8", "--threads", "2", "--quiet",
+                           "--precision", "bf16", NULL };
+    r = copyist_test_run_cli (argv);
+    g_test_message ("%s%s", r.out, r.err);
+    if (ce_train_bf16_available ())
+      {
+        g_assert_cmpint (r.status, ==, 0);
+        g_assert_nonnull (strstr (r.out, "done after 2 epochs"));
+        g_assert_true (g_file_test (bf, G_FILE_TEST_IS_REGULAR));
+      }
+    else
+      {
+        g_assert_cmpint (r.status, ==, 1);
+        g_assert_nonnull (strstr (r.err, "no AMX-BF16"));
+        g_assert_false (g_file_test (bf, G_FILE_TEST_EXISTS));
+      }
+    copyist_test_cli_run_clear (&r);
+  }
+  {
+    g_autofree char *bad = g_build_filename (f->dir, "fp16.cpmodel", NULL);
+    const char *argv[] = { "train", "--data", f->train_csv, "--attributes", "attributes", "--text", "text",
+                           "--out", bad, "--epochs", "1", "--precision", "fp16", NULL };
+    r = copyist_test_run_cli (argv);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "unknown --precision “fp16” (use fp32 or bf16)"));
+    g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
     copyist_test_cli_run_clear (&r);
   }
   {

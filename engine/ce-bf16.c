@@ -101,7 +101,7 @@ ce_bf16_pack_ab_ref (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, 
 
 void
 ce_bf16_gemm_ref (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C, int ldc,
-                  int acc, int trans_c)
+                  int acc, int trans_c, const float *bias)
 {
   for (int m = 0; m < M; m++)
     for (int n = 0; n < N; n++)
@@ -111,7 +111,8 @@ ce_bf16_gemm_ref (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, fl
           s += (double) ce_bf16_to_float (A[(size_t) m * Kp + k])
                * (double) ce_bf16_to_float (B[panel_index (k, n, Kp)]);
         float *c = trans_c ? C + (size_t) n * ldc + m : C + (size_t) m * ldc + n;
-        *c = acc ? (float) ((double) *c + s) : (float) s;
+        const float prod = (float) s + (bias ? bias[n] : 0.0f);
+        *c = acc ? *c + prod : prod;
       }
 }
 
@@ -417,9 +418,28 @@ store_transposed (float *C, int ldc, const float *loc, int i, int j, int acc)
       }
 }
 
+/* C (+)= the 32 x 32 block LOC (row stride 32) + BIAS (32) on every row */
+__attribute__ ((target (BF16_ISA))) static void
+store_bias (float *c, int ldc, const float *loc, const float *bias, int acc)
+{
+  const __m512 b0 = _mm512_loadu_ps (bias), b1 = _mm512_loadu_ps (bias + 16);
+  for (int r = 0; r < 32; r++, c += ldc, loc += 32)
+    {
+      __m512 v0 = _mm512_add_ps (_mm512_loadu_ps (loc), b0);
+      __m512 v1 = _mm512_add_ps (_mm512_loadu_ps (loc + 16), b1);
+      if (acc)
+        {
+          v0 = _mm512_add_ps (_mm512_loadu_ps (c), v0);
+          v1 = _mm512_add_ps (_mm512_loadu_ps (c + 16), v1);
+        }
+      _mm512_storeu_ps (c, v0);
+      _mm512_storeu_ps (c + 16, v1);
+    }
+}
+
 __attribute__ ((target ("amx-tile,amx-bf16," BF16_ISA))) void
 ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C, int ldc,
-              int acc, int trans_c)
+              int acc, int trans_c, const float *bias)
 {
   TileConfig cfg;
   memset (&cfg, 0, sizeof cfg);
@@ -438,7 +458,7 @@ ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float 
         {
           float *c = trans_c ? NULL : C + (size_t) i * ldc + j;
           const int full = i + 32 <= M && j + 32 <= N;
-          if (full && acc && !trans_c)
+          if (full && acc && !trans_c && !bias)
             {
               _tile_loadd (0, c, sc);
               _tile_loadd (1, c + 16, sc);
@@ -465,7 +485,7 @@ ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float 
               _tile_dpbf16ps (2, 5, 6);
               _tile_dpbf16ps (3, 5, 7);
             }
-          if (full && !trans_c)
+          if (full && !trans_c && !bias)
             {
               _tile_stored (0, c, sc);
               _tile_stored (1, c + 16, sc);
@@ -477,9 +497,14 @@ ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float 
           _tile_stored (1, loc + 16, 128);
           _tile_stored (2, loc + 16 * 32, 128);
           _tile_stored (3, loc + 16 * 32 + 16, 128);
-          if (full)
+          if (full && trans_c)
             {
               store_transposed (C, ldc, loc, i, j, acc);
+              continue;
+            }
+          if (full)
+            {
+              store_bias (c, ldc, loc, bias + j, acc);
               continue;
             }
           const int rm = M - i < 32 ? M - i : 32, rn = N - j < 32 ? N - j : 32;
@@ -487,7 +512,8 @@ ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float 
             for (int q = 0; q < rn; q++)
               {
                 float *e = trans_c ? C + (size_t) (j + q) * ldc + i + r : c + (size_t) r * ldc + q;
-                *e = acc ? *e + loc[r * 32 + q] : loc[r * 32 + q];
+                const float prod = loc[r * 32 + q] + (bias ? bias[j + q] : 0.0f);
+                *e = acc ? *e + prod : prod;
               }
         }
   _tile_release ();
@@ -528,10 +554,10 @@ ce_bf16_pack_ab (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int 
 
 void
 ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C, int ldc,
-              int acc, int trans_c)
+              int acc, int trans_c, const float *bias)
 {
   /* never called: callers check ce_bf16_available () */
-  ce_bf16_gemm_ref (M, N, Kp, A, B, C, ldc, acc, trans_c);
+  ce_bf16_gemm_ref (M, N, Kp, A, B, C, ldc, acc, trans_c, bias);
 }
 
 #endif

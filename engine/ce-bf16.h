@@ -66,12 +66,14 @@ void ce_bf16_pack_b_ref   (uint16_t *dst, const float *src, int K, int N, int ld
 void ce_bf16_pack_ab_ref  (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C,
                            int ld, int Rp, int Cp);
 
-/* C = (ACC ? C : 0) + A B over the packed A (Mp, Kp) and B (Kp, Np), for
- * the M x N corner (C's row stride LDC). With TRANS_C the product lands
- * transposed: C is (N, M) and gets (A B)^T. Requires ce_bf16_available ().
- * Each element's sum runs over k in blocks of 32, fp32. */
+/* C = (ACC ? C : 0) + A B + BIAS over the packed A (Mp, Kp) and B (Kp, Np),
+ * for the M x N corner (C's row stride LDC); BIAS (N) is added to every row
+ * (NULL: none). With TRANS_C the product lands transposed: C is (N, M) and
+ * gets (A B)^T (BIAS must be NULL). Requires ce_bf16_available (). Each
+ * element's sum runs over k in blocks of 32, fp32. Without ACC, C is only
+ * written: much faster than accumulating onto C when C is not in cache. */
 void ce_bf16_gemm     (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C,
-                       int ldc, int acc, int trans_c);
+                       int ldc, int acc, int trans_c, const float *bias);
 /* The naive reference: the same bfloat16 factors, sums in double. */
 void ce_bf16_gemm_ref (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C,
-                       int ldc, int acc, int trans_c);
+                       int ldc, int acc, int trans_c, const float *bias);

@@ -95,7 +95,7 @@ ce_gru_step_backward (float *dgx, float *dh_prev, float *dWh, float *dbh,
         }
     }
 
-  if (dh_prev)
+  if (dh_prev && Wh)
     ce_gemm (0, 0, B, H, G, 1.0f, dgh, G, Wh, H, 1.0f, dh_prev, H);
   if (dWh && h_prev)
     ce_gemm (1, 0, G, H, B, 1.0f, dgh, G, h_prev, H, 1.0f, dWh, H);

@@ -104,7 +104,9 @@ void ce_gru_step_forward  (float *h_out, float *cache,
 void ce_gru_step_gates    (float *h_out, float *cache, const float *gx, const float *gh,
                            const float *h_prev, int B, int H);
 /* dgx (B,3H) is WRITTEN (the caller turns it into dx, dWx, dbx, usually with
- * one GEMM over all steps); dh_prev, dWh, dbh accumulate. scratch (B, 3H). */
+ * one GEMM over all steps); dh_prev, dWh, dbh accumulate. scratch (B, 3H)
+ * is left holding dgh, the gradient on h_prev Wh^T + bh. With Wh NULL the
+ * product dgh Wh is left out of dh_prev (the caller adds it its own way). */
 void ce_gru_step_backward (float *dgx, float *dh_prev, float *dWh, float *dbh,
                            const float *dh_out, const float *cache,
                            const float *h_prev, const float *Wh,

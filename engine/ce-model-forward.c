@@ -367,6 +367,18 @@ typedef struct {
   float weight;        /* 1 / target tokens of the whole batch */
 } PartJob;
 
+/* BF16 training: C (M, N) = (ACC ? C : 0) + X (M, K) B + BIAS, X (row
+ * stride K) rounded to bfloat16 into the part's step buffer, B packed
+ * weights. */
+static void
+bf_product (CeDecPart *part, int M, int N, int K, const float *x, const uint16_t *wp, float *c,
+            int acc, const float *bias)
+{
+  const int mp = ce_bf16_padded (M), kp = ce_bf16_padded (K);
+  ce_bf16_pack_a (part->bf_a, x, M, K, K, mp, kp);
+  ce_bf16_gemm (M, N, kp, part->bf_a, wp, c, N, acc, 0, bias);
+}
+
 /* Forward (and backward) of the decoder for the part's rows. Reads the
  * whole-batch encoder outputs and model->tw.h0 / gc; writes the part's rows
  * of enc.denc, enc.dkeys, tw.dh (gradient on h0) and tw.dgc, and its
@@ -389,6 +401,7 @@ decoder_part (const PartJob *j)
   const size_t TB = (size_t) T * B, BH = (size_t) B * H;
   const float drop = j->drop, weight = j->weight;
   const int copy = model->cfg.copy, backward = j->backward;
+  const int bf16 = model->train_precision == CE_PRECISION_BF16;
   CeRng *rng = &part->rng;
   const float *keys = ew->keys + (size_t) b0 * S * A;
   const float *enc = ew->enc + (size_t) b0 * S * H;
@@ -430,10 +443,22 @@ decoder_part (const PartJob *j)
       float *h_t = w->h_all + (size_t) (t + 1) * BH;
       if (Z > 0)
         ce_add_inplace (gx_t, w->gc, BH * 3);
-      ce_sgemm (0, 1, B, 3 * H, H, 1.0f, w->ctx_all + (size_t) t * BH, H, p->dec_Wctx, H,
-                1.0f, gx_t, 3 * H);
-      ce_gru_step_forward (h_t, w->gcache + (size_t) t * B * 4 * H, gx_t, h_prev,
-                           p->dec_Wh, p->dec_bh, B, H, w->scratch);
+      if (bf16)
+        {
+          /* gx_t += ctx Wctx^T; gh = bh + h_prev Wh^T; then the gates */
+          bf_product (part, B, 3 * H, H, w->ctx_all + (size_t) t * BH, model->bf_wctx_t, gx_t, 1,
+                      NULL);
+          float *gh = w->scratch;
+          bf_product (part, B, 3 * H, H, h_prev, model->bf_wh_t, gh, 0, p->dec_bh);
+          ce_gru_step_gates (h_t, w->gcache + (size_t) t * B * 4 * H, gx_t, gh, h_prev, B, H);
+        }
+      else
+        {
+          ce_sgemm (0, 1, B, 3 * H, H, 1.0f, w->ctx_all + (size_t) t * BH, H, p->dec_Wctx, H,
+                    1.0f, gx_t, 3 * H);
+          ce_gru_step_forward (h_t, w->gcache + (size_t) t * B * 4 * H, gx_t, h_prev,
+                               p->dec_Wh, p->dec_bh, B, H, w->scratch);
+        }
       ce_attention_forward (w->ctx_all + (size_t) (t + 1) * BH, w->attn + (size_t) t * B * S,
                             w->apre + (size_t) t * B * S * A, h_t, keys, enc, mask,
                             p->att_Wq, p->att_v, B, S, H, A, H, w->scratch);
@@ -451,12 +476,10 @@ decoder_part (const PartJob *j)
     }
   if (model->train_precision == CE_PRECISION_BF16)
     {
-      /* logits = b + x W^T with x and W in bfloat16 (W packed per pass) */
+      /* logits = x W^T + b with x and W in bfloat16 (W packed per pass) */
       const int rp = ce_bf16_padded ((int) TB), dp = ce_bf16_padded (2 * H);
-      for (size_t n = 0; n < TB; n++)
-        memcpy (w->logits + n * V, p->out_b, (size_t) V * sizeof (float));
       ce_bf16_pack_a (part->bf_x, feat_d, (int) TB, 2 * H, 2 * H, rp, dp);
-      ce_bf16_gemm ((int) TB, V, dp, part->bf_x, model->bf_wt, w->logits, V, 1, 0);
+      ce_bf16_gemm ((int) TB, V, dp, part->bf_x, model->bf_wt, w->logits, V, 0, 0, p->out_b);
     }
   else
     ce_linear_forward (w->logits, feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
@@ -507,9 +530,10 @@ decoder_part (const PartJob *j)
       const int vp = ce_bf16_padded (V);
       ce_linear_backward (NULL, NULL, g->out_b, w->dlogits, feat_d, p->out_W, (int) TB, 2 * H, V);
       ce_bf16_pack_ab (part->bf_dl, part->bf_dlb, w->dlogits, (int) TB, V, V, rp, vp);
-      ce_bf16_gemm ((int) TB, 2 * H, vp, part->bf_dl, model->bf_w, w->dfeat, 2 * H, 1, 0);
+      /* dfeat was zeroed above: written, not accumulated */
+      ce_bf16_gemm ((int) TB, 2 * H, vp, part->bf_dl, model->bf_w, w->dfeat, 2 * H, 0, 0, NULL);
       ce_bf16_pack_a_t (part->bf_xt, feat_d, 2 * H, (int) TB, 2 * H, dp, rp);
-      ce_bf16_gemm (2 * H, V, rp, part->bf_xt, part->bf_dlb, g->out_W, 2 * H, 1, 1);
+      ce_bf16_gemm (2 * H, V, rp, part->bf_xt, part->bf_dlb, g->out_W, 2 * H, 1, 1, NULL);
     }
   else
     ce_linear_backward (w->dfeat, g->out_W, g->out_b, w->dlogits, feat_d, p->out_W,
@@ -558,8 +582,15 @@ decoder_part (const PartJob *j)
       /* dWh and dbh: one GEMM over all steps after the loop */
       ce_gru_step_backward (dgx_t, dh_prev, NULL, NULL, dh,
                             w->gcache + (size_t) t * B * 4 * H, w->h_all + (size_t) t * BH,
-                            p->dec_Wh, B, H, w->scratch);
-      if (t > 0)
+                            bf16 ? NULL : p->dec_Wh, B, H, w->scratch);
+      if (bf16)
+        {
+          /* dh_prev += dgh Wh (dgh left in scratch), dctx_carry = dgx Wctx */
+          bf_product (part, B, H, 3 * H, w->scratch, model->bf_wh, dh_prev, 1, NULL);
+          if (t > 0)
+            bf_product (part, B, H, 3 * H, dgx_t, model->bf_wctx, w->dctx_carry, 0, NULL);
+        }
+      else if (t > 0)
         ce_sgemm (0, 0, B, H, 3 * H, 1.0f, dgx_t, 3 * H, p->dec_Wctx, H, 0.0f, w->dctx_carry, H);
       if (Z > 0)
         ce_add_inplace (w->dgc, dgx_t, 3 * BH);
@@ -746,11 +777,18 @@ forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
        * layouts its products read; each part's own buffers */
       const int D = 2 * H, V = d->V;
       const int dp = ce_bf16_padded (D), vp = ce_bf16_padded (V);
+      const int hp = ce_bf16_padded (H), gp = ce_bf16_padded (3 * H);
       ce_bf16_pack_b (model->bf_wt, p->out_W, D, V, D, 1, dp, vp);
+      ce_bf16_pack_b (model->bf_wctx_t, p->dec_Wctx, H, 3 * H, H, 1, hp, gp);
+      ce_bf16_pack_b (model->bf_wh_t, p->dec_Wh, H, 3 * H, H, 1, hp, gp);
       if (backward)
-        ce_bf16_pack_b (model->bf_w, p->out_W, V, D, D, 0, vp, dp);
+        {
+          ce_bf16_pack_b (model->bf_w, p->out_W, V, D, D, 0, vp, dp);
+          ce_bf16_pack_b (model->bf_wctx, p->dec_Wctx, 3 * H, H, H, 0, gp, hp);
+          ce_bf16_pack_b (model->bf_wh, p->dec_Wh, 3 * H, H, H, 0, gp, hp);
+        }
       for (int k = 0; k < n_parts; k++)
-        if (ce_model_ensure_bf16_part (model, &model->part[k], T * jobs[k].nb) != CE_OK)
+        if (ce_model_ensure_bf16_part (model, &model->part[k], T * jobs[k].nb, jobs[k].nb) != CE_OK)
           {
             snprintf (msg, CE_MSG_SIZE, "out of memory for the bfloat16 buffers of %d rows",
                       T * jobs[k].nb);

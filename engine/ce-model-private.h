@@ -127,8 +127,9 @@ typedef struct {
   /* bfloat16 training (ce-bf16.h), sized for BF_ROWS target rows: the
    * projection's input as A (rows, 2H) and transposed (2H, rows), the
    * logits' gradient as A (rows, V) and as B (rows x V panels) */
-  int bf_rows;
+  int bf_rows, bf_step_rows;
   uint16_t *bf_x, *bf_xt, *bf_dl, *bf_dlb;
+  uint16_t *bf_a;      /* (step rows, 3H) one step's activations (the recurrent products) */
   void *bf_mem;
 } CeDecPart;
 
@@ -165,6 +166,8 @@ struct CeModel {
   CeQ8Weights *q8;         /* NULL: decoders compute in fp32 */
   CePrecision train_precision;   /* CE_PRECISION_FP32 or _BF16 (ce_model_set_train_precision) */
   uint16_t *bf_wt, *bf_w;  /* BF16: out_W packed as B^T (2H x V panels) and as B (V x 2H), per pass */
+  uint16_t *bf_wctx_t, *bf_wh_t;  /* BF16: dec_Wctx, dec_Wh (3H, H) packed as B^T (H x 3H) */
+  uint16_t *bf_wctx, *bf_wh;      /* and as B (3H x H), for the backward */
 };
 
 CeDims   ce_model_dims (const CeModelConfig *cfg);
@@ -174,9 +177,9 @@ CeStatus ce_model_check_batch (const CeModel *model, const CeBatch *batch, int n
 /* VIEWS (CE_MAX_TENSORS) receives a checkpoint view of every named tensor. */
 void ce_model_tensor_views (const CeModel *model, CeCkptTensor *views);
 
-/* BF16 training: grows PART's bfloat16 buffers to ROWS target rows
- * (CE_ERR_NOMEM). */
-CeStatus ce_model_ensure_bf16_part (CeModel *model, CeDecPart *part, int rows);
+/* BF16 training: grows PART's bfloat16 buffers to ROWS target rows,
+ * STEP_ROWS of them a step (CE_ERR_NOMEM). */
+CeStatus ce_model_ensure_bf16_part (CeModel *model, CeDecPart *part, int rows, int step_rows);
 
 /* Grows the training work buffers to cover a (B, S, T) batch. */
 CeStatus ce_model_ensure_work (CeModel *model, int B, int S, int T, char *msg);

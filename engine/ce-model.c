@@ -639,6 +639,10 @@ ce_model_free (CeModel *model)
   ce_model_drop_q8 (model);
   free (model->bf_wt);
   free (model->bf_w);
+  free (model->bf_wctx_t);
+  free (model->bf_wh_t);
+  free (model->bf_wctx);
+  free (model->bf_wh);
   free (model->mem);
   free (model->enc_mem);
   free (model->tw_mem);
@@ -791,13 +795,24 @@ ce_model_set_train_precision (CeModel *model, CePrecision precision, char *msg)
     {
       const size_t dp = (size_t) ce_bf16_padded (2 * model->d.H);
       const size_t vp = (size_t) ce_bf16_padded (model->d.V);
+      const size_t hp = (size_t) ce_bf16_padded (model->d.H);
+      const size_t gp = (size_t) ce_bf16_padded (3 * model->d.H);
       model->bf_wt = aligned_alloc (64, dp * vp * sizeof (uint16_t));
       model->bf_w = aligned_alloc (64, dp * vp * sizeof (uint16_t));
-      if (!model->bf_wt || !model->bf_w)
+      model->bf_wctx_t = aligned_alloc (64, hp * gp * sizeof (uint16_t));
+      model->bf_wh_t = aligned_alloc (64, hp * gp * sizeof (uint16_t));
+      model->bf_wctx = aligned_alloc (64, hp * gp * sizeof (uint16_t));
+      model->bf_wh = aligned_alloc (64, hp * gp * sizeof (uint16_t));
+      if (!model->bf_wt || !model->bf_w || !model->bf_wctx_t || !model->bf_wh_t
+          || !model->bf_wctx || !model->bf_wh)
         {
-          free (model->bf_wt);
-          free (model->bf_w);
-          model->bf_wt = model->bf_w = NULL;
+          uint16_t **all[] = { &model->bf_wt, &model->bf_w, &model->bf_wctx_t, &model->bf_wh_t,
+                               &model->bf_wctx, &model->bf_wh };
+          for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+            {
+              free (*all[i]);
+              *all[i] = NULL;
+            }
           snprintf (msg, CE_MSG_SIZE, "training precision bf16: out of memory");
           return CE_ERR_NOMEM;
         }
@@ -813,24 +828,30 @@ ce_model_get_train_precision (const CeModel *model)
 }
 
 CeStatus
-ce_model_ensure_bf16_part (CeModel *model, CeDecPart *part, int rows)
+ce_model_ensure_bf16_part (CeModel *model, CeDecPart *part, int rows, int step_rows)
 {
-  if (part->bf_mem && rows <= part->bf_rows)
+  if (part->bf_mem && rows <= part->bf_rows && step_rows <= part->bf_step_rows)
     return CE_OK;
+  rows = rows > part->bf_rows ? rows : part->bf_rows;
+  step_rows = step_rows > part->bf_step_rows ? step_rows : part->bf_step_rows;
   const size_t rp = (size_t) ce_bf16_padded (rows);
   const size_t dp = (size_t) ce_bf16_padded (2 * model->d.H);
   const size_t vp = (size_t) ce_bf16_padded (model->d.V);
-  const size_t n[4] = { rp * dp, rp * dp, rp * vp, vp * rp };
-  const size_t bytes = (n[0] + n[1] + n[2] + n[3]) * sizeof (uint16_t);
+  const size_t sp = (size_t) ce_bf16_padded (step_rows);
+  const size_t gp = (size_t) ce_bf16_padded (3 * model->d.H);
+  const size_t n[5] = { rp * dp, rp * dp, rp * vp, vp * rp, sp * gp };
+  const size_t bytes = (n[0] + n[1] + n[2] + n[3] + n[4]) * sizeof (uint16_t);
   uint16_t *m = aligned_alloc (64, bytes);   /* each part a multiple of 64 bytes: 32 x 2 */
   if (!m)
     return CE_ERR_NOMEM;
   free (part->bf_mem);
   part->bf_mem = m;
   part->bf_rows = rows;
+  part->bf_step_rows = step_rows;
   part->bf_x = m;
   part->bf_xt = part->bf_x + n[0];
   part->bf_dl = part->bf_xt + n[1];
   part->bf_dlb = part->bf_dl + n[2];
+  part->bf_a = part->bf_dlb + n[3];
   return CE_OK;
 }

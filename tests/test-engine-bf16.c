@@ -158,7 +158,7 @@ test_packers (void)
 }
 
 static void
-check_gemm (int M, int N, int K, int acc, int trans_c)
+check_gemm (int M, int N, int K, int acc, int trans_c, int with_bias)
 {
   CeRng rng;
   ce_rng_seed (&rng, (uint64_t) (M * 7 + N * 13 + K + acc));
@@ -176,12 +176,22 @@ check_gemm (int M, int N, int K, int acc, int trans_c)
   fill (&rng, c, (size_t) rows * ldc, 1.0f);
   memcpy (r, c, (size_t) rows * ldc * sizeof (float));
   memcpy (f, c, (size_t) rows * ldc * sizeof (float));
-  ce_bf16_gemm (M, N, Kp, A, B, c, ldc, acc, trans_c);
-  ce_bf16_gemm_ref (M, N, Kp, A, B, r, ldc, acc, trans_c);
+  float *bias = NULL;
+  if (with_bias)
+    {
+      bias = g_new (float, N);
+      fill (&rng, bias, (size_t) N, 2.0f);
+    }
+  ce_bf16_gemm (M, N, Kp, A, B, c, ldc, acc, trans_c, bias);
+  ce_bf16_gemm_ref (M, N, Kp, A, B, r, ldc, acc, trans_c, bias);
   if (trans_c)
     ce_sgemm_ref (0, 1, N, M, K, 1.0f, w, K, x, K, acc ? 1.0f : 0.0f, f, ldc);   /* (x w^T)^T = w x^T */
   else
     ce_sgemm_ref (0, 1, M, N, K, 1.0f, x, K, w, K, acc ? 1.0f : 0.0f, f, ldc);
+  if (bias)
+    for (int m = 0; m < M; m++)
+      for (int n = 0; n < N; n++)
+        f[(size_t) m * ldc + n] += bias[n];
   double worst_ref = 0.0, worst_fp32 = 0.0;
   for (int m = 0; m < rows; m++)
     for (int n = 0; n < ldc; n++)
@@ -201,6 +211,7 @@ check_gemm (int M, int N, int K, int acc, int trans_c)
   g_assert_cmpfloat (worst_ref, <, 1e-5 * sqrt ((double) K) + 1e-6);
   g_assert_cmpfloat (worst_fp32, <, 0.2 * 1.0 / 128.0 * sqrt ((double) K) + 1e-6);
   g_assert_cmpfloat (worst_fp32, >, 0.0);   /* bfloat16 really was used */
+  g_free (bias);
   g_free (x);
   g_free (w);
   g_free (A);
@@ -218,14 +229,17 @@ test_gemm (void)
       g_test_skip ("this CPU (or OS) has no AMX-BF16");
       return;
     }
-  for (int t = 0; t < 2; t++)
+  for (int t = 0; t < 3; t++)
     {
-      check_gemm (64, 64, 64, 0, t);
-      check_gemm (64, 320, 512, 1, t);    /* more than one block of columns */
-      check_gemm (37, 45, 50, 0, t);      /* ragged edges */
-      check_gemm (37, 45, 50, 1, t);
-      check_gemm (1, 5, 3, 1, t);
-      check_gemm (100, 33, 300, 1, t);
+      /* t = 0: C = A B, 1: transposed, 2: plus a bias row */
+      const int trans = t == 1, bias = t == 2;
+      check_gemm (64, 64, 64, 0, trans, bias);
+      check_gemm (64, 320, 512, 1, trans, bias);    /* more than one block of columns */
+      check_gemm (64, 320, 512, 0, trans, bias);
+      check_gemm (37, 45, 50, 0, trans, bias);      /* ragged edges */
+      check_gemm (37, 45, 50, 1, trans, bias);
+      check_gemm (1, 5, 3, 1, trans, bias);
+      check_gemm (100, 33, 300, 1, trans, bias);
     }
 }
 
@@ -347,8 +361,15 @@ check_model_gradients (CeModelKind kind, int threads)
   const double d_out = rel_diff (m16->g.out_W, m32->g.out_W, nw);
   const double d_all = rel_diff (m16->grads, m32->grads, m32->table.total);
   const double d_b = rel_diff (m16->g.out_b, m32->g.out_b, (size_t) m32->d.V);
-  g_test_message ("relative gradient differences: out_W %.2e, out_b %.2e, all %.2e", d_out, d_b,
-                  d_all);
+  const size_t ng = (size_t) 3 * m32->d.H * m32->d.H;
+  const double d_wh = rel_diff (m16->g.dec_Wh, m32->g.dec_Wh, ng);
+  const double d_wctx = rel_diff (m16->g.dec_Wctx, m32->g.dec_Wctx, ng);
+  g_test_message ("relative gradient differences: out_W %.2e, out_b %.2e, dec_Wh %.2e, "
+                  "dec_Wctx %.2e, all %.2e", d_out, d_b, d_wh, d_wctx, d_all);
+  /* the recurrent products run in bfloat16 too */
+  g_assert_cmpfloat (d_wh, >, 0.0);
+  g_assert_cmpfloat (d_wh, <, 0.02);
+  g_assert_cmpfloat (d_wctx, <, 0.02);
   g_assert_cmpfloat (d_out, >, 0.0);
   g_assert_cmpfloat (d_out, <, 0.02);
   g_assert_cmpfloat (d_b, <, 0.02);

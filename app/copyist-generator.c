@@ -481,6 +481,7 @@ copyist_train_job_run (CopyistTrainJob *job, CopyistTrainProgressFunc progress, 
   if (topts.epochs <= 0 && topts.max_seconds <= 0)
     topts.epochs = 10;
   topts.seed = job->settings.seed;
+  topts.precision = job->settings.precision;
   topts.report_every = 10;
   topts.progress = train_progress_cb;
   topts.cancel = train_cancel_cb;

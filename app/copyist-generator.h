@@ -60,6 +60,7 @@ typedef struct {
   guint64 seed;
   int hidden;             /* 0 = default */
   double lr;              /* peak learning rate; 0 = the engine's default for the data size */
+  CePrecision precision;  /* CE_PRECISION_FP32 (default) or _BF16 (needs AMX-BF16: ce_train_bf16_available) */
 } CopyistTrainSettings;
 
 void copyist_train_settings_init (CopyistTrainSettings *settings, CeModelKind kind, const char *field);

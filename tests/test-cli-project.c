@@ -136,6 +136,10 @@ test_import_info_export (Fixture *f, gconstpointer data)
   /* Nothing approved yet. */
   r = RUN ("export", "--project", f->project, "--format", "csv", "--out", out_csv, "--approved-only");
   assert_user_error (&r, "no approved products");
+
+  /* training on a project: an unknown precision is refused before anything runs */
+  r = RUN ("train", "--project", f->project, "--precision", "fp16");
+  assert_user_error (&r, "unknown --precision “fp16” (use fp32 or bf16)");
 }
 
 static void

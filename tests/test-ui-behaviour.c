@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "copyist-core.h"
+#include "engine.h"
 #include "copyist-editor.h"
 #include "copyist-export-dialog.h"
 #include "copyist-field-editor.h"
@@ -856,6 +857,24 @@ test_preferences (void)
     g_assert_cmpuint (adw_combo_row_get_selected (kind), ==, 1);
     adw_combo_row_set_selected (g_ptr_array_index (combos, 0), 0);
     g_assert_cmpuint (adw_combo_row_get_selected (kind), ==, 0);
+  }
+
+  /* Faster (bfloat16) training: offered, and on, only where the processor
+   * has AMX-BF16 */
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+    GtkWidget *row = NULL;
+    collect_type (copyist_window_get_page (f.window, "train"), ADW_TYPE_ACTION_ROW, rows);
+    for (guint i = 0; i < rows->len; i++)
+      if (g_str_equal (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), "Faster training"))
+        row = g_ptr_array_index (rows, i);
+    g_assert_nonnull (row);
+    GtkSwitch *sw = GTK_SWITCH (ui_test_find_descendant (row, GTK_TYPE_SWITCH));
+    g_assert_cmpint (gtk_widget_get_visible (row), ==, ce_train_bf16_available ());
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-training", NULL));
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (gtk_widget_get_ancestor (row, ADW_TYPE_EXPANDER_ROW)), TRUE);
+    ui_test_save_screenshot (GTK_WIDGET (f.window), "training-advanced");
+    g_assert_true (gtk_switch_get_active (sw));
   }
 
   /* Ad copy limits: the counters count against them. */

@@ -25,6 +25,8 @@ struct _CopyistTrainPage
   GtkSpinButton       *epochs_spin;
   GtkSpinButton       *minutes_spin;
   GtkSpinButton       *seed_spin;
+  GtkWidget           *precision_row;
+  GtkSwitch           *precision_switch;
   GtkProgressBar      *progress_bar;
   GtkLabel            *eta_label;
   CopyistLossPlot     *plot;
@@ -731,6 +733,8 @@ start_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   settings.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
   settings.minutes = gtk_spin_button_get_value (self->minutes_spin);
   settings.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  if (ce_train_bf16_available () && gtk_switch_get_active (self->precision_switch))
+    settings.precision = CE_PRECISION_BF16;
   job = copyist_train_job_new (self->project, &settings, &error);
   if (job == NULL)
     {
@@ -850,6 +854,8 @@ copyist_train_page_class_init (CopyistTrainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, epochs_spin);
   gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, minutes_spin);
   gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, precision_row);
+  gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, precision_switch);
   gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, eta_label);
   gtk_widget_class_bind_template_child (widget_class, CopyistTrainPage, plot);
@@ -887,6 +893,10 @@ copyist_train_page_init (CopyistTrainPage *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->minutes_spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Time budget in minutes"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->seed_spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Seed"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->precision_switch), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Faster training"), -1);
+  /* only where the processor has AMX-BF16 (ce_train_bf16_available) */
+  gtk_widget_set_visible (self->precision_row, ce_train_bf16_available ());
   gtk_label_set_text (self->eta_label, _("Not training"));
   set_running (self, FALSE);
 }

@@ -434,7 +434,14 @@ decoder_part (const PartJob *j)
     memcpy (w->gc, mw->gc + (size_t) b0 * 3 * H, 3 * BH * sizeof (float));
 
   /* input projection: the embedding part of all steps in one GEMM */
-  ce_linear_forward (w->gx, w->emb, p->dec_Wemb, p->dec_bx, (int) TB, E, 3 * H);
+  if (bf16)
+    {
+      const int rp = ce_bf16_padded ((int) TB), ep = ce_bf16_padded (E);
+      ce_bf16_pack_a (part->bf_x, w->emb, (int) TB, E, E, rp, ep);
+      ce_bf16_gemm ((int) TB, 3 * H, ep, part->bf_x, model->bf_wemb_t, w->gx, 3 * H, 0, 0, p->dec_bx);
+    }
+  else
+    ce_linear_forward (w->gx, w->emb, p->dec_Wemb, p->dec_bx, (int) TB, E, 3 * H);
 
   for (int t = 0; t < T; t++)
     {
@@ -612,12 +619,34 @@ decoder_part (const PartJob *j)
       for (int i = 0; i < H; i++)
         o[2 * H + i] = dg[2 * H + i] * r[i];
     }
-  ce_sgemm (1, 0, 3 * H, H, (int) TB, 1.0f, w->dgh_all, 3 * H, w->h_all, H, 1.0f, g->dec_Wh, H);
-  for (size_t n = 0; n < TB; n++)
-    ce_add_inplace (g->dec_bh, w->dgh_all + n * 3 * H, 3 * (size_t) H);
-  ce_sgemm (1, 0, 3 * H, H, (int) TB, 1.0f, w->dgx, 3 * H, w->ctx_all, H, 1.0f, g->dec_Wctx, H);
-  ce_linear_backward (w->demb, g->dec_Wemb, g->dec_bx, w->dgx, w->emb, p->dec_Wemb,
-                      (int) TB, E, 3 * H);
+  if (bf16)
+    {
+      /* dW = dY^T X as (X^T dY)^T, every factor in bfloat16; dgx packed
+       * once as A (for demb) and as B (for dWctx and dWemb) */
+      const int rp = ce_bf16_padded ((int) TB), gp = ce_bf16_padded (3 * H);
+      const int hp = ce_bf16_padded (H), ep = ce_bf16_padded (E);
+      ce_bf16_pack_b (part->bf_dlb, w->dgh_all, (int) TB, 3 * H, 3 * H, 0, rp, gp);
+      ce_bf16_pack_a_t (part->bf_xt, w->h_all, H, (int) TB, H, hp, rp);
+      ce_bf16_gemm (H, 3 * H, rp, part->bf_xt, part->bf_dlb, g->dec_Wh, H, 1, 1, NULL);
+      ce_bf16_pack_ab (part->bf_dl, part->bf_dlb, w->dgx, (int) TB, 3 * H, 3 * H, rp, gp);
+      ce_bf16_pack_a_t (part->bf_xt, w->ctx_all, H, (int) TB, H, hp, rp);
+      ce_bf16_gemm (H, 3 * H, rp, part->bf_xt, part->bf_dlb, g->dec_Wctx, H, 1, 1, NULL);
+      ce_bf16_pack_a_t (part->bf_xt, w->emb, E, (int) TB, E, ep, rp);
+      ce_bf16_gemm (E, 3 * H, rp, part->bf_xt, part->bf_dlb, g->dec_Wemb, E, 1, 1, NULL);
+      ce_bf16_gemm ((int) TB, E, gp, part->bf_dl, model->bf_wemb, w->demb, E, 1, 0, NULL);
+      for (size_t n = 0; n < TB; n++)
+        ce_add_inplace (g->dec_bh, w->dgh_all + n * 3 * H, 3 * (size_t) H);
+      ce_linear_backward (NULL, NULL, g->dec_bx, w->dgx, w->emb, p->dec_Wemb, (int) TB, E, 3 * H);
+    }
+  else
+    {
+      ce_sgemm (1, 0, 3 * H, H, (int) TB, 1.0f, w->dgh_all, 3 * H, w->h_all, H, 1.0f, g->dec_Wh, H);
+      for (size_t n = 0; n < TB; n++)
+        ce_add_inplace (g->dec_bh, w->dgh_all + n * 3 * H, 3 * (size_t) H);
+      ce_sgemm (1, 0, 3 * H, H, (int) TB, 1.0f, w->dgx, 3 * H, w->ctx_all, H, 1.0f, g->dec_Wctx, H);
+      ce_linear_backward (w->demb, g->dec_Wemb, g->dec_bx, w->dgx, w->emb, p->dec_Wemb,
+                          (int) TB, E, 3 * H);
+    }
   if (drop > 0.0f)
     ce_mul_inplace (w->demb, w->emb_mask, TB * E);
   ce_embedding_backward (g->tok_emb, w->demb, w->tgt_in, (int) TB, E);
@@ -781,8 +810,11 @@ forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
       ce_bf16_pack_b (model->bf_wt, p->out_W, D, V, D, 1, dp, vp);
       ce_bf16_pack_b (model->bf_wctx_t, p->dec_Wctx, H, 3 * H, H, 1, hp, gp);
       ce_bf16_pack_b (model->bf_wh_t, p->dec_Wh, H, 3 * H, H, 1, hp, gp);
+      const int ep = ce_bf16_padded (d->E);
+      ce_bf16_pack_b (model->bf_wemb_t, p->dec_Wemb, d->E, 3 * H, d->E, 1, ep, gp);
       if (backward)
         {
+          ce_bf16_pack_b (model->bf_wemb, p->dec_Wemb, 3 * H, d->E, d->E, 0, gp, ep);
           ce_bf16_pack_b (model->bf_w, p->out_W, V, D, D, 0, vp, dp);
           ce_bf16_pack_b (model->bf_wctx, p->dec_Wctx, 3 * H, H, H, 0, gp, hp);
           ce_bf16_pack_b (model->bf_wh, p->dec_Wh, 3 * H, H, H, 0, gp, hp);

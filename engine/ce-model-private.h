@@ -124,9 +124,10 @@ typedef struct {
   CeParams g;
   CeRng rng;
   double xent;
-  /* bfloat16 training (ce-bf16.h), sized for BF_ROWS target rows: the
-   * projection's input as A (rows, 2H) and transposed (2H, rows), the
-   * logits' gradient as A (rows, V) and as B (rows x V panels) */
+  /* bfloat16 training (ce-bf16.h), sized for BF_ROWS target rows: an
+   * input as A (rows, max (2H, E)) and transposed (max (2H, E, H), rows),
+   * a gradient as A and as B (rows, max (V, 3H)): the projection's, then
+   * the GRU input side's */
   int bf_rows, bf_step_rows;
   uint16_t *bf_x, *bf_xt, *bf_dl, *bf_dlb;
   uint16_t *bf_a;      /* (step rows, 3H) one step's activations (the recurrent products) */
@@ -168,6 +169,7 @@ struct CeModel {
   uint16_t *bf_wt, *bf_w;  /* BF16: out_W packed as B^T (2H x V panels) and as B (V x 2H), per pass */
   uint16_t *bf_wctx_t, *bf_wh_t;  /* BF16: dec_Wctx, dec_Wh (3H, H) packed as B^T (H x 3H) */
   uint16_t *bf_wctx, *bf_wh;      /* and as B (3H x H), for the backward */
+  uint16_t *bf_wemb_t, *bf_wemb;  /* BF16: dec_Wemb (3H, E) as B^T (E x 3H) and as B (3H x E) */
 };
 
 CeDims   ce_model_dims (const CeModelConfig *cfg);

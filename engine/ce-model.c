@@ -643,6 +643,8 @@ ce_model_free (CeModel *model)
   free (model->bf_wh_t);
   free (model->bf_wctx);
   free (model->bf_wh);
+  free (model->bf_wemb_t);
+  free (model->bf_wemb);
   free (model->mem);
   free (model->enc_mem);
   free (model->tw_mem);
@@ -803,11 +805,14 @@ ce_model_set_train_precision (CeModel *model, CePrecision precision, char *msg)
       model->bf_wh_t = aligned_alloc (64, hp * gp * sizeof (uint16_t));
       model->bf_wctx = aligned_alloc (64, hp * gp * sizeof (uint16_t));
       model->bf_wh = aligned_alloc (64, hp * gp * sizeof (uint16_t));
+      const size_t ep = (size_t) ce_bf16_padded (model->d.E);
+      model->bf_wemb_t = aligned_alloc (64, ep * gp * sizeof (uint16_t));
+      model->bf_wemb = aligned_alloc (64, ep * gp * sizeof (uint16_t));
       if (!model->bf_wt || !model->bf_w || !model->bf_wctx_t || !model->bf_wh_t
-          || !model->bf_wctx || !model->bf_wh)
+          || !model->bf_wctx || !model->bf_wh || !model->bf_wemb_t || !model->bf_wemb)
         {
           uint16_t **all[] = { &model->bf_wt, &model->bf_w, &model->bf_wctx_t, &model->bf_wh_t,
-                               &model->bf_wctx, &model->bf_wh };
+                               &model->bf_wctx, &model->bf_wh, &model->bf_wemb_t, &model->bf_wemb };
           for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
             {
               free (*all[i]);
@@ -839,7 +844,10 @@ ce_model_ensure_bf16_part (CeModel *model, CeDecPart *part, int rows, int step_r
   const size_t vp = (size_t) ce_bf16_padded (model->d.V);
   const size_t sp = (size_t) ce_bf16_padded (step_rows);
   const size_t gp = (size_t) ce_bf16_padded (3 * model->d.H);
-  const size_t n[5] = { rp * dp, rp * dp, rp * vp, vp * rp, sp * gp };
+  const size_t ep = (size_t) ce_bf16_padded (model->d.E);
+  const size_t hp = (size_t) ce_bf16_padded (model->d.H);
+  const size_t xw = dp > ep ? dp : ep, xtw = xw > hp ? xw : hp, gw = vp > gp ? vp : gp;
+  const size_t n[5] = { rp * xw, xtw * rp, rp * gw, rp * gw, sp * gp };
   const size_t bytes = (n[0] + n[1] + n[2] + n[3] + n[4]) * sizeof (uint16_t);
   uint16_t *m = aligned_alloc (64, bytes);   /* each part a multiple of 64 bytes: 32 x 2 */
   if (!m)

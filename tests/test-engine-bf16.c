@@ -364,8 +364,14 @@ check_model_gradients (CeModelKind kind, int threads)
   const size_t ng = (size_t) 3 * m32->d.H * m32->d.H;
   const double d_wh = rel_diff (m16->g.dec_Wh, m32->g.dec_Wh, ng);
   const double d_wctx = rel_diff (m16->g.dec_Wctx, m32->g.dec_Wctx, ng);
+  const double d_wemb = rel_diff (m16->g.dec_Wemb, m32->g.dec_Wemb, (size_t) 3 * m32->d.H * m32->d.E);
+  const double d_temb = rel_diff (m16->g.tok_emb, m32->g.tok_emb, (size_t) m32->d.V * m32->d.E);
   g_test_message ("relative gradient differences: out_W %.2e, out_b %.2e, dec_Wh %.2e, "
-                  "dec_Wctx %.2e, all %.2e", d_out, d_b, d_wh, d_wctx, d_all);
+                  "dec_Wctx %.2e, dec_Wemb %.2e, tok_emb %.2e, all %.2e", d_out, d_b, d_wh, d_wctx,
+                  d_wemb, d_temb, d_all);
+  g_assert_cmpfloat (d_wemb, >, 0.0);
+  g_assert_cmpfloat (d_wemb, <, 0.02);
+  g_assert_cmpfloat (d_temb, <, 0.02);
   /* the recurrent products run in bfloat16 too */
   g_assert_cmpfloat (d_wh, >, 0.0);
   g_assert_cmpfloat (d_wh, <, 0.02);

@@ -390,8 +390,10 @@ typedef struct {
   uint8_t rows[16];
 } TileConfig;
 
-/* columns of C per block of B panels kept hot while all of A's rows pass */
-#define NB 256
+/* columns of C per block of B panels kept hot (in L2) while all of A's
+ * rows pass: at most NB_MAX, and at most NB_BYTES of B */
+#define NB_MAX 256
+#define NB_BYTES ((size_t) 1 << 20)
 
 /* Tiles 0-3: a 32 x 32 block of C; 4, 5: two 16-row slices of A; 6, 7: two
  * 16-column panels of B. */
@@ -451,6 +453,8 @@ ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float 
     }
   _tile_loadconfig (&cfg);
   const size_t sa = (size_t) Kp * 2, sc = (size_t) ldc * 4;
+  int NB = (int) (NB_BYTES / ((size_t) Kp * 2)) / 32 * 32;
+  NB = NB < 32 ? 32 : NB > NB_MAX ? NB_MAX : NB;
   float loc[32 * 32];
   for (int j0 = 0; j0 < N; j0 += NB)
     for (int i = 0; i < M; i += 32)

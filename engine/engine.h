@@ -625,10 +625,11 @@ const float *ce_decoder_attention (const CeDecoder *dec);
 CeStatus   ce_decoder_reorder (CeDecoder *dec, const int32_t *parent, int r_new, char *msg);
 int        ce_decoder_rows (const CeDecoder *dec);
 
-/* Decoding precision. CE_PRECISION_FP32 is the reference and the default;
- * training always runs in fp32. CE_PRECISION_INT8 builds an int8 copy of the
- * weights a decoding step reads (GRU input and recurrent projections,
- * attention query, output projection: symmetric per output row) and makes
+/* Decoding precision. CE_PRECISION_FP32 is the reference and the default
+ * (training's precision is set apart: ce_model_set_train_precision).
+ * CE_PRECISION_INT8 builds an int8 copy of the weights a decoding step reads
+ * (GRU input and recurrent projections, attention query, output
+ * projection: symmetric per output row) and makes
  * decoders created afterwards use it, with the activations quantised per
  * row each step (symmetric int8) and integer products (AVX-512 VNNI, AVX2 or
  * plain C, picked at run time; all three give the same result bit for bit).

@@ -101,7 +101,9 @@ for prec in ("fp32", "bf16"):
     how = ("fp32 throughout" if prec == "fp32" else
            "bf16 factors, fp32 sums, in the vocabulary projection and recurrent products (AMX); the rest fp32")
     gemm = (f", cblas_sgemm {ours['gemm_share']*100:.0f} % of two threads' step time" if prec == "fp32"
-            else f", cblas_sgemm (the products still in fp32) {ours['gemm_share']*100:.0f} %")
+            else f", bf16 AMX products {ours.get('amx_share', 0)*100:.0f} % of two threads' step time "
+                 f"at {ours.get('amx_gflop_per_s', 0):.0f} GFLOP/s, cblas_sgemm (the products still in fp32) "
+                 f"{ours['gemm_share']*100:.0f} %")
     print(f"copyist training {prec} ({how}): {ours['tgt_tokens_per_s_median']:.0f} target tokens/s "
           f"({ours['sec_per_step_median']*1e3:.0f} ms/step{gemm})")
     for variant, target in (("stepwise", 2.5), ("fused", 1.3)):

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include <stdint.h>
 
 /* the reference workload; options change it to measure other shapes
  * (e.g. an E2E-like model: --vocab 2000 --src 24 --tgt 48 --attn 128 --copy) */
@@ -139,6 +140,31 @@ cblas_sgemv (const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE trans, con
       gemv_calls++;
       if (by_shape)
         shape_add (trans == CblasTrans, -1, M, N, 1, dt);
+      pthread_mutex_unlock (&count_lock);
+    }
+}
+
+/* The bfloat16 (AMX) products of --precision bf16, timed the same way: the
+ * link wraps ce_bf16_gemm (-Wl,--wrap=ce_bf16_gemm in tests/meson.build),
+ * so the engine's calls come here first. */
+static double amx_seconds, amx_flop;
+void __real_ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *Bp, float *C,
+                          int ldc, int acc, int trans_c, const float *bias);
+void __wrap_ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *Bp, float *C,
+                          int ldc, int acc, int trans_c, const float *bias);
+
+void
+__wrap_ce_bf16_gemm (int M, int N, int Kp, const uint16_t *A, const uint16_t *Bp, float *C,
+                     int ldc, int acc, int trans_c, const float *bias)
+{
+  double t0 = counting ? now () : 0.0;
+  __real_ce_bf16_gemm (M, N, Kp, A, Bp, C, ldc, acc, trans_c, bias);
+  if (counting)
+    {
+      double dt = now () - t0;
+      pthread_mutex_lock (&count_lock);
+      amx_seconds += dt;
+      amx_flop += 2.0 * M * N * Kp;
       pthread_mutex_unlock (&count_lock);
     }
 }
@@ -341,7 +367,7 @@ main (int argc, char **argv)
   double *cpu = calloc ((size_t) steps, sizeof *cpu);
   double total = 0.0;
   counting = 1;
-  gemm_seconds = gemv_seconds = 0.0;
+  gemm_seconds = gemv_seconds = amx_seconds = amx_flop = 0.0;
   for (int i = 0; train && i < steps; i++)
     {
       double t0 = now (), c0 = cpu_now ();
@@ -361,10 +387,12 @@ main (int argc, char **argv)
   printf ("{\"engine\": \"copyist\", \"what\": \"train_step\", \"precision\": \"%s\", \"threads\": %d, \"params\": %zu, "
           "\"vocab\": %d, \"src_len\": %d, \"copy\": %d, \"batch\": %d, \"tgt_len\": %d, \"sec_per_step_median\": %.5f, \"sec_per_step_best\": %.5f, "
           "\"tgt_tokens_per_s_median\": %.1f, \"cpu_sec_per_step_median\": %.5f, "
-          "\"gemm_share\": %.3f, \"gemm_calls_per_step\": %.0f}\n",
+          "\"gemm_share\": %.3f, \"gemm_calls_per_step\": %.0f, \"amx_share\": %.3f, "
+          "\"amx_gflop_per_s\": %.1f}\n",
           bf16 ? "bf16" : "fp32", threads, ce_model_n_params (model), V, S, COPY, B, T, med, best, B * T / med,
           cpu_med, gemm_seconds / (total * (threads > 1 ? 2 : 1)),
-          (double) gemm_calls / steps);
+          (double) gemm_calls / steps, amx_seconds / (total * (threads > 1 ? 2 : 1)),
+          amx_seconds > 0.0 ? amx_flop / amx_seconds * 1e-9 : 0.0);
   if (by_shape)
     {
       qsort (shapes, (size_t) n_shapes, sizeof *shapes, cmp_shape);

@@ -51,9 +51,10 @@ ce_attention_forward (float *ctx, float *attn, float *cache_pre,
                       const uint8_t *mask, const float *Wq, const float *v,
                       int B, int S, int H, int A, int D, float *scratch)
 {
-  float *qp = scratch; /* (B, A) = q Wq^T */
+  float *qp = scratch; /* (B, A) = q Wq^T (Wq NULL: the caller's) */
 
-  ce_gemm (0, 1, B, A, H, 1.0f, q, H, Wq, H, 0.0f, qp, A);
+  if (Wq)
+    ce_gemm (0, 1, B, A, H, 1.0f, q, H, Wq, H, 0.0f, qp, A);
 
   for (int b = 0; b < B; b++)
     {
@@ -174,6 +175,8 @@ ce_attention_backward (float *dq, float *dkeys, float *denc, float *dWq, float *
         }
     }
 
+  if (!Wq)
+    return;   /* the caller multiplies dqp (left in scratch) itself */
   if (dq)
     ce_gemm (0, 0, B, H, A, 1.0f, dqp, A, Wq, H, 1.0f, dq, H);
   if (dWq)

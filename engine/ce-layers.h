@@ -144,7 +144,11 @@ void ce_attention_forward  (float *ctx, float *attn, float *cache_pre,
                             const float *q, const float *keys, const float *enc,
                             const uint8_t *mask, const float *Wq, const float *v,
                             int B, int S, int H, int A, int D, float *scratch);
-/* dq, dkeys, denc, dWq, dv accumulate. scratch (B, S + A). */
+/* dq, dkeys, denc, dWq, dv accumulate. scratch (B, S + A).
+ * With Wq NULL (both): the forward takes q Wq^T from SCRATCH (B, A), filled
+ * by the caller, and the backward leaves the gradient on q Wq^T in
+ * SCRATCH + B * S (B, A) instead of adding dq and dWq (the bfloat16
+ * training path multiplies on its own). */
 void ce_attention_backward (float *dq, float *dkeys, float *denc, float *dWq, float *dv,
                             const float *dctx, const float *dattn_extra,
                             const float *attn, const float *cache_pre,

@@ -466,9 +466,11 @@ decoder_part (const PartJob *j)
           ce_gru_step_forward (h_t, w->gcache + (size_t) t * B * 4 * H, gx_t, h_prev,
                                p->dec_Wh, p->dec_bh, B, H, w->scratch);
         }
+      if (bf16)   /* q Wq^T into the attention's scratch */
+        bf_product (part, B, A, H, h_t, model->bf_wq_t, w->scratch, 0, NULL);
       ce_attention_forward (w->ctx_all + (size_t) (t + 1) * BH, w->attn + (size_t) t * B * S,
                             w->apre + (size_t) t * B * S * A, h_t, keys, enc, mask,
-                            p->att_Wq, p->att_v, B, S, H, A, H, w->scratch);
+                            bf16 ? NULL : p->att_Wq, p->att_v, B, S, H, A, H, w->scratch);
     }
 
   /* output features and the vocabulary projection over all T*B rows */
@@ -582,8 +584,15 @@ decoder_part (const PartJob *j)
       ce_attention_backward (dh, dkeys, denc, g->att_Wq, g->att_v, w->dctx,
                              copy ? w->dattn + (size_t) t * B * S : NULL,
                              w->attn + (size_t) t * B * S, w->apre + (size_t) t * B * S * A,
-                             h_t, enc, mask, p->att_Wq, p->att_v, B, S, H, A, H,
+                             h_t, enc, mask, bf16 ? NULL : p->att_Wq, p->att_v, B, S, H, A, H,
                              w->scratch);
+      if (bf16)
+        {
+          /* dh += dqp Wq now; dWq from every step's dqp after the loop */
+          const float *dqp = w->scratch + (size_t) B * S;
+          memcpy (part->bf_dq + (size_t) t * B * A, dqp, (size_t) B * A * sizeof (float));
+          bf_product (part, B, H, A, dqp, model->bf_wq, dh, 1, NULL);
+        }
       float *dgx_t = w->dgx + (size_t) t * B * 3 * H;
       ce_zero (dh_prev, BH);
       /* dWh and dbh: one GEMM over all steps after the loop */
@@ -634,6 +643,11 @@ decoder_part (const PartJob *j)
       ce_bf16_pack_a_t (part->bf_xt, w->emb, E, (int) TB, E, ep, rp);
       ce_bf16_gemm (E, 3 * H, rp, part->bf_xt, part->bf_dlb, g->dec_Wemb, E, 1, 1, NULL);
       ce_bf16_gemm ((int) TB, E, gp, part->bf_dl, model->bf_wemb, w->demb, E, 1, 0, NULL);
+      /* dWq = dq^T h_t over every step, as (h^T dq)^T */
+      const int ap = ce_bf16_padded (A);
+      ce_bf16_pack_b (part->bf_dlb, part->bf_dq, (int) TB, A, A, 0, rp, ap);
+      ce_bf16_pack_a_t (part->bf_xt, w->h_all + BH, H, (int) TB, H, hp, rp);
+      ce_bf16_gemm (H, A, rp, part->bf_xt, part->bf_dlb, g->att_Wq, H, 1, 1, NULL);
       for (size_t n = 0; n < TB; n++)
         ce_add_inplace (g->dec_bh, w->dgh_all + n * 3 * H, 3 * (size_t) H);
       ce_linear_backward (NULL, NULL, g->dec_bx, w->dgx, w->emb, p->dec_Wemb, (int) TB, E, 3 * H);
@@ -812,8 +826,11 @@ forward_backward (CeModel *model, const CeBatch *batch, const CeTrainParams *tp,
       ce_bf16_pack_b (model->bf_wh_t, p->dec_Wh, H, 3 * H, H, 1, hp, gp);
       const int ep = ce_bf16_padded (d->E);
       ce_bf16_pack_b (model->bf_wemb_t, p->dec_Wemb, d->E, 3 * H, d->E, 1, ep, gp);
+      const int ap = ce_bf16_padded (A);
+      ce_bf16_pack_b (model->bf_wq_t, p->att_Wq, H, A, H, 1, hp, ap);
       if (backward)
         {
+          ce_bf16_pack_b (model->bf_wq, p->att_Wq, A, H, H, 0, ap, hp);
           ce_bf16_pack_b (model->bf_wemb, p->dec_Wemb, 3 * H, d->E, d->E, 0, gp, ep);
           ce_bf16_pack_b (model->bf_w, p->out_W, V, D, D, 0, vp, dp);
           ce_bf16_pack_b (model->bf_wctx, p->dec_Wctx, 3 * H, H, H, 0, gp, hp);

@@ -130,7 +130,8 @@ typedef struct {
    * the GRU input side's */
   int bf_rows, bf_step_rows;
   uint16_t *bf_x, *bf_xt, *bf_dl, *bf_dlb;
-  uint16_t *bf_a;      /* (step rows, 3H) one step's activations (the recurrent products) */
+  uint16_t *bf_a;      /* (step rows, max (3H, A)) one step's activations (the recurrent products) */
+  float *bf_dq;        /* (rows, A) the attention query's gradient of every step */
   void *bf_mem;
 } CeDecPart;
 
@@ -170,6 +171,7 @@ struct CeModel {
   uint16_t *bf_wctx_t, *bf_wh_t;  /* BF16: dec_Wctx, dec_Wh (3H, H) packed as B^T (H x 3H) */
   uint16_t *bf_wctx, *bf_wh;      /* and as B (3H x H), for the backward */
   uint16_t *bf_wemb_t, *bf_wemb;  /* BF16: dec_Wemb (3H, E) as B^T (E x 3H) and as B (3H x E) */
+  uint16_t *bf_wq_t, *bf_wq;      /* BF16: att_Wq (A, H) as B^T (H x A) and as B (A x H) */
 };
 
 CeDims   ce_model_dims (const CeModelConfig *cfg);

@@ -635,6 +635,7 @@ ce_model_free (CeModel *model)
         free (model->part[k].grads);
       free (model->part[k].tw_mem);
       free (model->part[k].bf_mem);
+      free (model->part[k].bf_dq);
     }
   ce_model_drop_q8 (model);
   free (model->bf_wt);
@@ -645,6 +646,8 @@ ce_model_free (CeModel *model)
   free (model->bf_wh);
   free (model->bf_wemb_t);
   free (model->bf_wemb);
+  free (model->bf_wq_t);
+  free (model->bf_wq);
   free (model->mem);
   free (model->enc_mem);
   free (model->tw_mem);
@@ -808,11 +811,16 @@ ce_model_set_train_precision (CeModel *model, CePrecision precision, char *msg)
       const size_t ep = (size_t) ce_bf16_padded (model->d.E);
       model->bf_wemb_t = aligned_alloc (64, ep * gp * sizeof (uint16_t));
       model->bf_wemb = aligned_alloc (64, ep * gp * sizeof (uint16_t));
+      const size_t ap = (size_t) ce_bf16_padded (model->d.A);
+      model->bf_wq_t = aligned_alloc (64, hp * ap * sizeof (uint16_t));
+      model->bf_wq = aligned_alloc (64, hp * ap * sizeof (uint16_t));
       if (!model->bf_wt || !model->bf_w || !model->bf_wctx_t || !model->bf_wh_t
-          || !model->bf_wctx || !model->bf_wh || !model->bf_wemb_t || !model->bf_wemb)
+          || !model->bf_wctx || !model->bf_wh || !model->bf_wemb_t || !model->bf_wemb
+          || !model->bf_wq_t || !model->bf_wq)
         {
           uint16_t **all[] = { &model->bf_wt, &model->bf_w, &model->bf_wctx_t, &model->bf_wh_t,
-                               &model->bf_wctx, &model->bf_wh, &model->bf_wemb_t, &model->bf_wemb };
+                               &model->bf_wctx, &model->bf_wh, &model->bf_wemb_t, &model->bf_wemb,
+                               &model->bf_wq_t, &model->bf_wq };
           for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
             {
               free (*all[i]);
@@ -846,13 +854,22 @@ ce_model_ensure_bf16_part (CeModel *model, CeDecPart *part, int rows, int step_r
   const size_t gp = (size_t) ce_bf16_padded (3 * model->d.H);
   const size_t ep = (size_t) ce_bf16_padded (model->d.E);
   const size_t hp = (size_t) ce_bf16_padded (model->d.H);
-  const size_t xw = dp > ep ? dp : ep, xtw = xw > hp ? xw : hp, gw = vp > gp ? vp : gp;
-  const size_t n[5] = { rp * xw, xtw * rp, rp * gw, rp * gw, sp * gp };
+  const size_t ap = (size_t) ce_bf16_padded (model->d.A);
+  const size_t xw = dp > ep ? dp : ep, xtw = xw > hp ? xw : hp;
+  const size_t gw = vp > gp ? vp : gp, gw2 = gw > ap ? gw : ap, sw = gp > ap ? gp : ap;
+  const size_t n[5] = { rp * xw, xtw * rp, rp * gw2, rp * gw2, sp * sw };
   const size_t bytes = (n[0] + n[1] + n[2] + n[3] + n[4]) * sizeof (uint16_t);
   uint16_t *m = aligned_alloc (64, bytes);   /* each part a multiple of 64 bytes: 32 x 2 */
-  if (!m)
-    return CE_ERR_NOMEM;
+  float *dq = malloc ((size_t) rows * (size_t) model->d.A * sizeof (float));
+  if (!m || !dq)
+    {
+      free (m);
+      free (dq);
+      return CE_ERR_NOMEM;
+    }
   free (part->bf_mem);
+  free (part->bf_dq);
+  part->bf_dq = dq;
   part->bf_mem = m;
   part->bf_rows = rows;
   part->bf_step_rows = step_rows;

@@ -369,6 +369,10 @@ check_model_gradients (CeModelKind kind, int threads)
   g_test_message ("relative gradient differences: out_W %.2e, out_b %.2e, dec_Wh %.2e, "
                   "dec_Wctx %.2e, dec_Wemb %.2e, tok_emb %.2e, all %.2e", d_out, d_b, d_wh, d_wctx,
                   d_wemb, d_temb, d_all);
+  const double d_wq = rel_diff (m16->g.att_Wq, m32->g.att_Wq, (size_t) m32->d.A * m32->d.H);
+  g_test_message ("att_Wq %.2e", d_wq);
+  g_assert_cmpfloat (d_wq, >, 0.0);
+  g_assert_cmpfloat (d_wq, <, 0.02);
   g_assert_cmpfloat (d_wemb, >, 0.0);
   g_assert_cmpfloat (d_wemb, <, 0.02);
   g_assert_cmpfloat (d_temb, <, 0.02);
@@ -395,6 +399,56 @@ test_model_gradients (void)
   check_model_gradients (CE_MODEL_S2S, 1);
   check_model_gradients (CE_MODEL_S2S, 2);   /* the two parts in two threads */
   check_model_gradients (CE_MODEL_CVAE, 2);
+}
+
+/* The attention with the query's product left to the caller (Wq NULL, as
+ * the bfloat16 path runs it) gives what it gives with Wq. */
+static void
+test_attention_external_query (void)
+{
+  enum { B = 3, S = 5, H = 7, A = 6, D = 7 };
+  CeRng rng;
+  ce_rng_seed (&rng, 17);
+  float q[B * H], keys[B * S * A], enc[B * S * D], Wq[A * H], v[A], dctx[B * D];
+  uint8_t mask[B * S];
+  fill (&rng, q, B * H, 1.0f);
+  fill (&rng, keys, B * S * A, 1.0f);
+  fill (&rng, enc, B * S * D, 1.0f);
+  fill (&rng, Wq, A * H, 0.5f);
+  fill (&rng, v, A, 0.5f);
+  fill (&rng, dctx, B * D, 1.0f);
+  for (int i = 0; i < B * S; i++)
+    mask[i] = i % S != 4 || i < S;   /* the last position masked in rows 1 and 2 */
+  float ctx1[B * D], ctx2[B * D], a1[B * S], a2[B * S], p1[B * S * A], p2[B * S * A];
+  float s1[B * (S + A)], s2[B * (S + A)];
+  ce_attention_forward (ctx1, a1, p1, q, keys, enc, mask, Wq, v, B, S, H, A, D, s1);
+  ce_sgemm_ref (0, 1, B, A, H, 1.0f, q, H, Wq, H, 0.0f, s2, A);   /* the caller's q Wq^T */
+  ce_attention_forward (ctx2, a2, p2, q, keys, enc, mask, NULL, v, B, S, H, A, D, s2);
+  for (int i = 0; i < B * D; i++)
+    g_assert_cmpfloat_with_epsilon (ctx1[i], ctx2[i], 1e-5);
+  for (int i = 0; i < B * S; i++)
+    g_assert_cmpfloat_with_epsilon (a1[i], a2[i], 1e-6);
+
+  float dq1[B * H] = { 0 }, dq2[B * H] = { 0 }, dW1[A * H] = { 0 }, dW2[A * H] = { 0 };
+  float dk1[B * S * A] = { 0 }, dk2[B * S * A] = { 0 };
+  ce_attention_backward (dq1, dk1, NULL, dW1, NULL, dctx, NULL, a1, p1, q, enc, mask, Wq, v,
+                         B, S, H, A, D, s1);
+  ce_attention_backward (dq2, dk2, NULL, dW2, NULL, dctx, NULL, a2, p2, q, enc, mask, NULL, v,
+                         B, S, H, A, D, s2);
+  /* nothing added to dq or dWq; the gradient on q Wq^T is in scratch */
+  for (int i = 0; i < B * H; i++)
+    g_assert_cmpfloat (dq2[i], ==, 0.0f);
+  for (int i = 0; i < A * H; i++)
+    g_assert_cmpfloat (dW2[i], ==, 0.0f);
+  const float *dqp = s2 + B * S;
+  ce_sgemm_ref (0, 0, B, H, A, 1.0f, dqp, A, Wq, H, 1.0f, dq2, H);
+  ce_sgemm_ref (1, 0, A, H, B, 1.0f, dqp, A, q, H, 1.0f, dW2, H);
+  for (int i = 0; i < B * H; i++)
+    g_assert_cmpfloat_with_epsilon (dq1[i], dq2[i], 1e-5);
+  for (int i = 0; i < A * H; i++)
+    g_assert_cmpfloat_with_epsilon (dW1[i], dW2[i], 1e-5);
+  for (int i = 0; i < B * S * A; i++)
+    g_assert_cmpfloat_with_epsilon (dk1[i], dk2[i], 1e-6);
 }
 
 /* bfloat16 training learns the toy set as fp32 does */
@@ -437,5 +491,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/bf16/precision-api", test_precision_api);
   g_test_add_func ("/engine/bf16/model-gradients", test_model_gradients);
   g_test_add_func ("/engine/bf16/model-trains", test_model_trains);
+  g_test_add_func ("/engine/bf16/attention-external-query", test_attention_external_query);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 
 #include "ce-bf16.h"
 #include "ce-model-private.h"
+#include "test-engine-toy.h"
 
 static void
 fill (CeRng *rng, float *x, size_t n, float scale)
@@ -24,6 +25,16 @@ from_bits (uint32_t u)
   float f;
   memcpy (&f, &u, sizeof f);
   return f;
+}
+
+/* TRUE (and the test skipped, saying why) where AMX-BF16 is missing */
+static gboolean
+skip_without_amx (void)
+{
+  if (ce_bf16_available ())
+    return FALSE;
+  g_test_skip ("this CPU (or OS) has no AMX-BF16");
+  return TRUE;
 }
 
 static void
@@ -224,11 +235,8 @@ check_gemm (int M, int N, int K, int acc, int trans_c, int with_bias)
 static void
 test_gemm (void)
 {
-  if (!ce_bf16_available ())
-    {
-      g_test_skip ("this CPU (or OS) has no AMX-BF16");
-      return;
-    }
+  if (skip_without_amx ())
+    return;
   for (int t = 0; t < 3; t++)
     {
       /* t = 0: C = A B, 1: transposed, 2: plus a bias row */
@@ -245,44 +253,13 @@ test_gemm (void)
 
 /* ---- a model with its projection in bfloat16 ---------------------------------- */
 
-static void
-small_config (CeModelConfig *cfg, CeModelKind kind)
-{
-  ce_model_config_default (cfg, kind, 300, 4);   /* V = 300 and 2H = 96: ragged tiles */
-  cfg->emb = 24;
-  cfg->field_emb = 4;
-  cfg->hidden = 48;
-  cfg->attn = 20;
-  cfg->latent = kind == CE_MODEL_S2S ? 0 : 8;
-  cfg->copy = 1;
-  cfg->max_src = 10;
-  cfg->max_tgt = 16;
-  cfg->dropout = 0.0f;
-  cfg->word_dropout = 0.0f;
-}
-
 #define NB 20   /* enough rows for the decoder's two parts */
-#define NS 6
-#define NT 9
-static int32_t b_src[NB * NS], b_fld[NB * NS], b_tgt[NB * NT];
+static int32_t b_src[NB * TOY_NS], b_fld[NB * TOY_NS], b_tgt[NB * TOY_NT];
 
-/* each source's target copies its attributes in a pattern */
 static CeBatch
 make_batch (void)
 {
-  for (int b = 0; b < NB; b++)
-    {
-      for (int s = 0; s < NS; s++)
-        {
-          b_src[b * NS + s] = s < NS - b % 2 ? 10 + 13 * b + 5 * s : -1;
-          b_fld[b * NS + s] = s % 4;
-        }
-      for (int t = 0; t < NT - 1; t++)
-        b_tgt[b * NT + t] = t % 2 ? b_src[b * NS + t / 2] : 200 + 3 * b + t;
-      b_tgt[b * NT + NT - 1] = CE_TOK_EOS;
-    }
-  CeBatch batch = { NB, NS, NT, b_src, b_fld, b_tgt };
-  return batch;
+  return toy_batch (NB, 13, 3, b_src, b_fld, b_tgt);
 }
 
 static double
@@ -302,10 +279,7 @@ test_precision_api (void)
 {
   char msg[CE_MSG_SIZE];
   CeStatus st;
-  CeModelConfig cfg;
-  small_config (&cfg, CE_MODEL_S2S);
-  CeModel *model = ce_model_new (&cfg, 1, &st, msg);
-  g_assert_nonnull (model);
+  CeModel *model = toy_model (CE_MODEL_S2S, 1);
   g_assert_cmpint (ce_model_get_train_precision (model), ==, CE_PRECISION_FP32);
   g_assert_cmpint (ce_model_set_train_precision (model, CE_PRECISION_INT8, msg), ==,
                    CE_ERR_INVALID_ARG);
@@ -337,12 +311,7 @@ static void
 check_model_gradients (CeModelKind kind, int threads)
 {
   char msg[CE_MSG_SIZE];
-  CeStatus st;
-  CeModelConfig cfg;
-  small_config (&cfg, kind);
-  CeModel *m32 = ce_model_new (&cfg, 7, &st, msg), *m16 = ce_model_new (&cfg, 7, &st, msg);
-  g_assert_nonnull (m32);
-  g_assert_nonnull (m16);
+  CeModel *m32 = toy_model (kind, 7), *m16 = toy_model (kind, 7);
   g_assert_cmpint (ce_model_set_train_precision (m16, CE_PRECISION_BF16, msg), ==, CE_OK);
   CeBatch batch = make_batch ();
   CeTrainParams tp;
@@ -391,11 +360,8 @@ check_model_gradients (CeModelKind kind, int threads)
 static void
 test_model_gradients (void)
 {
-  if (!ce_bf16_available ())
-    {
-      g_test_skip ("this CPU (or OS) has no AMX-BF16");
-      return;
-    }
+  if (skip_without_amx ())
+    return;
   check_model_gradients (CE_MODEL_S2S, 1);
   check_model_gradients (CE_MODEL_S2S, 2);   /* the two parts in two threads */
   check_model_gradients (CE_MODEL_CVAE, 2);
@@ -455,17 +421,10 @@ test_attention_external_query (void)
 static void
 test_model_trains (void)
 {
-  if (!ce_bf16_available ())
-    {
-      g_test_skip ("this CPU (or OS) has no AMX-BF16");
-      return;
-    }
+  if (skip_without_amx ())
+    return;
   char msg[CE_MSG_SIZE];
-  CeStatus st;
-  CeModelConfig cfg;
-  small_config (&cfg, CE_MODEL_S2S);
-  CeModel *model = ce_model_new (&cfg, 3, &st, msg);
-  g_assert_nonnull (model);
+  CeModel *model = toy_model (CE_MODEL_S2S, 3);
   g_assert_cmpint (ce_model_set_train_precision (model, CE_PRECISION_BF16, msg), ==, CE_OK);
   CeBatch batch = make_batch ();
   CeTrainParams tp;

@@ -9,6 +9,7 @@
 
 #include "ce-model-private.h"
 #include "ce-quant.h"
+#include "test-engine-toy.h"
 
 static void
 fill (CeRng *rng, float *x, size_t n, float scale)
@@ -169,45 +170,15 @@ test_quantize_rows (void)
 
 /* ---- the decoder ---------------------------------------------------------------- */
 
-static void
-medium_config (CeModelConfig *cfg, CeModelKind kind)
-{
-  ce_model_config_default (cfg, kind, 300, 4);
-  cfg->emb = 24;
-  cfg->field_emb = 4;
-  cfg->hidden = 48;
-  cfg->attn = 20;
-  cfg->latent = kind == CE_MODEL_S2S ? 0 : 8;
-  cfg->copy = 1;
-  cfg->max_src = 10;
-  cfg->max_tgt = 16;
-  cfg->dropout = 0.0f;
-  cfg->word_dropout = 0.0f;
-}
-
 #define NB 4
-#define NS 6
-#define NT 9
+#define NS TOY_NS
+#define NT TOY_NT
 static int32_t b_src[NB * NS], b_fld[NB * NS], b_tgt[NB * NT];
 
-/* four sources, each with its own target: a copy of its attributes in a
- * pattern, so a short training makes the model confident */
 static CeBatch
 make_batch (void)
 {
-  for (int b = 0; b < NB; b++)
-    {
-      for (int s = 0; s < NS; s++)
-        {
-          b_src[b * NS + s] = s < NS - b % 2 ? 10 + 37 * b + 5 * s : -1;
-          b_fld[b * NS + s] = s % 4;
-        }
-      for (int t = 0; t < NT - 1; t++)
-        b_tgt[b * NT + t] = t % 2 ? b_src[b * NS + t / 2] : 200 + 11 * b + t;
-      b_tgt[b * NT + NT - 1] = CE_TOK_EOS;
-    }
-  CeBatch batch = { NB, NS, NT, b_src, b_fld, b_tgt };
-  return batch;
+  return toy_batch (NB, 37, 11, b_src, b_fld, b_tgt);
 }
 
 /* logprobs of R rows (row r decodes source r % NB) fed the same tokens,
@@ -248,7 +219,7 @@ test_decoder_near_fp32 (void)
   char msg[CE_MSG_SIZE];
   CeStatus st;
   CeModelConfig cfg;
-  medium_config (&cfg, CE_MODEL_CVAE);
+  toy_config (&cfg, CE_MODEL_CVAE);
   CeModel *model = ce_model_new (&cfg, 11, &st, msg);
   g_assert_nonnull (model);
   const int V = cfg.vocab_size, R = 5, steps = 6;
@@ -296,7 +267,7 @@ test_decoder_threads_identical (void)
   char msg[CE_MSG_SIZE];
   CeStatus st;
   CeModelConfig cfg;
-  medium_config (&cfg, CE_MODEL_S2S);
+  toy_config (&cfg, CE_MODEL_S2S);
   CeModel *model = ce_model_new (&cfg, 5, &st, msg);
   g_assert_nonnull (model);
   g_assert_cmpint (ce_model_set_decode_precision (model, CE_PRECISION_INT8, msg), ==, CE_OK);
@@ -377,7 +348,7 @@ test_trained_greedy_agrees (void)
   char msg[CE_MSG_SIZE];
   CeStatus st;
   CeModelConfig cfg;
-  medium_config (&cfg, CE_MODEL_S2S);
+  toy_config (&cfg, CE_MODEL_S2S);
   CeModel *model = ce_model_new (&cfg, 3, &st, msg);
   g_assert_nonnull (model);
   CeBatch batch = make_batch ();

@@ -100,6 +100,19 @@ ce_bf16_pack_ab_ref (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, 
 }
 
 void
+ce_bf16_pack_ab_rows_ref (uint16_t *dst_a, uint16_t *dst_b, const float *src, int r0, int r1,
+                          int R, int C, int ld, int Rp, int Cp)
+{
+  for (int r = r0; r < r1; r++)
+    for (int c = 0; c < Cp; c++)
+      {
+        const uint16_t v = r < R && c < C ? ce_bf16_from_float (src[(size_t) r * ld + c]) : 0;
+        dst_a[(size_t) r * Cp + c] = v;
+        dst_b[panel_index (r, c, Rp)] = v;
+      }
+}
+
+void
 ce_bf16_gemm_ref (int M, int N, int Kp, const uint16_t *A, const uint16_t *B, float *C, int ldc,
                   int acc, int trans_c, const float *bias)
 {
@@ -306,12 +319,14 @@ pack_b_avx512 (uint16_t *dst, const float *src, int K, int N, int ld, int trans,
 
 /* A and B panels from the same rows: each pair of rows is loaded once */
 __attribute__ ((target (BF16_ISA))) static void
-pack_ab_avx512 (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C, int ld, int Rp,
-                int Cp)
+pack_ab_avx512 (uint16_t *dst_a, uint16_t *dst_b, const float *src, int r0, int r1, int R, int C,
+                int ld, int Rp, int Cp)
 {
   uint32_t *b32 = (uint32_t *) (void *) dst_b;
   const int R2 = R / 2 * 2, C16 = C / 16 * 16;
-  for (int r = 0; r < R2; r += 2)
+  const int rv = r1 < R2 ? r1 : R2;
+  int r = r0;
+  for (; r < rv; r += 2)
     {
       const float *s0 = src + (size_t) r * ld, *s1 = s0 + ld;
       uint16_t *a0 = dst_a + (size_t) r * Cp, *a1 = a0 + Cp;
@@ -335,7 +350,7 @@ pack_ab_avx512 (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C
           dst_b[panel_index (r + 1, c, Rp)] = v1;
         }
     }
-  for (int r = R2; r < Rp; r++)
+  for (; r < r1; r++)
     for (int c = 0; c < Cp; c++)
       {
         const uint16_t v = r < R && c < C ? ce_bf16_from_float (src[(size_t) r * ld + c]) : 0;
@@ -345,13 +360,20 @@ pack_ab_avx512 (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C
 }
 
 void
+ce_bf16_pack_ab_rows (uint16_t *dst_a, uint16_t *dst_b, const float *src, int r0, int r1, int R,
+                      int C, int ld, int Rp, int Cp)
+{
+  if (ce_bf16_available ())
+    pack_ab_avx512 (dst_a, dst_b, src, r0, r1, R, C, ld, Rp, Cp);
+  else
+    ce_bf16_pack_ab_rows_ref (dst_a, dst_b, src, r0, r1, R, C, ld, Rp, Cp);
+}
+
+void
 ce_bf16_pack_ab (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C, int ld, int Rp,
                  int Cp)
 {
-  if (ce_bf16_available ())
-    pack_ab_avx512 (dst_a, dst_b, src, R, C, ld, Rp, Cp);
-  else
-    ce_bf16_pack_ab_ref (dst_a, dst_b, src, R, C, ld, Rp, Cp);
+  ce_bf16_pack_ab_rows (dst_a, dst_b, src, 0, Rp, R, C, ld, Rp, Cp);
 }
 
 void
@@ -554,6 +576,13 @@ ce_bf16_pack_ab (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int 
                  int Cp)
 {
   ce_bf16_pack_ab_ref (dst_a, dst_b, src, R, C, ld, Rp, Cp);
+}
+
+void
+ce_bf16_pack_ab_rows (uint16_t *dst_a, uint16_t *dst_b, const float *src, int r0, int r1, int R,
+                      int C, int ld, int Rp, int Cp)
+{
+  ce_bf16_pack_ab_rows_ref (dst_a, dst_b, src, r0, r1, R, C, ld, Rp, Cp);
 }
 
 void

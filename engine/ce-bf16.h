@@ -56,6 +56,11 @@ void ce_bf16_pack_b   (uint16_t *dst, const float *src, int K, int N, int ld, in
  * A (Rp, Cp) = SRC and B (Rp, Cp) = SRC in panels (K = R, N = C). */
 void ce_bf16_pack_ab  (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C, int ld,
                        int Rp, int Cp);
+/* The same for rows R0 .. R1 - 1 of the padded Rp only (rows from R on are
+ * zero), so that a matrix can be packed while it is written; R0 even, and
+ * R1 even or Rp. */
+void ce_bf16_pack_ab_rows (uint16_t *dst_a, uint16_t *dst_b, const float *src, int r0, int r1,
+                           int R, int C, int ld, int Rp, int Cp);
 
 /* The same packings in plain C (the reference the vector code is tested
  * against; also what runs where AVX512-BF16 is missing). */
@@ -65,6 +70,8 @@ void ce_bf16_pack_b_ref   (uint16_t *dst, const float *src, int K, int N, int ld
                            int Kp, int Np);
 void ce_bf16_pack_ab_ref  (uint16_t *dst_a, uint16_t *dst_b, const float *src, int R, int C,
                            int ld, int Rp, int Cp);
+void ce_bf16_pack_ab_rows_ref (uint16_t *dst_a, uint16_t *dst_b, const float *src, int r0,
+                               int r1, int R, int C, int ld, int Rp, int Cp);
 
 /* C = (ACC ? C : 0) + A B + BIAS over the packed A (Mp, Kp) and B (Kp, Np),
  * for the M x N corner (C's row stride LDC); BIAS (N) is added to every row

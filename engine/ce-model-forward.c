@@ -379,6 +379,17 @@ bf_product (CeDecPart *part, int M, int N, int K, const float *x, const uint16_t
   ce_bf16_gemm (M, N, kp, part->bf_a, wp, c, N, acc, 0, bias);
 }
 
+/* BF16: rows R0 .. R0 + N - 1 of the logits' gradient just written: into
+ * both bfloat16 layouts, and their column sums into the bias gradient. */
+static void
+pack_dlogits_rows (CeDecPart *part, CeParams *g, const CeTrainWork *w, int r0, int n, int rows,
+                   int V, int rp, int vp)
+{
+  const float *dl = w->dlogits + (size_t) r0 * V;
+  ce_linear_backward (NULL, NULL, g->out_b, dl, NULL, NULL, n, 0, V);
+  ce_bf16_pack_ab_rows (part->bf_dl, part->bf_dlb, w->dlogits, r0, r0 + n, rows, V, V, rp, vp);
+}
+
 /* Forward (and backward) of the decoder for the part's rows. Reads the
  * whole-batch encoder outputs and model->tw.h0 / gc; writes the part's rows
  * of enc.denc, enc.dkeys, tw.dh (gradient on h0) and tw.dgc, and its
@@ -494,6 +505,11 @@ decoder_part (const PartJob *j)
     ce_linear_forward (w->logits, feat_d, p->out_W, p->out_b, (int) TB, 2 * H, V);
 
   double xent = 0.0;
+  /* bf16: each step's rows of dlogits are converted (and their column sums
+   * taken for the bias) right after they are written, while in cache;
+   * pairs of rows go together, so an odd part waits for the whole matrix */
+  const int pack_early = bf16 && backward && B % 2 == 0;
+  const int rp_out = ce_bf16_padded ((int) TB), vp_out = ce_bf16_padded (V);
   if (copy)
     {
       /* gate logit = w . [h; ctx; emb] + b */
@@ -513,6 +529,8 @@ decoder_part (const PartJob *j)
             ce_copy_xent_backward (w->dlogits + r0 * V, w->dattn + r0 * S, w->dgate + r0,
                                    w->probs, w->attn + r0 * S, w->gate + r0, w->src_ids,
                                    w->tgt_out + r0, w->p_target, B, S, V, weight);
+          if (pack_early)
+            pack_dlogits_rows (part, g, w, (int) r0, B, (int) TB, V, rp_out, vp_out);
         }
     }
   else
@@ -523,8 +541,13 @@ decoder_part (const PartJob *j)
           xent += ce_softmax_xent_forward_backward (w->dlogits + r0 * V, w->logits + r0 * V,
                                                     w->tgt_out + r0, B, V,
                                                     model->cfg.label_smoothing, weight, w->probs);
+          if (pack_early)
+            pack_dlogits_rows (part, g, w, (int) r0, B, (int) TB, V, rp_out, vp_out);
         }
     }
+  if (pack_early)   /* the padding rows */
+    ce_bf16_pack_ab_rows (part->bf_dl, part->bf_dlb, w->dlogits, (int) TB, rp_out, (int) TB, V, V,
+                          rp_out, vp_out);
   part->xent = xent;
   if (!backward)
     return;
@@ -537,8 +560,12 @@ decoder_part (const PartJob *j)
        * dlogits converted once into both layouts */
       const int rp = ce_bf16_padded ((int) TB), dp = ce_bf16_padded (2 * H);
       const int vp = ce_bf16_padded (V);
-      ce_linear_backward (NULL, NULL, g->out_b, w->dlogits, feat_d, p->out_W, (int) TB, 2 * H, V);
-      ce_bf16_pack_ab (part->bf_dl, part->bf_dlb, w->dlogits, (int) TB, V, V, rp, vp);
+      if (!pack_early)
+        {
+          ce_linear_backward (NULL, NULL, g->out_b, w->dlogits, feat_d, p->out_W, (int) TB, 2 * H,
+                              V);
+          ce_bf16_pack_ab (part->bf_dl, part->bf_dlb, w->dlogits, (int) TB, V, V, rp, vp);
+        }
       /* dfeat was zeroed above: written, not accumulated */
       ce_bf16_gemm ((int) TB, 2 * H, vp, part->bf_dl, model->bf_w, w->dfeat, 2 * H, 0, 0, NULL);
       ce_bf16_pack_a_t (part->bf_xt, feat_d, 2 * H, (int) TB, 2 * H, dp, rp);

@@ -504,6 +504,16 @@ copyist_mapping_to_json (const CopyistMapping *mapping)
   return json_generator_to_data (gen, NULL);
 }
 
+/* OBJ's member NAME when it holds a plain value of TYPE, else NULL (missing,
+ * null, an object, an array, another type): json-glib's typed getters,
+ * even the _with_default ones, raise a critical on a non-value member. */
+static JsonNode *
+value_member (JsonObject *obj, const char *name, GType type)
+{
+  JsonNode *n = json_object_get_member (obj, name);
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == type ? n : NULL;
+}
+
 CopyistMapping *
 copyist_mapping_from_json (const char *json, GError **error)
 {
@@ -511,6 +521,7 @@ copyist_mapping_from_json (const char *json, GError **error)
   g_autoptr(GError) local = NULL;
   JsonObject *obj;
   JsonArray *cols;
+  JsonNode *version, *keep;
   CopyistMapping *m;
 
   if (json == NULL || !copyist_json_load (parser, json, -1, &local))
@@ -523,11 +534,12 @@ copyist_mapping_from_json (const char *json, GError **error)
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto bad;
   obj = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_get_int_member_with_default (obj, "version", 0) != 1)
+  version = value_member (obj, "version", G_TYPE_INT64);
+  if (version == NULL || json_node_get_int (version) != 1)
     {
       g_set_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_INVALID_OPTION,
                    _("The saved column mapping has version %lld; this Copyist reads version 1"),
-                   (long long) json_object_get_int_member_with_default (obj, "version", 0));
+                   (long long) (version != NULL ? json_node_get_int (version) : 0));
       return NULL;
     }
   if (!json_object_has_member (obj, "columns")
@@ -535,7 +547,8 @@ copyist_mapping_from_json (const char *json, GError **error)
     goto bad;
   cols = json_object_get_array_member (obj, "columns");
   m = copyist_mapping_new ();
-  m->keep_unknown = json_object_get_boolean_member_with_default (obj, "keep_unknown", TRUE);
+  keep = value_member (obj, "keep_unknown", G_TYPE_BOOLEAN);
+  m->keep_unknown = keep != NULL ? json_node_get_boolean (keep) : TRUE;
   for (guint i = 0; i < json_array_get_length (cols); i++)
     {
       JsonNode *node = json_array_get_element (cols, i);
@@ -548,8 +561,10 @@ copyist_mapping_from_json (const char *json, GError **error)
           goto bad;
         }
       e = json_node_get_object (node);
-      column = json_object_get_string_member_with_default (e, "column", NULL);
-      field_name = json_object_get_string_member_with_default (e, "field", NULL);
+      column = value_member (e, "column", G_TYPE_STRING) != NULL
+                 ? json_object_get_string_member (e, "column") : NULL;
+      field_name = value_member (e, "field", G_TYPE_STRING) != NULL
+                     ? json_object_get_string_member (e, "field") : NULL;
       field = copyist_field_from_string (field_name);
       if (column == NULL || field == COPYIST_N_FIELDS)
         {

@@ -79,7 +79,9 @@ table_format_number (const char *raw, GString *out)
       g_string_append (out, raw);
       return;
     }
-  if (v == (double) (gint64) v && v < 1e15 && v > -1e15)
+  /* the range first: casting a double out of gint64's range (or NaN) is
+   * undefined (found by fuzz-table-xlsx: a cell holding 1e300) */
+  if (v < 1e15 && v > -1e15 && v == (double) (gint64) v)
     g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) v);
   else
     {

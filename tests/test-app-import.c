@@ -230,6 +230,25 @@ test_mapping_edit_and_json (void)
   g_assert_null (copyist_mapping_from_json (" \n\t", &error));
   g_assert_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_INVALID_OPTION);
   g_clear_error (&error);
+  /* Found by fuzz-import (28 Nov): members of the wrong kind (an object for
+   * the version, an array for a flag or a column name) met json-glib's
+   * typed getters with a critical instead of the mapping's own error. */
+  g_assert_null (copyist_mapping_from_json ("{\"version\": {}, \"columns\": []}", &error));
+  g_assert_nonnull (strstr (error->message, "version 0"));
+  g_clear_error (&error);
+  g_assert_null (copyist_mapping_from_json ("{\"version\": \"1\", \"columns\": []}", &error));
+  g_assert_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_INVALID_OPTION);
+  g_clear_error (&error);
+  {
+    g_autoptr(CopyistMapping) odd = copyist_mapping_from_json (
+        "{\"version\": 1, \"keep_unknown\": [1], \"columns\": []}", &error);
+    g_assert_no_error (error);
+    g_assert_true (copyist_mapping_get_keep_unknown (odd));   /* the default */
+  }
+  g_assert_null (copyist_mapping_from_json (
+      "{\"version\": 1, \"columns\": [{\"column\": [\"A\"], \"field\": \"title\"}]}", &error));
+  g_assert_error (error, COPYIST_TABLE_ERROR, COPYIST_TABLE_ERROR_INVALID_OPTION);
+  g_clear_error (&error);
   /* A project's stored mapping nested 100 000 deep: refused, not a stack overflow. */
   g_autofree char *deep = g_strnfill (100000, '[');
   g_assert_null (copyist_mapping_from_json (deep, &error));

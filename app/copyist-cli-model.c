@@ -21,6 +21,7 @@
 
 #include "copyist-cli.h"
 #include "copyist-dataset.h"
+#include "copyist-generator.h"
 #include "engine.h"
 
 static volatile sig_atomic_t interrupted = 0;
@@ -176,6 +177,7 @@ copyist_cli_train (int argc, char **argv)
   double gan_warmup = -1, gan_finetune = -1;
   int shuffle_copies = 0;
   g_autofree char *precision = NULL;
+  CePrecision train_precision = CE_PRECISION_FP32;
   guint n_train_ex;
   g_auto(AugRows) aug = { NULL, 0 };
   gboolean quiet = FALSE;
@@ -206,7 +208,7 @@ copyist_cli_train (int argc, char **argv)
     { "gan-warmup", 0, 0, G_OPTION_ARG_DOUBLE, &gan_warmup, N_("GAN: the first share F of the budget trains the autoencoder only (default 0.5 under 2000 training rows, else 0; 0 = off)"), N_("F") },
     { "gan-finetune", 0, 0, G_OPTION_ARG_DOUBLE, &gan_finetune, N_("GAN: the last share F of the budget trains the decoder on the generator's codes (0 = off)"), N_("F") },
     { "shuffle-copies", 0, 0, G_OPTION_ARG_INT, &shuffle_copies, N_("Add N copies of every training row with its attributes in a random order (0 = off)"), N_("N") },
-    { "precision", 0, 0, G_OPTION_ARG_STRING, &precision, N_("fp32 (default), or bf16: the vocabulary projection in bfloat16 on the processor's AMX unit (faster; not bit for bit fp32)"), N_("P") },
+    { "precision", 0, 0, G_OPTION_ARG_STRING, &precision, N_("fp32 (default), or bf16: the decoder's matrix products in bfloat16 on the processor's AMX unit (faster; not bit for bit fp32)"), N_("P") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only epoch summaries"), NULL },
     { NULL }
   };
@@ -249,7 +251,7 @@ copyist_cli_train (int argc, char **argv)
                   "shares of the budget that add up to less than 1\n");
       return 1;
     }
-  if (precision != NULL && g_strcmp0 (precision, "fp32") != 0 && g_strcmp0 (precision, "bf16") != 0)
+  if (!copyist_train_precision_from_string (precision, &train_precision))
     {
       g_printerr ("copyist-cli train: unknown --precision “%s” (use fp32 or bf16)\n", precision);
       return 1;
@@ -352,8 +354,7 @@ copyist_cli_train (int argc, char **argv)
   if (lr > 0)
     topts.params.lr = (float) lr;
   topts.patience = patience;
-  if (g_strcmp0 (precision, "bf16") == 0)
-    topts.precision = CE_PRECISION_BF16;
+  topts.precision = train_precision;
   if (gan_enc_weight >= 0)
     topts.params.gan_enc_weight = (float) gan_enc_weight;
   if (gan_code_noise >= 0)

@@ -56,6 +56,7 @@ copyist_cli_train_project (int argc, char **argv)
 {
   g_autofree char *project_path = NULL, *model = NULL, *field = NULL, *save = NULL;
   g_autofree char *precision = NULL;
+  CePrecision train_precision = CE_PRECISION_FP32;
   double minutes = 0;
   int epochs = 0, seed = 1, threads = 0, hidden = 0;
   GOptionEntry entries[] = {
@@ -68,7 +69,7 @@ copyist_cli_train_project (int argc, char **argv)
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("BLAS threads"), N_("N") },
     { "hidden", 0, 0, G_OPTION_ARG_INT, &hidden, N_("Decoder size (default 256)"), N_("N") },
     { "save-model", 0, 0, G_OPTION_ARG_FILENAME, &save, N_("Also write the model to this file"), N_("FILE") },
-    { "precision", 0, 0, G_OPTION_ARG_STRING, &precision, N_("fp32 (default), or bf16: faster on processors with AMX, not bit for bit fp32"), N_("P") },
+    { "precision", 0, 0, G_OPTION_ARG_STRING, &precision, N_("fp32 (default), or bf16: the decoder's matrix products in bfloat16 on the processor's AMX unit (faster; not bit for bit fp32)"), N_("P") },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("— train a model on a project"));
@@ -90,14 +91,13 @@ copyist_cli_train_project (int argc, char **argv)
       g_printerr ("copyist-cli train: unknown model “%s” (use vae or gan)\n", model);
       return 1;
     }
-  if (precision != NULL && g_strcmp0 (precision, "fp32") != 0 && g_strcmp0 (precision, "bf16") != 0)
+  if (!copyist_train_precision_from_string (precision, &train_precision))
     {
       g_printerr ("copyist-cli train: unknown --precision “%s” (use fp32 or bf16)\n", precision);
       return 1;
     }
   copyist_train_settings_init (&settings, kind, field != NULL ? field : COPYIST_FIELD_DESCRIPTION);
-  if (g_strcmp0 (precision, "bf16") == 0)
-    settings.precision = CE_PRECISION_BF16;
+  settings.precision = train_precision;
   if (minutes > 0 || epochs > 0)
     {
       settings.minutes = minutes;

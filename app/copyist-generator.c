@@ -41,6 +41,18 @@ copyist_model_kind_from_string (const char *name, CeModelKind *kind)
   return TRUE;
 }
 
+gboolean
+copyist_train_precision_from_string (const char *name, CePrecision *precision)
+{
+  if (name == NULL || g_strcmp0 (name, "fp32") == 0)
+    *precision = CE_PRECISION_FP32;
+  else if (g_strcmp0 (name, "bf16") == 0)
+    *precision = CE_PRECISION_BF16;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static gboolean
 valid_field (const char *field)
 {

@@ -45,6 +45,8 @@ typedef enum {
 /* "vae" / "gan" <-> engine kinds. */
 const char *copyist_model_kind_to_string   (CeModelKind kind);
 gboolean    copyist_model_kind_from_string (const char *name, CeModelKind *kind /* OUT */);
+/* "fp32" (or NULL) / "bf16" -> the training precision (CLI --precision). */
+gboolean    copyist_train_precision_from_string (const char *name, CePrecision *precision /* OUT */);
 
 /* The model input of RECORD (attributes + title, category, lang; PART for
  * ad copy: "headline", "body" or NULL). Fills ATTRS (ce_attrs_init first). */

@@ -494,7 +494,7 @@ decoder_part (const PartJob *j)
       ce_dropout_forward (w->feat_d, w->feat_mask, w->feat, TB * 2 * H, drop, rng);
       feat_d = w->feat_d;
     }
-  if (model->train_precision == CE_PRECISION_BF16)
+  if (bf16)
     {
       /* logits = x W^T + b with x and W in bfloat16 (W packed per pass) */
       const int rp = ce_bf16_padded ((int) TB), dp = ce_bf16_padded (2 * H);
@@ -554,7 +554,7 @@ decoder_part (const PartJob *j)
 
   /* ---- backward ---- */
   ce_zero (w->dfeat, TB * 2 * H);
-  if (model->train_precision == CE_PRECISION_BF16)
+  if (bf16)
     {
       /* db in fp32; dx = dlogits W and dW = (x^T dlogits)^T in bfloat16,
        * dlogits converted once into both layouts */

@@ -172,6 +172,7 @@ struct CeModel {
   uint16_t *bf_wctx, *bf_wh;      /* and as B (3H x H), for the backward */
   uint16_t *bf_wemb_t, *bf_wemb;  /* BF16: dec_Wemb (3H, E) as B^T (E x 3H) and as B (3H x E) */
   uint16_t *bf_wq_t, *bf_wq;      /* BF16: att_Wq (A, H) as B^T (H x A) and as B (A x H) */
+  void *bf_wmem;                  /* the block holding all of the packed weights above */
 };
 
 CeDims   ce_model_dims (const CeModelConfig *cfg);

@@ -638,16 +638,7 @@ ce_model_free (CeModel *model)
       free (model->part[k].bf_dq);
     }
   ce_model_drop_q8 (model);
-  free (model->bf_wt);
-  free (model->bf_w);
-  free (model->bf_wctx_t);
-  free (model->bf_wh_t);
-  free (model->bf_wctx);
-  free (model->bf_wh);
-  free (model->bf_wemb_t);
-  free (model->bf_wemb);
-  free (model->bf_wq_t);
-  free (model->bf_wq);
+  free (model->bf_wmem);
   free (model->mem);
   free (model->enc_mem);
   free (model->tw_mem);
@@ -796,38 +787,36 @@ ce_model_set_train_precision (CeModel *model, CePrecision precision, char *msg)
                 "operating system) has no AMX-BF16 tile unit; train in fp32");
       return CE_ERR_INVALID_ARG;
     }
-  if (precision == CE_PRECISION_BF16 && !model->bf_wt)
+  if (precision == CE_PRECISION_BF16 && !model->bf_wmem)
     {
+      /* the packed weights, one block: out_W, dec_Wctx, dec_Wh, dec_Wemb and
+       * att_Wq, each in its two layouts (sizes are multiples of 32 x 32, so
+       * every part stays 64-byte aligned) */
       const size_t dp = (size_t) ce_bf16_padded (2 * model->d.H);
       const size_t vp = (size_t) ce_bf16_padded (model->d.V);
       const size_t hp = (size_t) ce_bf16_padded (model->d.H);
       const size_t gp = (size_t) ce_bf16_padded (3 * model->d.H);
-      model->bf_wt = aligned_alloc (64, dp * vp * sizeof (uint16_t));
-      model->bf_w = aligned_alloc (64, dp * vp * sizeof (uint16_t));
-      model->bf_wctx_t = aligned_alloc (64, hp * gp * sizeof (uint16_t));
-      model->bf_wh_t = aligned_alloc (64, hp * gp * sizeof (uint16_t));
-      model->bf_wctx = aligned_alloc (64, hp * gp * sizeof (uint16_t));
-      model->bf_wh = aligned_alloc (64, hp * gp * sizeof (uint16_t));
       const size_t ep = (size_t) ce_bf16_padded (model->d.E);
-      model->bf_wemb_t = aligned_alloc (64, ep * gp * sizeof (uint16_t));
-      model->bf_wemb = aligned_alloc (64, ep * gp * sizeof (uint16_t));
       const size_t ap = (size_t) ce_bf16_padded (model->d.A);
-      model->bf_wq_t = aligned_alloc (64, hp * ap * sizeof (uint16_t));
-      model->bf_wq = aligned_alloc (64, hp * ap * sizeof (uint16_t));
-      if (!model->bf_wt || !model->bf_w || !model->bf_wctx_t || !model->bf_wh_t
-          || !model->bf_wctx || !model->bf_wh || !model->bf_wemb_t || !model->bf_wemb
-          || !model->bf_wq_t || !model->bf_wq)
+      uint16_t **dst[] = { &model->bf_wt, &model->bf_w, &model->bf_wctx_t, &model->bf_wctx,
+                           &model->bf_wh_t, &model->bf_wh, &model->bf_wemb_t, &model->bf_wemb,
+                           &model->bf_wq_t, &model->bf_wq };
+      const size_t n[] = { dp * vp, dp * vp, hp * gp, hp * gp, hp * gp, hp * gp, ep * gp, ep * gp,
+                           hp * ap, hp * ap };
+      size_t total = 0;
+      for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
+        total += n[i];
+      uint16_t *m = aligned_alloc (64, total * sizeof (uint16_t));
+      if (!m)
         {
-          uint16_t **all[] = { &model->bf_wt, &model->bf_w, &model->bf_wctx_t, &model->bf_wh_t,
-                               &model->bf_wctx, &model->bf_wh, &model->bf_wemb_t, &model->bf_wemb,
-                               &model->bf_wq_t, &model->bf_wq };
-          for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-            {
-              free (*all[i]);
-              *all[i] = NULL;
-            }
           snprintf (msg, CE_MSG_SIZE, "training precision bf16: out of memory");
           return CE_ERR_NOMEM;
+        }
+      model->bf_wmem = m;
+      for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
+        {
+          *dst[i] = m;
+          m += n[i];
         }
     }
   model->train_precision = precision;

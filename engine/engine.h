@@ -839,8 +839,9 @@ typedef struct {
                               generator's codes: every row decoded from G(noise, attrs)
                               (params.gan_gen_share = 1), no adversarial steps (0 = off) */
   int patience;            /* stop after this many epochs without improvement; 0 = never */
-  CePrecision precision;   /* CE_PRECISION_FP32 (default) or _BF16 (ce_model_set_train_precision;
-                              CE_ERR_INVALID_ARG on a CPU without AMX-BF16) */
+  CePrecision precision;   /* CE_PRECISION_FP32 (default) or _BF16: ce_train sets it on the
+                              model (ce_model_set_train_precision; CE_ERR_INVALID_ARG on a
+                              CPU without AMX-BF16) */
   int report_every;        /* progress every N steps (and at each epoch end) */
   uint64_t seed;           /* batch order */
   CeProgressFunc progress;
